@@ -1,0 +1,42 @@
+"""What every handler needs: the services, the chat's settings, and replying in the chat's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Chat, Update
+from telegram.ext import ContextTypes
+
+from services.i18n import normalize_language
+from services.models import ChatSettings
+
+if TYPE_CHECKING:
+    from bot import Services
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    services: Services = context.bot_data["services"]
+    return services
+
+
+def chat_title(chat: Chat) -> str:
+    if chat.title:
+        return chat.title
+    return " ".join(part for part in (chat.first_name, chat.last_name) if part) or (chat.username or "")
+
+
+def settings_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatSettings:
+    """The chat's stored settings; first contact creates them in the user's Telegram language."""
+    chat = update.effective_chat
+    assert chat is not None
+    user = update.effective_user
+    language = normalize_language(user.language_code if user else None)
+    return services_of(context).store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
+
+
+def addressed_to_other_bot(text: str, bot_username: str) -> bool:
+    """`/cmd@OtherBot` is meant for another bot in the group: stay silent."""
+    command = text.split(maxsplit=1)[0] if text else ""
+    if "@" not in command:
+        return False
+    return command.split("@", 1)[1].lower() != bot_username.lower()

@@ -1,0 +1,149 @@
+"""Configuration from environment variables (and an optional `.env`), validated once at start-up.
+
+Every external endpoint is configurable so the bot can use a self-hosted Bot API server, an arXiv mirror or an
+API proxy — and so the tests can point it at fakes on 127.0.0.1 through the very same code path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
+"""The only place a model name is written: a current Gemini Flash model."""
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+TOKEN_HELP = (
+    "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (send /newbot, "
+    "pick a name), copy the token it gives you, and put it in the environment or in a .env file "
+    "next to bot.py:  TELEGRAM_BOT_TOKEN=123456:ABC..."
+)
+
+
+class ConfigError(Exception):
+    """Raised with one line per problem, so a user can fix them all at once."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram_token: str = field(repr=False)
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_pdf_url: str = "https://arxiv.org/pdf/"
+    arxiv_rss_url: str = "https://rss.arxiv.org/rss/"
+    gemini_api_key: str = field(default="", repr=False)
+    gemini_model: str = DEFAULT_GEMINI_MODEL
+    gemini_base_url: str = ""
+    db_path: Path = Path("data/papergram.db")
+    log_level: str = "INFO"
+    arxiv_delay_seconds: float = 3.0
+    """arXiv asks for at most one API request every 3 seconds; only tests lower it."""
+    max_pdf_mb: int = 40
+    max_pdf_pages: int = 60
+    http_timeout: float = 30.0
+    pdf_workers: int = 2
+
+    @property
+    def llm_name(self) -> str:
+        return f"Gemini {self.gemini_model}" if self.gemini_api_key else "offline extractive summarizer"
+
+    def describe(self) -> str:
+        """One log line naming every service in use — hosts only, never a secret."""
+        return (
+            f"Telegram: {_host(self.telegram_api_url)} · arXiv: {_host(self.arxiv_api_url)} "
+            f"(PDF {_host(self.arxiv_pdf_url)}, RSS {_host(self.arxiv_rss_url)}) · LLM: {self.llm_name}"
+            + (f" via {_host(self.gemini_base_url)}" if self.gemini_api_key and self.gemini_base_url else "")
+            + f" · database: {self.db_path}"
+        )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+    value = env.get(name, "").strip() or default
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append(f"{name} must be a number, got {raw!r}")
+        return default
+    if value < 0:
+        problems.append(f"{name} must not be negative, got {raw!r}")
+        return default
+    return value
+
+
+def load_dotenv_file(path: Path = Path(".env")) -> None:
+    """Read `.env` if present; real environment variables win over the file."""
+    if path.is_file():
+        from dotenv import load_dotenv
+
+        load_dotenv(path, override=False)
+
+
+def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Config:
+    """Build a `Config` from `env` (default: `os.environ`), or raise `ConfigError` listing every problem.
+
+    The terminal `summarize` command needs no Telegram token, hence `require_token`.
+    """
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        if require_token:
+            problems.append(TOKEN_HELP)
+    elif ":" not in token or any(c.isspace() for c in token):
+        problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456:ABC...)")
+    api_url = _url(env, "TELEGRAM_API_URL", "https://api.telegram.org/bot", problems)
+    default_file_url = api_url[: -len("bot")] + "file/bot" if api_url.endswith("/bot") else api_url
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+        log_level = "INFO"
+    gemini_base = env.get("GEMINI_BASE_URL", "").strip()
+    if gemini_base:
+        _url(env, "GEMINI_BASE_URL", gemini_base, problems)
+    config = Config(
+        telegram_token=token,
+        telegram_api_url=api_url,
+        telegram_file_url=_url(env, "TELEGRAM_FILE_URL", default_file_url, problems),
+        arxiv_api_url=_url(env, "ARXIV_API_URL", "https://export.arxiv.org/api/query", problems),
+        arxiv_pdf_url=_with_slash(_url(env, "ARXIV_PDF_URL", "https://arxiv.org/pdf/", problems)),
+        arxiv_rss_url=_with_slash(_url(env, "ARXIV_RSS_URL", "https://rss.arxiv.org/rss/", problems)),
+        gemini_api_key=env.get("GEMINI_API_KEY", "").strip(),
+        gemini_model=env.get("GEMINI_MODEL", "").strip() or DEFAULT_GEMINI_MODEL,
+        gemini_base_url=gemini_base,
+        db_path=Path(env.get("PAPERGRAM_DB", "").strip() or "data/papergram.db"),
+        log_level=log_level,
+        arxiv_delay_seconds=_number(env, "ARXIV_DELAY_SECONDS", 3.0, problems),
+        max_pdf_mb=int(_number(env, "MAX_PDF_MB", 40, problems)),
+        max_pdf_pages=int(_number(env, "MAX_PDF_PAGES", 60, problems)),
+        http_timeout=_number(env, "HTTP_TIMEOUT", 30.0, problems),
+    )
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"

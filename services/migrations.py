@@ -1,0 +1,130 @@
+"""The database schema, as numbered migrations. Never edit a landed migration: add the next one.
+
+Each column's meaning is written here once.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("papergram")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.table("chats").create(
+        {
+            "id": int,  # Telegram chat id
+            "type": str,  # private, group, supergroup, channel
+            "title": str,  # group/channel title or the user's name, for logs and /channel replies
+            "language": str,  # "en" or "zh": language of prose in cards and replies
+            "timezone": str,  # IANA zone for the digest time
+            "digest_time": str,  # "HH:MM" local time of the daily digest
+            "mode": str,  # "overview" (one message per topic) or "full" (every card)
+            "active": int,  # 0 when the bot was removed or blocked; subscriptions are kept
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        defaults={"language": "en", "timezone": "UTC", "digest_time": "09:00", "mode": "overview", "active": 1},
+        not_null={"type", "language", "timezone", "digest_time", "mode", "active"},
+    )
+    db.table("subscriptions").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "topic": str,  # the text the user typed, shown back in /topics
+            "kind": str,  # keyword, category, author, query
+            "query": str,  # normalized arXiv query used for matching
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("chat_id", "chats", "id")],
+        not_null={"chat_id", "topic", "kind", "query"},
+    )
+    db.table("subscriptions").create_index(["chat_id", "query"], unique=True)
+    db.table("papers").create(
+        {
+            "base_id": str,  # 2408.14227 or hep-th/9901001, no version
+            "version": int,
+            "title": str,
+            "authors": str,  # JSON list, exactly as arXiv lists them
+            "abstract": str,
+            "primary_category": str,
+            "categories": str,  # JSON list
+            "comment": str,
+            "published": str,  # ISO time of v1
+            "updated": str,  # ISO time of this version
+            "journal_ref": str,
+            "doi": str,
+            "is_latest": int,  # 1 for the newest version arXiv knew of at fetched_at
+            "fetched_at": str,  # when arXiv was asked; refreshed after a day
+        },
+        pk=("base_id", "version"),
+    )
+    db.table("documents").create(
+        {
+            "base_id": str,
+            "version": int,
+            "first_page": str,  # text of page 1: affiliations and code links are checked against it
+            "pages": int,
+            "note": str,  # why the PDF could not be used, empty when it could
+            "created_at": str,
+        },
+        pk=("base_id", "version"),
+    )
+    db.table("summaries").create(
+        {
+            "base_id": str,
+            "version": int,
+            "language": str,
+            "model": str,  # model name, or "extractive" for the offline summarizer
+            "prompt_version": int,
+            "data": str,  # JSON of the prose fields
+            "created_at": str,
+        },
+        pk=("base_id", "version", "language", "model", "prompt_version"),
+    )
+    db.table("figures").create(
+        {
+            "base_id": str,
+            "version": int,
+            "kind": str,  # figure, table, page
+            "number": int,
+            "page": int,  # 0-based
+            "bbox": str,  # JSON [x0, y0, x1, y1] in PDF points, graphic and caption
+            "caption": str,
+            "image": bytes,
+            "mime": str,
+            "extractor_version": int,  # crops are recomputed when the extractor improves
+        },
+        pk=("base_id", "version", "kind", "number"),
+    )
+    db.table("deliveries").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "base_id": str,
+            "day": str,  # announcement day (YYYY-MM-DD) of the digest, or the request day for links
+            "state": str,  # pending (recorded before sending), sent, failed
+            "message_ids": str,  # JSON list of Telegram message ids once sent
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "base_id", "day", "state"},
+    )
+    db.table("deliveries").create_index(["chat_id", "base_id"], unique=True)
+
+
+@migrations(name="0002_chat_preferences")
+def m0002_chat_preferences(db: Database) -> None:
+    chats = db.table("chats")
+    chats.add_column("replacements", int, not_null_default=0)  # 1: also send papers announced as new versions
+    chats.add_column("crosslists", int, not_null_default=1)  # 1: include cross-listed papers
+    chats.add_column("archives", str)  # comma-separated archives for keyword topics; NULL: the default
+    db.table("llm_calls").create(
+        {"day": str, "calls": int},  # UTC day -> LLM requests made, for LLM_DAILY_BUDGET
+        pk="day",
+    )

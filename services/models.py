@@ -1,0 +1,77 @@
+"""Plain data that crosses layers: what arXiv says about a paper, what the PDF gave, what a chat chose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PaperRef:
+    """An arXiv identifier as a user wrote it: `version` is None when they asked for the latest."""
+
+    base_id: str
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.base_id}v{self.version}" if self.version else self.base_id
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    """Metadata exactly as arXiv lists it — the only source of titles, authors, IDs, dates and comments."""
+
+    base_id: str
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    primary_category: str
+    categories: tuple[str, ...] = ()
+    comment: str = ""
+    published: datetime | None = None
+    """First version's submission time."""
+    updated: datetime | None = None
+    """Submission time of this version."""
+    journal_ref: str = ""
+    doi: str = ""
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.base_id}v{self.version}"
+
+
+@dataclass(frozen=True)
+class FigureImage:
+    """One figure ready for Telegram: the crop (graphic and caption) rendered as an image."""
+
+    kind: str  # "figure", "table" or "page" (a first-page render when no figure was found)
+    number: int
+    page: int
+    bbox: tuple[float, float, float, float]
+    caption: str
+    image: bytes = field(repr=False)
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True)
+class PdfContent:
+    """What the PDF gave the summarizer: text in reading order, cut to a budget, plus the first page alone."""
+
+    text: str
+    first_page: str
+    pages: int
+    note: str = ""
+    """Non-empty when the PDF could not be used (corrupt, encrypted, too large…): the card says so."""
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    chat_id: int
+    type: str
+    title: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    digest_time: str = "09:00"
+    mode: str = "overview"
+    active: bool = True

@@ -1,0 +1,62 @@
+"""The offline bench: fake Telegram, arXiv and Gemini servers on 127.0.0.1, and the real bot built against them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import build_application
+from services.config import load_config
+from tests.fakes.telegram import FakeTelegram
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture
+def tg() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram(TOKEN)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def env(tg: FakeTelegram, tmp_path: Path) -> dict[str, str]:
+    """The environment the bot under test reads: every URL points at a fake, the database at a temp file."""
+    return {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": f"{tg.base}/bot",
+        "TELEGRAM_FILE_URL": f"{tg.base}/file/bot",
+        "ARXIV_API_URL": "http://127.0.0.1:9/api/query",
+        "ARXIV_PDF_URL": "http://127.0.0.1:9/pdf/",
+        "ARXIV_RSS_URL": "http://127.0.0.1:9/rss/",
+        "PAPERGRAM_DB": str(tmp_path / "papergram.db"),
+        "ARXIV_DELAY_SECONDS": "0",
+    }
+
+
+@dataclass
+class RunningBot:
+    app: Any
+    tg: FakeTelegram
+
+
+@pytest.fixture
+async def bot(env: dict[str, str], tg: FakeTelegram) -> AsyncIterator[RunningBot]:
+    """The production bot (same `build_application`), polling the fake Telegram."""
+    app = build_application(load_config(env))
+    async with app:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        yield RunningBot(app, tg)
+        await app.updater.stop()
+        await app.stop()
+    if app.post_shutdown:
+        await app.post_shutdown(app)

@@ -1,0 +1,107 @@
+"""A tiny threaded HTTP server base for the fakes: real sockets on 127.0.0.1, a free port, no event loop.
+
+Running in threads keeps the fakes independent of the event loop the bot under test runs on.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+class Request:
+    def __init__(self, method: str, path: str, query: dict[str, list[str]], headers: Any, body: bytes) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+
+    def form(self) -> tuple[dict[str, str], dict[str, bytes]]:
+        """Fields and files of a form or multipart body (what PTB and httpx send)."""
+        ctype = self.headers.get("Content-Type", "")
+        if ctype.startswith("multipart/form-data"):
+            message = BytesParser(policy=HTTP).parsebytes(
+                b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + self.body
+            )
+            fields: dict[str, str] = {}
+            files: dict[str, bytes] = {}
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if part.get_filename() is not None:
+                    files[str(name)] = payload
+                else:
+                    fields[str(name)] = payload.decode()
+            return fields, files
+        if ctype.startswith("application/json"):
+            data = json.loads(self.body or b"{}")
+            return {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, {}
+        return {k: v[-1] for k, v in parse_qs(self.body.decode()).items()}, {}
+
+
+class Response:
+    def __init__(self, status: int = 200, body: bytes = b"", content_type: str = "application/json",
+                 headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = headers or {}
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200) -> Response:
+        return cls(status, json.dumps(data).encode())
+
+
+class FakeServer:
+    """Subclasses implement `handle(request) -> Response`."""
+
+    def __init__(self) -> None:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(self.command, parts.path, parse_qs(parts.query), self.headers, body)
+                try:
+                    response = fake.handle(request)
+                except Exception as error:  # a bug in a fake must be visible, not a hang
+                    response = Response(500, repr(error).encode(), "text/plain")
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(response.body)))
+                for key, value in response.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(response.body)
+
+            do_GET = do_POST = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.lock = threading.Lock()
+
+    def handle(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

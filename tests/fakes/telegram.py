@@ -1,0 +1,200 @@
+"""A fake Telegram Bot API: queues updates for getUpdates and records every call the bot makes.
+
+Point PTB at it with `base_url=f"{fake.base}/bot"`. Tests push updates with the helpers, then wait for the
+calls the bot made (`await fake.wait_for("sendMessage", chat_id=...)`) and assert on what a user would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakes.http import FakeServer, Request, Response
+
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "Papergram",
+    "username": "PapergramTestBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+
+def _decode(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except (ValueError, TypeError):
+        return value
+
+
+class FakeTelegram(FakeServer):
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._new_update = threading.Condition(self.lock)
+        self._failures: list[tuple[str, int | None, dict[str, Any]]] = []
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.members: dict[tuple[int, int], str] = {}
+
+    # What tests call -----------------------------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> None:
+        with self._new_update:
+            update["update_id"] = next(self._update_ids)
+            self._updates.append(update)
+            self._new_update.notify_all()
+
+    def user(self, user_id: int = 4242, language_code: str = "en", first_name: str = "Ada") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
+
+    def chat(self, chat_id: int, chat_type: str = "private", title: str = "Lab") -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = "Ada"
+        else:
+            chat["title"] = title
+        self.chats[chat_id] = chat
+        return chat
+
+    def send_text(self, text: str, chat_id: int = 4242, chat_type: str = "private", user_id: int = 4242,
+                  language_code: str = "en", entities: list[dict[str, Any]] | None = None) -> int:
+        """A user writes `text` in a chat; returns the message id. Commands get their entity as Telegram does."""
+        message_id = next(self._message_ids)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id, language_code),
+            "text": text,
+        }
+        found = list(entities or [])
+        if text.startswith("/"):
+            found.insert(0, {"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        if found:
+            message["entities"] = found
+        self.push({"message": message})
+        return message_id
+
+    def fail_next(self, method: str, kind: str, chat_id: int | None = None, **extra: Any) -> None:
+        """Make the next `method` call (for `chat_id`, if given) fail: kind is 429, 403 or migrate."""
+        with self.lock:
+            self._failures.append((method, chat_id, {"kind": kind, **extra}))
+
+    def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)]
+
+    async def wait_for(self, method: str, chat_id: int | None = None, count: int = 1, timeout: float = 15.0,
+                       contains: str | None = None) -> list[Call]:
+        """Wait until the bot made `count` calls of `method` (whose text contains `contains`); return them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.calls_to(method, chat_id) if contains is None or contains in c.text]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                seen = [(c.method, c.chat_id, c.text[:80]) for c in self.calls]
+                raise AssertionError(f"timed out waiting for {count}x {method} to {chat_id}; calls: {seen}")
+            await asyncio.sleep(0.02)
+
+    # The Bot API ---------------------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        prefix = f"/bot{self.token}/"
+        if not request.path.startswith(prefix):
+            return Response.json({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+        method = request.path[len(prefix):]
+        fields, files = request.form()
+        params = {k: _decode(v) for k, v in fields.items()}
+        if method == "getUpdates":
+            return Response.json({"ok": True, "result": self._get_updates(params)})
+        with self.lock:
+            self.calls.append(Call(method, params, files))
+            failure = self._take_failure(method, params)
+        if failure is not None:
+            return failure
+        return Response.json({"ok": True, "result": self._result(method, params)})
+
+    def _take_failure(self, method: str, params: dict[str, Any]) -> Response | None:
+        for index, (name, chat_id, spec) in enumerate(self._failures):
+            if name == method and (chat_id is None or str(chat_id) == str(params.get("chat_id"))):
+                del self._failures[index]
+                kind = spec["kind"]
+                if kind == "429":
+                    retry = spec.get("retry_after", 1)
+                    return Response.json({"ok": False, "error_code": 429,
+                                          "description": f"Too Many Requests: retry after {retry}",
+                                          "parameters": {"retry_after": retry}}, 429)
+                if kind == "403":
+                    return Response.json({"ok": False, "error_code": 403,
+                                          "description": "Forbidden: bot was blocked by the user"}, 403)
+                if kind == "migrate":
+                    return Response.json({"ok": False, "error_code": 400,
+                                          "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                                          "parameters": {"migrate_to_chat_id": spec["to"]}}, 400)
+                description = spec.get("description", "Bad Request")
+                return Response.json({"ok": False, "error_code": 400, "description": description}, 400)
+        return None
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), 0.5)
+        with self._new_update:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and wait:
+                self._new_update.wait(wait)
+            return list(self._updates)
+
+    def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        chat = self.chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "Ada"})
+        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                   "from": BOT_USER, **content}
+        return message
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText"):
+            if method == "editMessageText":
+                return {**self._message(params, text=params.get("text", "")),
+                        "message_id": int(params["message_id"])}
+            return self._message(params, text=params.get("text", ""))
+        if method == "sendPhoto":
+            return self._message(params, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}])
+        if method == "sendMediaGroup":
+            return [self._message(params, photo=[{"file_id": f"p{i}", "file_unique_id": f"p{i}", "width": 1,
+                                                  "height": 1}]) for i, _ in enumerate(params.get("media", []))]
+        if method == "getChatMember":
+            status = self.members.get((int(params["chat_id"]), int(params["user_id"])), "member")
+            return {"status": status, "user": self.user(int(params["user_id"]))}
+        if method == "getChat":
+            return self.chats.get(int(params["chat_id"]), {"id": int(params["chat_id"]), "type": "private"})
+        return True

@@ -1,0 +1,75 @@
+"""Configuration: clear problems, a clean exit without a token, and secrets that never reach a log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services.config import DEFAULT_GEMINI_MODEL, TOKEN_HELP, ConfigError, load_config
+from services.logging_setup import RedactSecrets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_point_at_the_real_services() -> None:
+    config = load_config({"TELEGRAM_BOT_TOKEN": "1:abc"})
+    assert config.telegram_api_url == "https://api.telegram.org/bot"
+    assert config.telegram_file_url == "https://api.telegram.org/file/bot"
+    assert config.arxiv_api_url == "https://export.arxiv.org/api/query"
+    assert config.arxiv_pdf_url == "https://arxiv.org/pdf/"
+    assert config.arxiv_rss_url == "https://rss.arxiv.org/rss/"
+    assert config.gemini_model == DEFAULT_GEMINI_MODEL
+    assert str(config.db_path) == "data/papergram.db"
+    assert "offline" in config.llm_name
+
+
+def test_every_problem_is_reported_on_its_own_line() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({"TELEGRAM_API_URL": "ftp://x", "LOG_LEVEL": "LOUD", "MAX_PDF_MB": "lots"})
+    problems = raised.value.problems
+    assert problems[0] == TOKEN_HELP
+    assert any(p.startswith("TELEGRAM_API_URL must be an http(s) URL") for p in problems)
+    assert any(p.startswith("LOG_LEVEL must be one of") for p in problems)
+    assert any(p.startswith("MAX_PDF_MB must be a number") for p in problems)
+
+
+def test_repr_and_description_hide_the_secrets() -> None:
+    config = load_config({"TELEGRAM_BOT_TOKEN": "42:SECRETTOKEN", "GEMINI_API_KEY": "AIzaSECRETKEY"})
+    assert "SECRET" not in repr(config)
+    assert "SECRET" not in config.describe()
+    assert "api.telegram.org" in config.describe()
+
+
+def test_missing_token_exits_2_with_how_to_get_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "GEMINI_API_KEY")}
+    result = subprocess.run([sys.executable, str(ROOT / "bot.py")], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_log_records_never_carry_the_token_or_key(caplog: pytest.LogCaptureFixture) -> None:
+    token, key = "123:ABCDEFsecret", "AIzaKEYsecret"
+    logger = logging.getLogger("test.secrets")
+    handler = logging.Handler()
+    seen: list[str] = []
+    handler.emit = lambda record: seen.append(record.getMessage() + (record.exc_text or ""))  # type: ignore[method-assign]
+    handler.addFilter(RedactSecrets([token, key]))
+    logger.addHandler(handler)
+    try:
+        logger.warning("HTTP Request: POST https://api.telegram.org/bot%s/getUpdates", token)
+        try:
+            raise RuntimeError(f"bad key {key}")
+        except RuntimeError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    assert len(seen) == 2
+    assert all(token not in line and key not in line for line in seen)
+    assert "[REDACTED]" in seen[0] and "[REDACTED]" in seen[1]
