@@ -1,0 +1,168 @@
+"""The use case "a card for this paper": metadata, PDF, figures and summary, each cached in the store.
+
+A second request for the same paper and language makes no LLM call and no download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import Enum
+
+from services.arxiv_client import ArxivClient, PdfTooLarge, PdfUnavailable
+from services.figures import EXTRACTOR_VERSION
+from services.links import PaperLinks, find_links
+from services.models import FigureImage, PaperMeta, PaperRef, PdfContent
+from services.pdf import PdfPool, PdfResult
+from services.store import Store
+from services.summarizer import PROMPT_VERSION, ExtractiveSummarizer, Summarizer, SummaryFailed, SummaryFields
+
+log = logging.getLogger(__name__)
+
+METADATA_MAX_AGE = timedelta(days=1)
+
+
+class Stage(Enum):
+    FETCHING = "fetching"
+    READING = "reading"
+    SUMMARIZING = "summarizing"
+
+
+Progress = Callable[[Stage], Awaitable[None]]
+
+
+async def _no_progress(stage: Stage) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PaperCard:
+    """Everything a card shows. Metadata is arXiv's; `summary` is prose only."""
+
+    paper: PaperMeta
+    summary: SummaryFields
+    language: str
+    links: PaperLinks = field(default_factory=PaperLinks)
+    affiliation: str = ""
+    """The LLM's affiliation, kept only when it appears on the PDF's first page."""
+    figures: list[FigureImage] = field(default_factory=list)
+    extractive: bool = False
+    llm_failure: str = ""
+    pdf_note: str = ""
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def verified_affiliation(claimed: str, first_page: str) -> str:
+    """`claimed` if the first page prints it (whitespace and case aside), else empty: "not stated"."""
+    claimed = claimed.strip()
+    if claimed and _squash(claimed) in _squash(first_page):
+        return claimed
+    return ""
+
+
+class PaperService:
+    def __init__(self, store: Store, arxiv: ArxivClient, pdfs: PdfPool, summarizer: Summarizer,
+                 *, max_pages: int = 60, downloads: int = 4) -> None:
+        self._store = store
+        self._arxiv = arxiv
+        self._pdfs = pdfs
+        self._summarizer = summarizer
+        self._extractive = ExtractiveSummarizer()
+        self._max_pages = max_pages
+        self._downloads = asyncio.Semaphore(downloads)
+        self._in_flight: dict[tuple[str, int, str], asyncio.Lock] = {}
+
+    @property
+    def offline(self) -> bool:
+        return self._summarizer.model == self._extractive.model
+
+    async def lookup(self, refs: Sequence[PaperRef]) -> dict[PaperRef, PaperMeta | None]:
+        """Metadata for each ref, from the store when fetched within a day, else in one arXiv query.
+
+        Raises `ArxivUnavailable` when arXiv cannot be reached.
+        """
+        found: dict[PaperRef, PaperMeta | None] = {}
+        missing: list[PaperRef] = []
+        for ref in refs:
+            stored = self._store.get_paper(ref.base_id, ref.version, max_age=METADATA_MAX_AGE)
+            if stored:
+                found[ref] = stored
+            else:
+                missing.append(ref)
+        if missing:
+            fetched = await self._arxiv.fetch(missing)
+            for ref, meta in fetched.items():
+                if meta is not None:
+                    self._store.save_paper(meta, is_latest=ref.version is None)
+                found[ref] = meta
+        return {ref: found[ref] for ref in refs}
+
+    async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress) -> PaperCard:
+        """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so."""
+        key = (paper.base_id, paper.version, language)
+        lock = self._in_flight.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:  # the same paper asked twice at once is prepared once, then served from the cache
+                return await self._card(paper, language, progress)
+        finally:
+            if not lock.locked():
+                self._in_flight.pop(key, None)
+
+    async def _card(self, paper: PaperMeta, language: str, progress: Progress) -> PaperCard:
+        model = self._summarizer.model
+        cached = self._store.get_summary(paper, language, model, PROMPT_VERSION)
+        figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
+        document = self._store.get_document(paper)
+        content = document
+        if cached is None or figures is None or document is None:
+            await progress(Stage.READING)
+            result, lasting = await self._read_pdf(paper)
+            content, figures = result.content, result.figures
+            if lasting:  # a failed download is retried next time; a corrupt PDF stays corrupt
+                self._store.save_document(paper, content)
+                self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
+        assert content is not None and figures is not None
+        llm_failure = ""
+        extractive = self.offline
+        if cached is not None:
+            summary = SummaryFields.model_validate(cached)
+        else:
+            await progress(Stage.SUMMARIZING)
+            try:
+                summary = await self._summarizer.summarize(paper, content, language)
+                self._store.save_summary(paper, language, model, PROMPT_VERSION, summary.model_dump())
+            except SummaryFailed as failure:
+                log.warning("summary of %s fell back to the extract: %s", paper.versioned_id, failure)
+                llm_failure = str(failure) or "The LLM gave no usable summary"
+                extractive = True
+                summary = self._extractive.extract(paper, content)
+        return PaperCard(
+            paper=paper,
+            summary=summary,
+            language=language,
+            links=find_links(paper.abstract, paper.comment, content.first_page),
+            affiliation=verified_affiliation(summary.affiliation, content.first_page),
+            figures=figures,
+            extractive=extractive,
+            llm_failure=llm_failure,
+            pdf_note=content.note,
+        )
+
+    async def _read_pdf(self, paper: PaperMeta) -> tuple[PdfResult, bool]:
+        """What the PDF gave, and whether that is worth caching (True unless the download failed)."""
+        async with self._downloads:
+            try:
+                data = await self._arxiv.download_pdf(paper)
+            except PdfTooLarge:
+                return PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
+            except PdfUnavailable as error:
+                log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
+                return PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
+        return await self._pdfs.process(data, self._max_pages), True
