@@ -8,20 +8,34 @@ Tests build the bot with `build_application` exactly as production does, with th
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 import handlers
+from services.arxiv_client import ArxivClient, ArxivUnavailable
+from services.arxiv_ids import find_papers
+from services.card import PLAIN, card_text, figure_caption
+from services.concurrency import KeyedLimiter
 from services.config import Config, ConfigError, load_config, load_dotenv_file
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
+from services.papers import PaperService
+from services.pdf import PdfPool
 from services.store import Store
+from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summarizer
 
 log = logging.getLogger("papergram")
+
+
+PAPERS_PER_CHAT = 2
+"""A chat's third link waits until one of its first two is done."""
 
 
 @dataclass
@@ -30,13 +44,34 @@ class Services:
 
     config: Config
     store: Store
+    pdfs: PdfPool
+    papers: PaperService
+    chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
 
     def close(self) -> None:
+        self.pdfs.close()
         self.store.close()
 
 
+def build_summarizer(config: Config) -> Summarizer:
+    if not config.gemini_api_key:
+        return ExtractiveSummarizer()
+    return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url)
+
+
 def build_services(config: Config) -> Services:
-    return Services(config=config, store=Store(config.db_path))
+    store = Store(config.db_path)
+    arxiv = ArxivClient(config.arxiv_api_url, config.arxiv_pdf_url, delay_seconds=config.arxiv_delay_seconds,
+                        timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20)
+    pdfs = PdfPool(workers=config.pdf_workers)
+    papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages)
+    return Services(config=config, store=store, pdfs=pdfs, papers=papers)
+
+
+async def _log_error(update: object, context: object) -> None:
+    """Anything a handler did not handle is logged, never shown to the user as a stack trace."""
+    log.error("unhandled error for update %s", getattr(update, "update_id", update),
+              exc_info=getattr(context, "error", None))
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -71,7 +106,47 @@ def build_application(config: Config, services: Services | None = None) -> Appli
     )
     app.bot_data["services"] = services
     handlers.register(app)
+    app.add_error_handler(_log_error)
     return app
+
+
+async def summarize(config: Config, link: str, lang: str, out: Path | None) -> int:
+    """`python bot.py summarize`: the same services as the bot, printed to the terminal."""
+    refs = find_papers(link)
+    if not refs:
+        print(f"No arXiv ID found in {link!r}", file=sys.stderr)
+        return 2
+    services = build_services(config)
+    try:
+        try:
+            paper = (await services.papers.lookup(refs[:1]))[refs[0]]
+        except ArxivUnavailable:
+            print(t(lang, "arxiv_down", id=refs[0]), file=sys.stderr)
+            return 1
+        if paper is None:
+            print(t(lang, "unknown_id", id=refs[0]), file=sys.stderr)
+            return 1
+        card = await services.papers.card(paper, lang)
+        print(card_text(card))
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for figure in card.figures:
+                suffix = ".jpg" if figure.mime == "image/jpeg" else ".png"
+                path = out / f"{figure.kind}-{figure.number}{suffix}"
+                path.write_bytes(figure.image)
+                print(f"{path}: {figure_caption(figure, lang, paper, PLAIN)}")
+        return 0
+    finally:
+        services.close()
+
+
+def summarize_main(config: Config, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bot.py summarize", description="Print a paper card on the terminal.")
+    parser.add_argument("link", help="an arXiv link or ID")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en")
+    parser.add_argument("--out", type=Path, help="write the figure images to this directory")
+    args = parser.parse_args(argv)
+    return asyncio.run(summarize(config, args.link, args.lang, args.out))
 
 
 def _load_config_or_exit(require_token: bool = True) -> Config:
@@ -86,8 +161,6 @@ def _load_config_or_exit(require_token: bool = True) -> Config:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["summarize"]:
-        from services.cli import summarize_main
-
         config = _load_config_or_exit(require_token=False)
         setup_logging(config.log_level, [config.telegram_token, config.gemini_api_key])
         return summarize_main(config, argv[1:])

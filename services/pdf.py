@@ -43,7 +43,8 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
             return PdfResult(PdfContent("", "", doc.page_count, note="encrypted PDF"))
         if doc.page_count == 0:
             return PdfResult(PdfContent("", "", 0, note="empty PDF"))
-        pages = min(doc.page_count, max_pages)
+        page_count = doc.page_count
+        pages = min(page_count, max_pages)
         try:
             texts = [doc[i].get_text() for i in range(pages)]
             figures = extract_figures(doc, pages)
@@ -51,7 +52,7 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
             return PdfResult(PdfContent("", "", doc.page_count, note=f"unreadable PDF ({type(error).__name__})"))
     text = "\n".join(texts)
     note = "" if text.strip() else "the PDF has no text layer"
-    return PdfResult(PdfContent(budget_text(text, budget_chars), texts[0], doc.page_count, note), figures)
+    return PdfResult(PdfContent(budget_text(text, budget_chars), texts[0], page_count, note), figures)
 
 
 class PdfPool:

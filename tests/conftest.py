@@ -11,6 +11,8 @@ import pytest
 
 from bot import build_application
 from services.config import load_config
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -25,18 +27,45 @@ def tg() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def env(tg: FakeTelegram, tmp_path: Path) -> dict[str, str]:
-    """The environment the bot under test reads: every URL points at a fake, the database at a temp file."""
+def arxiv_fake() -> Iterator[FakeArxiv]:
+    fake = FakeArxiv()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def gemini() -> Iterator[FakeGemini]:
+    fake = FakeGemini()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def env(tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> dict[str, str]:
+    """The environment the bot under test reads: every URL points at a fake, the database at a temp file.
+
+    No GEMINI_API_KEY: the offline summarizer. Tests that want Gemini add `with_gemini(env, gemini)`.
+    """
     return {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": f"{tg.base}/bot",
         "TELEGRAM_FILE_URL": f"{tg.base}/file/bot",
-        "ARXIV_API_URL": "http://127.0.0.1:9/api/query",
-        "ARXIV_PDF_URL": "http://127.0.0.1:9/pdf/",
-        "ARXIV_RSS_URL": "http://127.0.0.1:9/rss/",
+        "ARXIV_API_URL": arxiv_fake.api_url,
+        "ARXIV_PDF_URL": arxiv_fake.pdf_url,
+        "ARXIV_RSS_URL": f"{arxiv_fake.base}/rss/",
         "PAPERGRAM_DB": str(tmp_path / "papergram.db"),
         "ARXIV_DELAY_SECONDS": "0",
     }
+
+
+GEMINI_KEY = "AIzaTEST-gemini-key-0123456789"
+
+
+def with_gemini(env: dict[str, str], gemini: FakeGemini) -> dict[str, str]:
+    env.update({"GEMINI_API_KEY": GEMINI_KEY, "GEMINI_BASE_URL": gemini.base, "GEMINI_MODEL": "gemini-test"})
+    return env
 
 
 @dataclass

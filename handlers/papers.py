@@ -1,0 +1,113 @@
+"""Messages with arXiv links or IDs: a status message that follows the work, then the card and the figures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InputMediaPhoto, LinkPreviewOptions, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.common import services_of, settings_for
+from services.arxiv_client import ArxivUnavailable
+from services.arxiv_ids import MAX_PAPERS_PER_MESSAGE, find_papers
+from services.card import card_messages, figure_caption
+from services.i18n import t
+from services.models import PaperMeta, PaperRef
+from services.papers import PaperCard, Stage
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_PHOTOS = 6
+STATUS_KEYS = {Stage.FETCHING: "status_fetching", Stage.READING: "status_reading",
+               Stage.SUMMARIZING: "status_summarizing"}
+
+
+def linked_urls(message: Message) -> list[str]:
+    """URLs hidden behind text (text_link entities) — the text itself is scanned separately."""
+    entities = list(message.entities or ()) + list(message.caption_entities or ())
+    return [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url]
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Each arXiv paper named in the message gets a card; in a private chat, no paper gets a hint."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    refs = find_papers(message.text or message.caption or "", linked_urls(message))
+    if not refs:
+        if chat.type == ChatType.PRIVATE:
+            lang = settings_for(update, context).language
+            await message.reply_text(t(lang, "no_paper_hint"), parse_mode=ParseMode.HTML)
+        return
+    lang = settings_for(update, context).language
+    if len(refs) > MAX_PAPERS_PER_MESSAGE:
+        await message.reply_text(t(lang, "too_many_papers", count=len(refs), limit=MAX_PAPERS_PER_MESSAGE))
+        refs = refs[:MAX_PAPERS_PER_MESSAGE]
+    quote = chat.type != ChatType.PRIVATE
+    statuses = [await message.reply_text(t(lang, "status_fetching", id=ref), do_quote=quote) for ref in refs]
+    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    try:
+        metas = await services_of(context).papers.lookup(refs)
+    except ArxivUnavailable:
+        for ref, status in zip(refs, statuses, strict=True):
+            await _edit(status, t(lang, "arxiv_down", id=ref))
+        return
+    await asyncio.gather(*(
+        _deliver(context, message, status, ref, metas[ref], lang)
+        for ref, status in zip(refs, statuses, strict=True)
+    ))
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, message: Message, status: Message, ref: PaperRef,
+                   paper: PaperMeta | None, lang: str) -> None:
+    if paper is None:
+        await _edit(status, t(lang, "unknown_id", id=ref))
+        return
+    services = services_of(context)
+    chat_id = message.chat_id
+    if services.chat_limits.busy(chat_id):
+        await _edit(status, t(lang, "status_queued", id=paper.versioned_id))
+    try:
+        async with services.chat_limits.slot(chat_id):
+
+            async def progress(stage: Stage) -> None:
+                await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+            card = await services.papers.card(paper, lang, progress)
+            await _send_card(context, message, status, card)
+    except Exception:
+        log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
+        await _edit(status, t(lang, "failed", id=paper.versioned_id))
+
+
+async def _send_card(context: ContextTypes.DEFAULT_TYPE, message: Message, status: Message, card: PaperCard) -> None:
+    """The status message becomes the card's first part; the rest and the figures follow it."""
+    parts = card_messages(card)
+    await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    for part in parts[1:]:
+        await context.bot.send_message(message.chat_id, part, parse_mode=ParseMode.HTML,
+                                       link_preview_options=NO_PREVIEW)
+    photos = [
+        InputMediaPhoto(f.image, caption=figure_caption(f, card.language, card.paper), parse_mode=ParseMode.HTML)
+        for f in card.figures[:MAX_PHOTOS]
+    ]
+    if not photos:
+        return
+    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
+    if len(photos) == 1:
+        await context.bot.send_photo(message.chat_id, card.figures[0].image, caption=photos[0].caption,
+                                     parse_mode=ParseMode.HTML)
+    else:
+        await context.bot.send_media_group(message.chat_id, photos)
+
+
+async def _edit(status: Message, text: str) -> None:
+    try:
+        await status.edit_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    except TelegramError as error:  # e.g. the user deleted the status message: the work goes on
+        log.info("could not edit status message: %s", error)

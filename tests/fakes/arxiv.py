@@ -1,0 +1,103 @@
+"""A fake arXiv: the API's Atom XML for `id_list` queries, PDFs by versioned ID, and failures on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from tests.fakes.http import FakeServer, Request, Response
+
+
+@dataclass
+class FakePaper:
+    base_id: str
+    title: str
+    authors: list[str]
+    abstract: str
+    category: str = "cs.CV"
+    categories: list[str] = field(default_factory=list)
+    comment: str = ""
+    versions: dict[int, str] = field(default_factory=lambda: {1: "2024-08-26T17:59:46Z"})
+    """version -> submission time of that version"""
+    pdfs: dict[int, bytes] = field(default_factory=dict)
+
+
+class FakeArxiv(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.papers: dict[str, FakePaper] = {}
+        self.api_requests: list[dict[str, list[str]]] = []
+        self.pdf_requests: list[str] = []
+        self.api_failures: list[int] = []
+        self.pdf_failures: list[int] = []
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/query"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"{self.base}/pdf/"
+
+    def add(self, paper: FakePaper) -> FakePaper:
+        self.papers[paper.base_id] = paper
+        return paper
+
+    def handle(self, request: Request) -> Response:
+        if request.path == "/api/query":
+            with self.lock:
+                self.api_requests.append(request.query)
+                failure = self.api_failures.pop(0) if self.api_failures else None
+            if failure:
+                return Response(failure, b"Service Unavailable", "text/plain")
+            ids = [i for i in request.query.get("id_list", [""])[0].split(",") if i]
+            return Response(200, self._feed(ids).encode(), "application/atom+xml")
+        if request.path.startswith("/pdf/"):
+            versioned = request.path[len("/pdf/"):]
+            with self.lock:
+                self.pdf_requests.append(versioned)
+                failure = self.pdf_failures.pop(0) if self.pdf_failures else None
+            if failure:
+                return Response(failure, b"error", "text/plain")
+            base, _, version = versioned.rpartition("v")
+            paper = self.papers.get(base)
+            if paper is None or not version.isdigit() or int(version) not in paper.pdfs:
+                return Response(404, b"not found", "text/plain")
+            return Response(200, paper.pdfs[int(version)], "application/pdf")
+        return Response(404, b"not found", "text/plain")
+
+    def _feed(self, ids: list[str]) -> str:
+        entries = []
+        for requested in ids:
+            base, _, version = requested.rpartition("v") if "v" in requested.split("/")[-1] else (requested, "", "")
+            paper = self.papers.get(base)
+            if paper is None:
+                continue
+            wanted = int(version) if version else max(paper.versions)
+            if wanted not in paper.versions:
+                continue
+            entries.append(self._entry(paper, wanted))
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+            'xmlns:arxiv="http://arxiv.org/schemas/atom">\n'
+            f"<title>arXiv Query</title><id>http://arxiv.org/api/x</id><updated>2024-09-01T00:00:00-04:00</updated>"
+            f"<opensearch:totalResults>{len(entries)}</opensearch:totalResults>"
+            "<opensearch:startIndex>0</opensearch:startIndex>"
+            f"<opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>\n" + "\n".join(entries) + "\n</feed>"
+        )
+
+    def _entry(self, paper: FakePaper, version: int) -> str:
+        vid = f"{paper.base_id}v{version}"
+        authors = "".join(f"<author><name>{escape(a)}</name></author>" for a in paper.authors)
+        cats = "".join(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>'
+                       for c in (paper.categories or [paper.category]))
+        comment = f"<arxiv:comment>{escape(paper.comment)}</arxiv:comment>" if paper.comment else ""
+        return (
+            f"<entry><id>http://arxiv.org/abs/{vid}</id>"
+            f"<updated>{paper.versions[version]}</updated><published>{paper.versions[min(paper.versions)]}</published>"
+            f"<title>{escape(paper.title)}</title><summary>  {escape(paper.abstract)}\n</summary>{authors}{comment}"
+            f'<link href="http://arxiv.org/abs/{vid}" rel="alternate" type="text/html"/>'
+            f'<link title="pdf" href="http://arxiv.org/pdf/{vid}" rel="related" type="application/pdf"/>'
+            f'<arxiv:primary_category term="{paper.category}" scheme="http://arxiv.org/schemas/atom"/>{cats}</entry>'
+        )

@@ -1,0 +1,58 @@
+"""A fake Gemini API for `google-genai`: answers `:generateContent` with structured JSON, or fails on demand."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.fakes.http import FakeServer, Request, Response
+
+SUMMARY: dict[str, Any] = {
+    "one_sentence": "A transformer that reads papers faster.",
+    "takeaways": ["It is fast.", "It is accurate.", "It is open source."],
+    "title_translation": "",
+    "affiliation": "Example University",
+    "keywords": ["transformers", "papers", "speed"],
+    "background": "Papers are many.",
+    "past_methods": "Old readers were slow.",
+    "method": "We read with attention.",
+    "results": "Twice as fast on ArxivBench.",
+    "method_steps": ["Tokenize.", "Attend.", "Summarize."],
+    "significance": "Researchers save time.",
+    "innovation": "Attention over sections.",
+    "performance": "2x speed.",
+    "workload": "8 GPUs for a day.",
+}
+
+
+class FakeGemini(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[dict[str, Any]] = []
+        self.script: list[str] = []
+        """What the next calls answer: "ok", "429", "500", "safety", "invalid", "empty"; then "ok" forever."""
+        self.summary = dict(SUMMARY)
+
+    def handle(self, request: Request) -> Response:
+        if not request.path.endswith(":generateContent"):
+            return Response.json({"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, 404)
+        with self.lock:
+            self.requests.append({"path": request.path, "body": json.loads(request.body or b"{}"),
+                                  "key": request.headers.get("x-goog-api-key", "")})
+            behaviour = self.script.pop(0) if self.script else "ok"
+        if behaviour in ("429", "500", "503"):
+            status = int(behaviour)
+            return Response.json({"error": {"code": status, "message": "try later", "status": "UNAVAILABLE"}}, status)
+        if behaviour == "safety":
+            return Response.json({"candidates": [{"finishReason": "SAFETY", "index": 0}],
+                                  "promptFeedback": {"blockReason": "SAFETY"}})
+        text = {"ok": json.dumps(self.summary, ensure_ascii=False), "invalid": "{not json", "empty": ""}[behaviour]
+        return Response.json({
+            "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP",
+                            "index": 0}],
+            "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 10, "totalTokenCount": 20},
+        })
+
+    def prompt(self, index: int = -1) -> str:
+        body = self.requests[index]["body"]
+        return "".join(part.get("text", "") for c in body["contents"] for part in c["parts"])

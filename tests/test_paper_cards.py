@@ -1,0 +1,255 @@
+"""Send an arXiv link, get a faithful card and the figures — through the fake Telegram, arXiv and Gemini."""
+
+from __future__ import annotations
+
+import html
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.i18n import t
+from tests.conftest import RunningBot, with_gemini
+from tests.fakes.arxiv import FakeArxiv, FakePaper
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.telegram import Call
+from tests.pdfs import paper_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_paper(arxiv: FakeArxiv, base_id: str = "2408.14227", **overrides: Any) -> FakePaper:
+    fields: dict[str, Any] = {
+        "base_id": base_id,
+        "title": "Faithful Summaries of Scientific Papers",
+        "authors": ["Ada Lovelace", "Alan Turing"],
+        "abstract": "We propose a faithful summarizer. It keeps metadata from arXiv. It improves accuracy by 12%.",
+        "comment": "Accepted to ECCV'24",
+        "versions": {1: "2024-08-26T17:59:46Z", 2: "2024-09-01T10:00:00Z"},
+    }
+    fields.update(overrides)
+    paper = FakePaper(**fields)
+    if not paper.pdfs:
+        paper.pdfs = {v: paper_pdf(title=paper.title) for v in paper.versions}
+    return arxiv.add(paper)
+
+
+async def card_of(bot: RunningBot, chat_id: int) -> list[Call]:
+    """The card as the user finally sees it: the status message's last edit, then any further messages."""
+    await bot.tg.wait_for("sendPhoto", chat_id=chat_id)
+    return bot.tg.calls_to("editMessageText", chat_id)
+
+
+@pytest.fixture
+async def gemini_bot(env: dict[str, str], gemini: FakeGemini, tg: Any) -> Any:
+    from tests.conftest import bot as bot_fixture  # the same fixture, with Gemini configured
+
+    with_gemini(env, gemini)
+    async for running in bot_fixture.__wrapped__(env, tg):  # type: ignore[attr-defined]
+        yield running
+
+
+async def test_a_link_gets_a_card_with_arxiv_metadata_and_a_photo(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("look https://arxiv.org/abs/2408.14227 !", chat_id=601)
+    [status] = await bot.tg.wait_for("sendMessage", chat_id=601)
+    assert status.text == t("en", "status_fetching", id="2408.14227")
+    [photo] = await bot.tg.wait_for("sendPhoto", chat_id=601)
+    edits = bot.tg.calls_to("editMessageText", 601)
+    assert [e.text for e in edits[:1]] == [t("en", "status_reading", id="2408.14227v2")]
+    card = edits[-1].text
+    title = "Faithful Summaries of Scientific Papers"
+    assert card.startswith(f'<b><a href="https://arxiv.org/abs/2408.14227v2">{title}</a></b>')
+    assert "<i>Ada Lovelace, Alan Turing</i>" in card
+    assert "<code>arXiv:2408.14227v2</code> · cs.CV · 2024-09-01 · Accepted to ECCV'24" in card
+    assert '<a href="https://arxiv.org/pdf/2408.14227v2">PDF</a>' in card
+    assert "<b>Summary</b>: We propose a faithful summarizer." in card
+    assert "<b>3. Affiliation</b>: Example University, Department of Testing" in card
+    assert t("en", "note_extract") in card
+    assert photo.params["caption"] == t("en", "page_caption", id="2408.14227v2")
+    assert photo.files and next(iter(photo.files.values())).startswith(b"\x89PNG")
+    assert arxiv_fake.pdf_requests == ["2408.14227v2"]
+
+
+async def test_a_versioned_id_gets_that_version(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("arXiv:2408.14227v1", chat_id=602)
+    edits = await card_of(bot, 602)
+    assert "<code>arXiv:2408.14227v1</code> · cs.CV · 2024-08-26" in edits[-1].text
+    assert arxiv_fake.pdf_requests == ["2408.14227v1"]
+
+
+async def test_gemini_summary_in_chinese_then_cached(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                     gemini: FakeGemini) -> None:
+    add_paper(arxiv_fake)
+    gemini.summary["title_translation"] = "科学论文的忠实摘要"
+    gemini_bot.tg.send_text("/lang zh", chat_id=603)
+    await gemini_bot.tg.wait_for("sendMessage", chat_id=603)
+    gemini_bot.tg.send_text("2408.14227", chat_id=603)
+    edits = await card_of(gemini_bot, 603)
+    card = edits[-1].text
+    assert "(科学论文的忠实摘要)" in card
+    assert "<b>一句话总结</b>: A transformer that reads papers faster." in card
+    assert "<b>3. 第一作者单位</b>: Example University" in card
+    assert [e.text for e in edits[:-1]] == [t("zh", "status_reading", id="2408.14227v2"),
+                                            t("zh", "status_summarizing", id="2408.14227v2")]
+    assert "Simplified Chinese" in gemini.prompt()
+    assert len(gemini.requests) == 1 and gemini.requests[0]["key"].startswith("AIza")
+
+    gemini_bot.tg.send_text("https://arxiv.org/pdf/2408.14227v2.pdf", chat_id=603)
+    await gemini_bot.tg.wait_for("sendPhoto", chat_id=603, count=2)
+    assert len(gemini.requests) == 1, "the second request must not call the LLM"
+    assert arxiv_fake.pdf_requests == ["2408.14227v2"], "the second request must not download the PDF"
+    assert len(arxiv_fake.api_requests) == 1, "metadata fetched within a day is not fetched again"
+    assert gemini_bot.tg.calls_to("editMessageText", 603)[-1].text == card
+
+
+async def test_an_affiliation_not_on_the_first_page_is_not_stated(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                 gemini: FakeGemini) -> None:
+    add_paper(arxiv_fake)
+    gemini.summary["affiliation"] = "Invented Institute of Technology"
+    gemini_bot.tg.send_text("2408.14227", chat_id=604)
+    card = (await card_of(gemini_bot, 604))[-1].text
+    assert "<b>3. Affiliation</b>: <i>not stated</i>" in card
+
+
+async def test_unknown_id_is_named_in_the_reply(bot: RunningBot) -> None:
+    bot.tg.send_text("arXiv:2401.99999", chat_id=605)
+    [edit] = await bot.tg.wait_for("editMessageText", chat_id=605)
+    assert edit.text == t("en", "unknown_id", id="2401.99999")
+
+
+async def test_arxiv_down_then_up(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    arxiv_fake.api_failures = [503]
+    bot.tg.send_text("2408.14227", chat_id=606)
+    edits = await card_of(bot, 606)
+    assert "Faithful Summaries" in edits[-1].text
+
+
+async def test_arxiv_down_for_good_says_so(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    arxiv_fake.api_failures = [503] * 10
+    bot.tg.send_text("2408.14227", chat_id=607)
+    [edit] = await bot.tg.wait_for("editMessageText", chat_id=607, timeout=30)
+    assert edit.text == t("en", "arxiv_down", id="2408.14227")
+
+
+async def test_corrupt_pdf_gives_a_card_from_the_abstract(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake, pdfs={1: b"%PDF-1.4 garbage", 2: b"%PDF-1.4 garbage"})
+    bot.tg.send_text("2408.14227", chat_id=608)
+    [edit] = await bot.tg.wait_for("editMessageText", chat_id=608, contains="Faithful")
+    assert t("en", "note_pdf", reason="corrupt PDF (FileDataError)") in edit.text
+    assert "<b>Summary</b>: We propose a faithful summarizer." in edit.text
+    assert not bot.tg.calls_to("sendPhoto", 608) and not bot.tg.calls_to("sendMediaGroup", 608)
+
+
+async def test_oversize_pdf_is_not_downloaded_whole(env: dict[str, str], tg: Any, arxiv_fake: FakeArxiv) -> None:
+    from tests.conftest import bot as bot_fixture
+
+    env["MAX_PDF_MB"] = "1"
+    add_paper(arxiv_fake, pdfs={2: b"%PDF-1.4\n" + os.urandom(2 * 2**20)})
+    async for running in bot_fixture.__wrapped__(env, tg):  # type: ignore[attr-defined]
+        running.tg.send_text("2408.14227", chat_id=609)
+        [edit] = await running.tg.wait_for("editMessageText", chat_id=609, contains="Faithful")
+        assert t("en", "note_pdf", reason="the PDF is too large") in edit.text
+
+
+async def test_gemini_429_then_ok(gemini_bot: RunningBot, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    add_paper(arxiv_fake)
+    gemini.script = ["429"]
+    gemini_bot.tg.send_text("2408.14227", chat_id=610)
+    card = (await card_of(gemini_bot, 610))[-1].text
+    assert "<b>Summary</b>: A transformer that reads papers faster." in card
+    assert len(gemini.requests) == 2
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    (["safety", "safety"], "Gemini blocked the request (BlockedReason.SAFETY)"),
+    (["invalid", "invalid"], "Gemini returned invalid JSON"),
+    (["empty", "empty"], "Gemini returned an empty answer"),
+])
+async def test_gemini_gives_nothing_usable_twice(gemini_bot: RunningBot, arxiv_fake: FakeArxiv, gemini: FakeGemini,
+                                                  script: list[str], reason: str) -> None:
+    add_paper(arxiv_fake)
+    gemini.script = script
+    gemini_bot.tg.send_text("2408.14227", chat_id=611)
+    card = (await card_of(gemini_bot, 611))[-1].text
+    assert html.escape(t("en", "note_llm_failed", reason=reason), quote=False) in card
+    assert "<b>Summary</b>: We propose a faithful summarizer." in card
+    assert len(gemini.requests) == 2
+
+
+async def test_gemini_safety_once_is_retried(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
+                                            gemini: FakeGemini) -> None:
+    add_paper(arxiv_fake)
+    gemini.script = ["safety"]
+    gemini_bot.tg.send_text("2408.14227", chat_id=612)
+    card = (await card_of(gemini_bot, 612))[-1].text
+    assert "A transformer that reads papers faster." in card and "extract" not in card
+
+
+async def test_html_in_a_title_is_shown_literally(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake, title="Why <b> & </i> break parsers")
+    bot.tg.send_text("2408.14227", chat_id=613)
+    card = (await card_of(bot, 613))[-1].text
+    assert ">Why &lt;b&gt; &amp; &lt;/i&gt; break parsers</a>" in card
+
+
+async def test_sixty_authors_stay_under_the_limits(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    authors = [f"Author Number{i} With-A-Rather-Long-Surname" for i in range(60)]
+    add_paper(arxiv_fake, authors=authors, abstract="We propose a thing. " * 200)
+    bot.tg.send_text("2408.14227", chat_id=614)
+    await bot.tg.wait_for("sendPhoto", chat_id=614)
+    texts = [c.text for c in bot.tg.calls_to("editMessageText", 614)[-1:]] + \
+        [c.text for c in bot.tg.calls_to("sendMessage", 614)[1:]]
+    assert all(len(text) <= 4096 for text in texts)
+    assert "Author Number7 With-A-Rather-Long-Surname, +52 more" in texts[0]
+    assert "Author Number8 " not in texts[0]
+
+
+async def test_more_than_five_papers(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    ids = [f"2408.1422{i}" for i in range(7)]
+    for i in ids:
+        add_paper(arxiv_fake, base_id=i, pdfs={2: b"broken"})
+    bot.tg.send_text(" ".join(ids), chat_id=615)
+    messages = await bot.tg.wait_for("sendMessage", chat_id=615, count=6)
+    assert messages[0].text == t("en", "too_many_papers", count=7, limit=5)
+    assert [m.text for m in messages[1:6]] == [t("en", "status_fetching", id=i) for i in ids[:5]]
+    await bot.tg.wait_for("editMessageText", chat_id=615, count=10, contains="")
+    assert len(arxiv_fake.api_requests) == 1, "several IDs are fetched in one id_list query"
+
+
+async def test_text_without_a_paper(bot: RunningBot) -> None:
+    bot.tg.send_text("hello there", chat_id=616)
+    [hint] = await bot.tg.wait_for("sendMessage", chat_id=616)
+    assert hint.text == t("en", "no_paper_hint")
+    bot.tg.send_text("hello group", chat_id=-100617, chat_type="supergroup")
+    bot.tg.send_text("/start", chat_id=618)
+    await bot.tg.wait_for("sendMessage", chat_id=618)
+    assert not bot.tg.calls_to("sendMessage", -100617)
+
+
+async def test_a_link_behind_text_is_found(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("this paper", chat_id=619, entities=[
+        {"type": "text_link", "offset": 0, "length": 10, "url": "https://arxiv.org/abs/2408.14227v1"}])
+    edits = await card_of(bot, 619)
+    assert "arXiv:2408.14227v1" in edits[-1].text
+
+
+def test_terminal_summarize_prints_the_card_and_writes_figures(arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
+    add_paper(arxiv_fake)
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "GEMINI_API_KEY")}
+    env.update({"ARXIV_API_URL": arxiv_fake.api_url, "ARXIV_PDF_URL": arxiv_fake.pdf_url,
+                "PAPERGRAM_DB": str(tmp_path / "cli.db"), "ARXIV_DELAY_SECONDS": "0"})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "summarize", "https://arxiv.org/abs/2408.14227", "--out",
+         str(tmp_path / "out")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Faithful Summaries of Scientific Papers: https://arxiv.org/abs/2408.14227v2\n")
+    assert "Ada Lovelace, Alan Turing" in result.stdout
+    assert "arXiv:2408.14227v2 · cs.CV · 2024-09-01 · Accepted to ECCV'24" in result.stdout
+    assert (tmp_path / "out" / "page-1.png").read_bytes().startswith(b"\x89PNG")
