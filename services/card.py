@@ -174,10 +174,14 @@ def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup =
     if figure.kind == "page":
         return m.escape(t(lang, "page_caption", id=paper.versioned_id))
     key = "table_caption" if figure.kind == "table" else "figure_caption"
-    caption = figure.caption
-    for _ in range(5):  # escaping can lengthen the text: shorten until it fits
-        text = m.escape(t(lang, key, number=figure.number, caption=caption))
-        if len(text) <= CAPTION_LIMIT:
-            return text
-        caption = shorten(caption, len(caption) - (len(text) - CAPTION_LIMIT) - 8)
-    return m.escape(shorten(t(lang, key, number=figure.number, caption=""), CAPTION_LIMIT))
+
+    def text(length: int) -> str:
+        return m.escape(t(lang, key, number=figure.number, caption=shorten(figure.caption, length)))
+
+    if len(text(len(figure.caption))) <= CAPTION_LIMIT:
+        return text(len(figure.caption))
+    low, high = 1, len(figure.caption)  # escaping lengthens text unevenly: search the longest caption that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if len(text(middle)) <= CAPTION_LIMIT else (low, middle - 1)
+    return text(low)

@@ -73,7 +73,7 @@ def budget_text(text: str, budget_chars: int) -> str:
         tier = [s for s in sections if s.rank == rank]
         tier_size = sum(len(kept[id(s)]) for s in tier)
         excess = total - budget_chars
-        if tier_size <= excess:
+        if tier_size <= excess or rank == 2:  # references and appendices go whole
             for s in tier:
                 kept[id(s)] = ""
             continue
@@ -81,4 +81,4 @@ def budget_text(text: str, budget_chars: int) -> str:
         for s in tier:
             body = kept[id(s)]
             kept[id(s)] = body[: int(len(body) * share)]
-    return "\n".join(v for v in (kept[id(s)] for s in sections) if v).strip()
+    return "\n".join(v for v in (kept[id(s)] for s in sections) if v).strip()[:budget_chars]

@@ -1,0 +1,114 @@
+"""The pure parts of a card: links, affiliation check, splitting, captions, text budget, PDF reading."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pymupdf
+
+from services.card import CAPTION_LIMIT, card_messages, figure_caption, split_messages
+from services.concurrency import KeyedLimiter
+from services.links import PaperLinks, find_links
+from services.models import FigureImage, PaperMeta
+from services.papers import PaperCard, verified_affiliation
+from services.pdf import process_pdf
+from services.pdf_text import budget_text
+from services.summarizer import ExtractiveSummarizer, SummaryFields
+from tests.fakes.gemini import SUMMARY
+from tests.pdfs import paper_pdf
+
+PAPER = PaperMeta("2408.14227", 1, "T", ("A",), "We propose X.", "cs.CV", updated=datetime(2024, 8, 26, tzinfo=UTC))
+
+
+def test_code_links_are_found_and_tidied() -> None:
+    abstract = "Code is at https://github.com/org/repo. Project page: https://org.github.io/proj."
+    assert find_links(abstract) == PaperLinks(code="https://github.com/org/repo", project="https://org.github.io/proj")
+    assert find_links("see github.com/a/b), and") == PaperLinks(code="https://github.com/a/b")
+    assert find_links("(https://huggingface.co/org/model)") == PaperLinks(code="https://huggingface.co/org/model")
+    assert find_links("https://github.com/sponsors/x only") == PaperLinks()
+    assert find_links("broken https://github.com/org/re-\npo here") == PaperLinks(code="https://github.com/org/re-po")
+
+
+def test_affiliation_is_kept_only_when_the_first_page_prints_it() -> None:
+    page = "Title\nAda Lovelace\nUniversity  of\nExample\n"
+    assert verified_affiliation("University of Example", page) == "University of Example"
+    assert verified_affiliation("University of Nowhere", page) == ""
+    assert verified_affiliation("", page) == ""
+
+
+def test_messages_split_between_paragraphs_and_never_exceed_the_limit() -> None:
+    paragraphs = ["<b>a</b>" + "x" * 3000, "y" * 2000, "z" * 100]
+    messages = split_messages(paragraphs)
+    assert messages == [paragraphs[0], paragraphs[1] + "\n\n" + paragraphs[2]]
+    long_lines = "\n".join(["w" * 1000] * 9)
+    assert all(len(m) <= 4096 for m in split_messages([long_lines]))
+
+
+def test_a_card_with_huge_llm_fields_still_fits() -> None:
+    summary = SummaryFields.model_validate({**SUMMARY, "background": "<i>" * 5000, "takeaways": ["t" * 3000] * 7})
+    card = PaperCard(PAPER, summary, "en")
+    messages = card_messages(card)
+    assert all(len(m) <= 4096 for m in messages) and len(messages) > 1
+    assert "&lt;i&gt;" in "".join(messages)
+
+
+def test_figure_captions_fit_telegram_after_escaping() -> None:
+    figure = FigureImage("figure", 3, 2, (0, 0, 1, 1), "a < b & " * 400, b"")
+    caption = figure_caption(figure, "en", PAPER)
+    assert len(caption) <= CAPTION_LIMIT and caption.startswith("Fig. 3 — a &lt; b &amp;")
+    assert figure_caption(FigureImage("figure", 1, 0, (0, 0, 1, 1), "Figure 1: A cat.", b""), "zh", PAPER) == \
+        "图 1 — Figure 1: A cat."
+
+
+def test_the_text_budget_drops_references_before_the_method() -> None:
+    text = ("Abstract\n" + "a" * 100 + "\n1 Introduction\n" + "i" * 1000 + "\n2 Method\n" + "m" * 1000
+            + "\nReferences\n" + "r" * 3000 + "\nA Proofs\n" + "p" * 3000)
+    cut = budget_text(text, 2500)
+    assert len(cut) <= 2500
+    assert "m" * 1000 in cut and "i" * 1000 in cut and "r" * 100 not in cut and "p" * 100 not in cut
+
+
+def test_bad_pdfs_give_a_note_not_a_crash() -> None:
+    assert process_pdf(b"not a pdf", 10).content.note.startswith("corrupt PDF")
+    doc = pymupdf.open()
+    doc.new_page()
+    encrypted = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")
+    assert process_pdf(encrypted, 10).content.note == "encrypted PDF"
+    blank = pymupdf.open()
+    blank.new_page()
+    assert process_pdf(blank.tobytes(), 10).content.note == "the PDF has no text layer"
+
+
+def test_a_good_pdf_gives_text_first_page_and_a_render() -> None:
+    result = process_pdf(paper_pdf(pages=5), max_pages=2)
+    assert result.content.pages == 5
+    assert "Example University" in result.content.first_page
+    assert "3 Method" not in result.content.text, "pages past the cap are not read"
+    assert [f.kind for f in result.figures] == ["page"]
+
+
+def test_the_offline_extract_quotes_the_paper() -> None:
+    content = process_pdf(paper_pdf(), 10).content
+    paper = PaperMeta("1", 1, "Faithful summaries", ("A",), "We propose a faithful summarizer. It works well "
+                      "on many benchmarks and datasets.", "cs.CL")
+    summary = ExtractiveSummarizer().extract(paper, content)
+    assert summary.one_sentence == "We propose a faithful summarizer."
+    assert summary.affiliation == "Example University, Department of Testing"
+    assert all(s in content.text.replace("\n", " ") or s in paper.abstract for s in summary.takeaways)
+
+
+async def test_a_chat_runs_at_most_two_jobs_at_once() -> None:
+    limiter = KeyedLimiter(2)
+    running = peak = 0
+
+    async def job() -> None:
+        nonlocal running, peak
+        async with limiter.slot("chat"):
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.01)
+            running -= 1
+
+    await asyncio.gather(*(job() for _ in range(5)))
+    assert peak == 2 and not limiter.busy("chat") and not limiter._slots
