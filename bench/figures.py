@@ -55,12 +55,13 @@ def ratio(a: int, b: int) -> float:
 
 
 def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    argv = [a for a in argv if a != "-v"]
     if not argv:
         print(__doc__)
         return 2
     pdf_dir = Path(argv[0])
     labels_dir = Path(argv[1]) if len(argv) > 1 else pdf_dir
-    verbose = "-v" in argv
     totals = {"figure": [0, 0, 0], "table": [0, 0, 0]}
     page_ms: list[float] = []
     papers = 0

@@ -132,6 +132,24 @@ def _split_captions(blocks: list[Block]) -> list[Block]:
     return result
 
 
+def _merge_caption_continuations(blocks: list[Block]) -> list[Block]:
+    """A caption's later lines can come as blocks of their own: glue each to the caption right above it."""
+    result: list[Block] = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        if previous is not None and _parse_caption(previous.lines[0], True) and not _parse_caption(
+                block.lines[0], True):
+            last = previous.lines[-1]
+            gap = block.box[1] - last.box[3]
+            height = last.box[3] - last.box[1]
+            overlaps = min(block.box[2], previous.box[2]) - max(block.box[0], previous.box[0]) > 0
+            if -2 <= gap <= 0.45 * height and overlaps and block.lines[0].size <= last.size + 0.5:
+                result[-1] = _block(previous.lines + block.lines)
+                continue
+        result.append(block)
+    return result
+
+
 def _block(lines: list[Line]) -> Block:
     box = lines[0].box
     for line in lines[1:]:
@@ -156,7 +174,9 @@ def _is_body(block: Block, body_size: float) -> bool:
 
 
 def _graphics(page: pymupdf.Page) -> list[Box]:
+    """Images and vector paths that may be content: not the page background, not running-header rules."""
     area = page.rect.width * page.rect.height
+    top, bottom = 0.07 * page.rect.height, 0.93 * page.rect.height
     boxes: list[Box] = []
     for info in page.get_image_info():
         x0, y0, x1, y1 = info["bbox"]
@@ -169,7 +189,7 @@ def _graphics(page: pymupdf.Page) -> list[Box]:
         if drawing.get("type") == "f" and drawing.get("fill") in ((1.0, 1.0, 1.0), [1.0, 1.0, 1.0]):
             continue  # white boxes paint the background, they are not content
         boxes.append((x0, y0, x1, y1))
-    return boxes
+    return [b for b in boxes if b[3] > top and b[1] < bottom]
 
 
 def _x_overlap(box: Box, x0: float, x1: float) -> float:
@@ -189,6 +209,8 @@ class _Page:
     two_columns: bool
     text_x0: float
     text_x1: float
+    content_top: float
+    content_bottom: float
 
 
 def _analyse(page: pymupdf.Page) -> _Page:
@@ -198,6 +220,7 @@ def _analyse(page: pymupdf.Page) -> _Page:
         for line in block.lines:
             sizes[line.size] += len(line.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+    blocks = _merge_caption_continuations(blocks)
     captions = []
     for block in blocks:
         parsed = _parse_caption(block.lines[0], True)
@@ -209,13 +232,20 @@ def _analyse(page: pymupdf.Page) -> _Page:
         else:
             block.body = _is_body(block, body_size)
     width, height = page.rect.width, page.rect.height
+    widths = sorted(b.box[2] - b.box[0] for b in blocks if b.body)
+    if widths:  # text under sub-figures can look like prose: body paragraphs fill their column
+        typical = widths[len(widths) // 2]
+        for block in blocks:
+            if block.body and block.box[2] - block.box[0] < 0.7 * typical:
+                block.body = False
     body = [b for b in blocks if b.body]
     narrow = sum((b.box[2] - b.box[0]) < 0.55 * width for b in body)
     two_columns = bool(body) and narrow > len(body) / 2
     text_x0 = min((b.box[0] for b in body), default=0.08 * width)
     text_x1 = max((b.box[2] for b in body), default=0.92 * width)
     loose = [line for b in blocks if not b.body and b.caption is None for line in b.lines]
-    return _Page(width, height, blocks, captions, _graphics(page), loose, two_columns, text_x0, text_x1)
+    return _Page(width, height, blocks, captions, _graphics(page), loose, two_columns, text_x0, text_x1,
+                 0.075 * height, 0.93 * height)
 
 
 def _column(p: _Page, caption: Block) -> tuple[float, float]:
@@ -253,7 +283,25 @@ def _grow(seed: Box, lines: list[Line], x0: float, x1: float, top: float, bottom
     return box
 
 
-def _region(p: _Page, caption: Block, above: bool) -> tuple[Box | None, float]:
+def _ink(page: pymupdf.Page, box: Box) -> Box | None:
+    """`box` shrunk to what is actually drawn: paths clipped by their axes and white image margins go."""
+    rect = pymupdf.Rect(box) & page.rect
+    if rect.is_empty or rect.width < 2 or rect.height < 2:
+        return None
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(1, 1), clip=rect, colorspace=pymupdf.csGRAY, alpha=False)
+    width, height, stride, samples = pix.width, pix.height, pix.stride, pix.samples
+    rows = [y for y in range(height) if min(samples[y * stride: y * stride + width]) < 235]
+    if not rows:
+        return None
+    columns = [x for x in range(width) if min(samples[x + rows[0] * stride: (rows[-1] + 1) * stride: stride]) < 235]
+    if not columns:
+        return None
+    scale_x, scale_y = rect.width / width, rect.height / height
+    return (rect.x0 + columns[0] * scale_x, rect.y0 + rows[0] * scale_y,
+            rect.x0 + (columns[-1] + 1) * scale_x, rect.y0 + (rows[-1] + 1) * scale_y)
+
+
+def _region(page: pymupdf.Page, p: _Page, caption: Block, above: bool) -> tuple[Box | None, float]:
     """The graphic on one side of `caption` and its distance from it, bounded by body text and other captions."""
     x0, x1 = _column(p, caption)
     cap = caption.box
@@ -265,13 +313,16 @@ def _region(p: _Page, caption: Block, above: bool) -> tuple[Box | None, float]:
     else:
         limit = min((o[1] for o in obstacles if o[1] >= cap[3] - 1), default=p.height)
         top, bottom = cap[3] - 2, limit
-    inside = [g for g in p.graphics if _x_overlap(g, x0, x1) > 0.5 and g[1] >= top - 1 and g[3] <= bottom + 1
+    inside = [g for g in p.graphics if _x_overlap(g, x0, x1) > 0.8 and g[1] >= top - 1 and g[3] <= bottom + 1
               and (g[2] - g[0] > 1 or g[3] - g[1] > 1)]
     if not inside:
         return None, 0.0
     box = inside[0]
     for g in inside[1:]:
         box = _union(box, g)
+    box = _ink(page, (box[0], max(box[1], p.content_top, top), box[2], min(box[3], p.content_bottom, bottom)))
+    if box is None:
+        return None, 0.0
     box = _grow(box, p.loose_text, x0, x1, top, bottom, gap=8.0)
     distance = cap[1] - box[3] if above else box[1] - cap[3]
     return box, distance
@@ -284,8 +335,8 @@ def detect_page(page: pymupdf.Page) -> list[Detected]:
     for caption in p.captions:
         info = caption.caption
         assert info is not None
-        up, up_gap = _region(p, caption, above=True)
-        down, down_gap = _region(p, caption, above=False)
+        up, up_gap = _region(page, p, caption, above=True)
+        down, down_gap = _region(page, p, caption, above=False)
         prefer_up = info.kind == "figure"
         choices = [(up_gap - (5 if prefer_up else 0), up), (down_gap - (0 if prefer_up else 5), down)]
         choices = [(gap, box) for gap, box in choices if box is not None and gap < 0.25 * p.height]
