@@ -91,7 +91,7 @@ def m0001_initial(db: Database) -> None:
             "base_id": str,
             "version": int,
             "kind": str,  # figure, table, page
-            "number": int,
+            "number": str,  # as printed: "3", "A.1", "IV"
             "page": int,  # 0-based
             "bbox": str,  # JSON [x0, y0, x1, y1] in PDF points, graphic and caption
             "caption": str,

@@ -46,7 +46,7 @@ class FigureImage:
     """One figure ready for Telegram: the crop (graphic and caption) rendered as an image."""
 
     kind: str  # "figure", "table" or "page" (a first-page render when no figure was found)
-    number: int
+    number: str  # as printed: "3", "A.1", "IV"
     page: int
     bbox: tuple[float, float, float, float]
     caption: str
