@@ -295,10 +295,8 @@ class PageView:
             other_center = (other.box[0] + other.box[2]) / 2
             if not span[0] < other_center < span[1]:
                 continue
-            if other_center < center:
-                span = ((other.box[2] + x0) / 2, span[1])
-            else:
-                span = (span[0], (x1 + other.box[0]) / 2)
+            left_border, right_border = (other.box[2] + x0) / 2, (x1 + other.box[0]) / 2
+            span = (left_border, span[1]) if other_center < center else (span[0], right_border)
         return span
 
     def graphic_beside(self, caption: Block, above: bool) -> tuple[Box | None, float]:
@@ -412,7 +410,8 @@ def _telegram_safe(box: Box, page_rect: pymupdf.Rect) -> pymupdf.Rect:
     if rect.width > 19 * rect.height:
         grow = (rect.width / 19 - rect.height) / 2
         rect = pymupdf.Rect(rect.x0, rect.y0 - grow, rect.x1, rect.y1 + grow) & page_rect
-    return rect
+    safe: pymupdf.Rect = rect
+    return safe
 
 
 def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...] = ("figure",),

@@ -226,7 +226,7 @@ class Store:
         return [
             FigureImage(
                 kind=r["kind"],
-                number=r["number"],
+                number=str(r["number"]),
                 page=r["page"],
                 bbox=tuple(json.loads(r["bbox"])),
                 caption=r["caption"] or "",

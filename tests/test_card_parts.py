@@ -54,10 +54,10 @@ def test_a_card_with_huge_llm_fields_still_fits() -> None:
 
 
 def test_figure_captions_fit_telegram_after_escaping() -> None:
-    figure = FigureImage("figure", 3, 2, (0, 0, 1, 1), "a < b & " * 400, b"")
+    figure = FigureImage("figure", "3", 2, (0, 0, 1, 1), "a < b & " * 400, b"")
     caption = figure_caption(figure, "en", PAPER)
     assert len(caption) <= CAPTION_LIMIT and caption.startswith("Fig. 3 — a &lt; b &amp;")
-    assert figure_caption(FigureImage("figure", 1, 0, (0, 0, 1, 1), "Figure 1: A cat.", b""), "zh", PAPER) == \
+    assert figure_caption(FigureImage("figure", "1", 0, (0, 0, 1, 1), "Figure 1: A cat.", b""), "zh", PAPER) == \
         "图 1 — Figure 1: A cat."
 
 
@@ -85,7 +85,8 @@ def test_a_good_pdf_gives_text_first_page_and_a_render() -> None:
     assert result.content.pages == 5
     assert "Example University" in result.content.first_page
     assert "3 Method" not in result.content.text, "pages past the cap are not read"
-    assert [f.kind for f in result.figures] == ["page"]
+    assert [(f.kind, f.number, f.caption) for f in result.figures] == [
+        ("figure", "1", "Figure 1: Faithfulness against paper length.")]
 
 
 def test_the_offline_extract_quotes_the_paper() -> None:
