@@ -280,11 +280,11 @@ class PageView:
             content_top=top, content_bottom=bottom,
         )
 
-    def column(self, caption: Block) -> tuple[float, float]:
+    def column(self, caption: Block, full: bool = False) -> tuple[float, float]:
         """The horizontal span a caption's graphic may use: its column, the full width, or its minipage."""
         x0, _, x1, _ = caption.box
         middle = self.page.rect.width / 2
-        if self.layout.two_columns and not (x0 < middle - 15 and x1 > middle + 15):
+        if self.layout.two_columns and not full and not (x0 < middle - 15 and x1 > middle + 15):
             span = (min(self.text_x0, x0), middle) if (x0 + x1) / 2 < middle else (middle, max(self.text_x1, x1))
         else:
             span = (min(self.text_x0, x0), max(self.text_x1, x1))
@@ -299,9 +299,9 @@ class PageView:
             span = (left_border, span[1]) if other_center < center else (span[0], right_border)
         return span
 
-    def graphic_beside(self, caption: Block, above: bool) -> tuple[Box | None, float]:
+    def graphic_beside(self, caption: Block, above: bool, full: bool = False) -> tuple[Box | None, float]:
         """The graphic on one side of `caption` and its distance from it."""
-        x0, x1 = self.column(caption)
+        x0, x1 = self.column(caption, full)
         cap = caption.box
         obstacles = [b.box for b in self.blocks if (b.body or b.caption is not None) and b is not caption
                      and _x_overlap(b.box, x0, x1) > 0.3]
@@ -333,10 +333,15 @@ class PageView:
         for index, caption in enumerate(self.captions):
             assert caption.caption is not None
             bias = 5.0 if caption.caption.kind == "figure" else -5.0  # figures sit above captions, tables below
-            for above in (True, False):
-                box, gap = self.graphic_beside(caption, above)
-                if box is not None and gap < 0.2 * height:
-                    options.append((gap - bias if above else gap, index, box))
+            beside = False
+            for full in (False, True):  # a short caption under a figure that spans both columns: try full width
+                for above in (True, False):
+                    box, gap = self.graphic_beside(caption, above, full)
+                    if box is not None and gap < 0.2 * height:
+                        options.append((gap - bias if above else gap, index, box))
+                        beside = True
+                if beside or not self.layout.two_columns:
+                    break
         taken: dict[int, Box] = {}
         for _, index, box in sorted(options, key=lambda option: option[0]):
             if index not in taken and not any(_shared(box, other) for other in taken.values()):
@@ -395,7 +400,7 @@ def detect_document(doc: pymupdf.Document, max_pages: int) -> list[Detected]:
 def render(page: pymupdf.Page, clip: pymupdf.Rect) -> tuple[bytes, str]:
     """`clip` of `page` as an image about 1280 px on its long side, within Telegram's photo limits."""
     long_side = max(clip.width, clip.height) or 1.0
-    zoom = min(TARGET_LONG_SIDE_PX / long_side, 4.0)
+    zoom = min(TARGET_LONG_SIDE_PX / long_side, 8.0)
     pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
     png: bytes = pixmap.tobytes("png")
     jpeg: bytes = pixmap.tobytes("jpeg", jpg_quality=85)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pymupdf
 
 LOREM = (
@@ -39,3 +41,107 @@ def paper_pdf(title: str = "A Test Paper", affiliation: str = "Example Universit
     data: bytes = doc.tobytes()
     doc.close()
     return data
+
+
+PROSE = (
+    "The method is evaluated on several standard benchmarks and compared against strong baselines from the "
+    "literature. We report averages over three runs and describe every hyperparameter in the appendix so that "
+    "the results can be reproduced by other groups without access to our internal infrastructure. "
+) * 8
+LEFT, RIGHT, GUTTER = (50.0, 295.0), (317.0, 562.0), 306.0
+
+
+def body(page: pymupdf.Page, x: tuple[float, float], y0: float, y1: float, text: str = PROSE) -> None:
+    """Running text filling the box line by line (insert_textbox writes nothing when text overflows)."""
+    y = y0 + 10
+    for line in textwrap.wrap(text, width=int((x[1] - x[0]) / 5.2)):
+        if y > y1:
+            break
+        page.insert_text((x[0], y), line, fontsize=10)
+        y += 12
+
+
+def plot(page: pymupdf.Page, rect: pymupdf.Rect) -> None:
+    """A vector line plot with axes and tick labels."""
+    page.draw_line((rect.x0 + 15, rect.y1 - 12), (rect.x1, rect.y1 - 12), color=(0, 0, 0), width=1)
+    page.draw_line((rect.x0 + 15, rect.y0), (rect.x0 + 15, rect.y1 - 12), color=(0, 0, 0), width=1)
+    points = [(rect.x0 + 15 + (rect.width - 15) * i / 10, rect.y1 - 12 - (rect.height - 12) * (i / 10) ** 2)
+              for i in range(11)]
+    page.draw_polyline(points, color=(0.1, 0.3, 0.9), width=1.5)
+    page.insert_text((rect.x0, rect.y0 + 8), "1.0", fontsize=6)
+    page.insert_text((rect.x0 + 15, rect.y1 - 2), "0", fontsize=6)
+    page.insert_text((rect.x1 - 30, rect.y1 - 2), "epochs", fontsize=6)
+
+
+def raster(page: pymupdf.Page, rect: pymupdf.Rect) -> None:
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 64, 32), False)
+    pix.set_rect(pix.irect, (200, 60, 40))
+    pix.set_rect(pymupdf.IRect(0, 0, 32, 16), (30, 90, 200))
+    page.insert_image(rect, stream=pix.tobytes("png"), keep_proportion=False)
+
+
+def table(page: pymupdf.Page, rect: pymupdf.Rect) -> None:
+    """A booktabs-style table: three rules and a grid of numbers."""
+    for y in (rect.y0, rect.y0 + 16, rect.y1):
+        page.draw_line((rect.x0, y), (rect.x1, y), color=(0, 0, 0), width=0.8)
+    page.insert_text((rect.x0 + 4, rect.y0 + 12), "Method    Acc    F1", fontsize=8)
+    for row in range(3):
+        page.insert_text((rect.x0 + 4, rect.y0 + 30 + 14 * row), f"Ours-{row}   9{row}.1   8{row}.4", fontsize=8)
+
+
+def caption(page: pymupdf.Page, rect: pymupdf.Rect, text: str) -> None:
+    page.insert_textbox(rect, text, fontsize=9)
+
+
+def figures_pdf() -> bytes:
+    """Five pages in two columns: every layout the figure extractor must handle (see EXPECTED_FIGURES)."""
+    doc = pymupdf.open()
+    # p0: a vector plot with its caption below, in the left column
+    page = doc.new_page(width=612, height=792)
+    body(page, LEFT, 72, 240)
+    plot(page, pymupdf.Rect(60, 265, 285, 415))
+    caption(page, pymupdf.Rect(*LEFT[:1], 421, LEFT[1], 445), "Figure 1: A vector plot with axis labels.")
+    body(page, LEFT, 470, 720)
+    body(page, RIGHT, 72, 720)
+    # p1: a raster image across both columns, caption below it
+    page = doc.new_page(width=612, height=792)
+    raster(page, pymupdf.Rect(50, 72, 562, 280))
+    caption(page, pymupdf.Rect(50, 287, 562, 311), "Figure 2: A raster image spanning both columns of the page.")
+    body(page, LEFT, 330, 720)
+    body(page, RIGHT, 330, 720)
+    # p2: two figures on one page, one per column
+    page = doc.new_page(width=612, height=792)
+    plot(page, pymupdf.Rect(60, 72, 285, 200))
+    caption(page, pymupdf.Rect(*LEFT[:1], 206, LEFT[1], 230), "Figure 3: The left figure.")
+    raster(page, pymupdf.Rect(327, 72, 552, 200))
+    caption(page, pymupdf.Rect(RIGHT[0], 206, RIGHT[1], 230), "Figure 4: The right figure.")
+    body(page, LEFT, 250, 720)
+    body(page, RIGHT, 250, 720)
+    # p3: a caption above its figure, and a table (caption above) next to it
+    page = doc.new_page(width=612, height=792)
+    caption(page, pymupdf.Rect(*LEFT[:1], 72, LEFT[1], 96), "Figure 5: A caption above its figure.")
+    plot(page, pymupdf.Rect(60, 104, 285, 250))
+    body(page, LEFT, 275, 720)
+    caption(page, pymupdf.Rect(RIGHT[0], 72, RIGHT[1], 96), "Table 1: Numbers next to a figure.")
+    table(page, pymupdf.Rect(327, 104, 552, 180))
+    body(page, RIGHT, 205, 720)
+    # p4: prose only; it mentions Figure 1 in a sentence, which is not a caption
+    page = doc.new_page(width=612, height=792)
+    body(page, LEFT, 72, 130, "Figure 1 shows that the method converges quickly, and Table 1 lists the "
+         "numbers behind it. " * 3)
+    body(page, LEFT, 140, 720)
+    body(page, RIGHT, 72, 720)
+    data: bytes = doc.tobytes()
+    doc.close()
+    return data
+
+
+EXPECTED_FIGURES = [
+    # kind, number, page, box (graphic and caption) in points
+    ("figure", "1", 0, (50, 265, 285, 433)),
+    ("figure", "2", 1, (50, 72, 562, 299)),
+    ("figure", "3", 2, (50, 72, 285, 218)),
+    ("figure", "4", 2, (317, 72, 552, 218)),
+    ("figure", "5", 3, (50, 72, 285, 250)),
+    ("table", "1", 3, (317, 72, 552, 180)),
+]

@@ -1,0 +1,54 @@
+"""Figure detection on PDFs the tests draw: the right crops, in the right order, and nothing else."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from services.figures import MAX_FIGURES, detect_document, extract_figures, sort_key
+from tests.pdfs import EXPECTED_FIGURES, figures_pdf, paper_pdf
+
+TOLERANCE = 8.0
+
+
+@pytest.fixture(scope="module")
+def doc() -> pymupdf.Document:
+    return pymupdf.open(stream=figures_pdf(), filetype="pdf")
+
+
+def test_every_layout_gives_one_crop_per_caption(doc: pymupdf.Document) -> None:
+    found = detect_document(doc, doc.page_count)
+    assert [(d.kind, d.number, d.page) for d in found] == [(k, n, p) for k, n, p, _ in EXPECTED_FIGURES]
+    for detected, (_, number, _, box) in zip(found, EXPECTED_FIGURES, strict=True):
+        assert all(abs(a - b) <= TOLERANCE for a, b in zip(detected.bbox, box, strict=True)), (number, detected.bbox)
+
+
+def test_a_sentence_mentioning_a_figure_is_no_caption(doc: pymupdf.Document) -> None:
+    assert not [d for d in detect_document(doc, doc.page_count) if d.page == 4]
+
+
+def test_cards_get_figures_in_order_and_tables_only_on_request(doc: pymupdf.Document) -> None:
+    figures = extract_figures(doc, doc.page_count)
+    assert [f.number for f in figures] == ["1", "2", "3", "4", "5"]
+    assert figures[0].caption == "Figure 1: A vector plot with axis labels."
+    assert all(f.kind == "figure" and f.image[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0") for f in figures)
+    tables = extract_figures(doc, doc.page_count, kinds=("table",))
+    assert [(t.kind, t.number) for t in tables] == [("table", "1")]
+
+
+def test_crops_are_about_1280_pixels_on_the_long_side(doc: pymupdf.Document) -> None:
+    for figure in extract_figures(doc, doc.page_count):
+        pix = pymupdf.Pixmap(figure.image)
+        assert 1100 <= max(pix.width, pix.height) <= 1400
+        assert pix.width + pix.height <= 10000 and max(pix.width, pix.height) / min(pix.width, pix.height) <= 20
+
+
+def test_no_figure_gives_a_render_of_the_first_page() -> None:
+    doc = pymupdf.open(stream=paper_pdf(figure=False), filetype="pdf")
+    [page] = extract_figures(doc, 10)
+    assert (page.kind, page.number, page.page) == ("page", "1", 0)
+
+
+def test_at_most_six_figures_and_appendix_figures_last() -> None:
+    assert MAX_FIGURES == 6
+    assert sorted(["A.1", "10", "2", "1"], key=sort_key) == ["1", "2", "10", "A.1"]
