@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pymupdf
@@ -26,6 +27,8 @@ MAX_PHOTO_BYTES = 10 * 2**20
 MAX_DRAWINGS = 20_000
 """Pages with more vector paths than this (dense plots) use the first ones only: detection stays linear."""
 MAX_FIGURES = 6
+LAYOUT_PAGES = 8
+"""Pages read up front to learn the body font size and column layout."""
 
 Box = tuple[float, float, float, float]
 
@@ -69,6 +72,8 @@ class Detected:
     page: int
     bbox: Box
     caption: str
+    photo: bool = False
+    """Mostly raster images: sent as JPEG; line art stays PNG."""
 
 
 @dataclass(frozen=True)
@@ -206,14 +211,20 @@ def learn_layout(pages: list[list[Block]], page_width: float) -> Layout:
 
 # Graphics ------------------------------------------------------------------------------------------------
 
-def _graphics(page: pymupdf.Page, top: float, bottom: float) -> list[Box]:
-    """Images and vector paths that may be content: not the page background, not running-header rules."""
+def _images(page: pymupdf.Page) -> list[Box]:
     area = page.rect.width * page.rect.height
     boxes: list[Box] = []
     for info in page.get_image_info():
         x0, y0, x1, y1 = info["bbox"]
         if x1 - x0 > 3 and y1 - y0 > 3 and (x1 - x0) * (y1 - y0) < 0.9 * area:
             boxes.append((x0, y0, x1, y1))
+    return boxes
+
+
+def _drawings(page: pymupdf.Page, top: float, bottom: float) -> list[Box]:
+    """Vector paths that may be content: not the page background, not running-header rules."""
+    area = page.rect.width * page.rect.height
+    boxes: list[Box] = []
     for drawing in page.get_cdrawings()[:MAX_DRAWINGS]:
         x0, y0, x1, y1 = drawing["rect"]
         if (x1 - x0) * (y1 - y0) > 0.8 * area or (x1 - x0 <= 1 and y1 - y0 <= 1):
@@ -251,12 +262,17 @@ class PageView:
     layout: Layout
     blocks: list[Block]
     captions: list[Block]
-    graphics: list[Box]
+    images: list[Box]
+    drawings: list[Box]
     loose_text: list[Line]
     text_x0: float
     text_x1: float
     content_top: float
     content_bottom: float
+
+    @property
+    def graphics(self) -> list[Box]:
+        return self.images + self.drawings
 
     @classmethod
     def build(cls, page: pymupdf.Page, blocks: list[Block], layout: Layout) -> PageView:
@@ -273,7 +289,8 @@ class PageView:
         width, height = page.rect.width, page.rect.height
         top, bottom = 0.075 * height, 0.93 * height
         return cls(
-            page=page, layout=layout, blocks=blocks, captions=captions, graphics=_graphics(page, top, bottom),
+            page=page, layout=layout, blocks=blocks, captions=captions, images=_images(page),
+            drawings=_drawings(page, top, bottom),
             loose_text=[ln for b in blocks if not b.body and b.caption is None for ln in b.lines],
             text_x0=min((b.box[0] for b in body), default=0.1 * width),
             text_x1=max((b.box[2] for b in body), default=0.9 * width),
@@ -320,7 +337,8 @@ class PageView:
         box = _cluster(seed, inside, [ln.box for ln in self.loose_text
                                       if _x_overlap(ln.box, x0, x1) > 0.5 and ln.box[1] >= top - 1
                                       and ln.box[3] <= bottom + 1])
-        inked = _ink(self.page, box)
+        # only vector paths need trimming (clipped curves); rendering images just to trim them is costly
+        inked = _ink(self.page, box) if any(_near(d, box, 0) for d in self.drawings if d in inside) else box
         if inked is None:
             return None, 0.0
         distance = cap[1] - inked[3] if above else inked[1] - cap[3]
@@ -350,9 +368,20 @@ class PageView:
         for index, box in sorted(taken.items()):
             caption = self.captions[index]
             assert caption.caption is not None
-            found.append(Detected(caption.caption.kind, caption.caption.number, self.page.number or 0,
-                                  _union(box, caption.box), caption.text))
+            whole = _union(box, caption.box)
+            found.append(Detected(caption.caption.kind, caption.caption.number, self.page.number or 0, whole,
+                                  caption.text, _image_share(self.images, whole) > 0.3))
         return found
+
+
+def _area(box: Box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _image_share(images: list[Box], box: Box) -> float:
+    covered = sum(_area((max(i[0], box[0]), max(i[1], box[1]), min(i[2], box[2]), min(i[3], box[3])))
+                  for i in images)
+    return covered / max(_area(box), 1.0)
 
 
 def _shared(a: Box, b: Box) -> bool:
@@ -384,29 +413,41 @@ def _cluster(seed: Box, graphics: list[Box], texts: list[Box]) -> Box:
     return box
 
 
-def detect_document(doc: pymupdf.Document, max_pages: int) -> list[Detected]:
-    """Every figure and table in the first `max_pages` pages."""
-    pages = [doc[i] for i in range(min(doc.page_count, max_pages))]
-    blocks = [read_blocks(page) for page in pages]
-    layout = learn_layout(blocks, pages[0].rect.width if pages else 612)
+def detect_document(doc: pymupdf.Document, max_pages: int,
+                    enough: Callable[[list[Detected]], bool] | None = None) -> list[Detected]:
+    """Figures and tables in the first `max_pages` pages, page by page until `enough` says stop.
+
+    The layout is learnt from the first pages, so later pages are read only when needed.
+    """
+    pages = min(doc.page_count, max_pages)
+    blocks = [read_blocks(doc[i]) for i in range(min(pages, LAYOUT_PAGES))]
+    layout = learn_layout(blocks, doc[0].rect.width if pages else 612)
     found: list[Detected] = []
-    for page, page_blocks in zip(pages, blocks, strict=True):
+    for number in range(pages):
+        page = doc[number]
+        page_blocks = blocks[number] if number < len(blocks) else read_blocks(page)
         found += PageView.build(page, page_blocks, layout).detect()
+        if enough is not None and enough(found):
+            break
     return found
 
 
 # Rendering -----------------------------------------------------------------------------------------------
 
-def render(page: pymupdf.Page, clip: pymupdf.Rect) -> tuple[bytes, str]:
-    """`clip` of `page` as an image about 1280 px on its long side, within Telegram's photo limits."""
+def render(page: pymupdf.Page, clip: pymupdf.Rect, photo: bool = False) -> tuple[bytes, str]:
+    """`clip` of `page` as an image about 1280 px on its long side, within Telegram's photo limits.
+
+    Photos go as JPEG (far smaller); line art as PNG, which keeps thin lines and small text crisp.
+    """
     long_side = max(clip.width, clip.height) or 1.0
     zoom = min(TARGET_LONG_SIDE_PX / long_side, 8.0)
     pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
-    png: bytes = pixmap.tobytes("png")
+    if not photo:
+        png: bytes = pixmap.tobytes("png")
+        if len(png) <= MAX_PHOTO_BYTES:
+            return png, "image/png"
     jpeg: bytes = pixmap.tobytes("jpeg", jpg_quality=85)
-    if len(jpeg) < len(png) * 0.6 or len(png) > MAX_PHOTO_BYTES:  # photos: JPEG; line art stays crisp as PNG
-        return jpeg, "image/jpeg"
-    return png, "image/png"
+    return jpeg, "image/jpeg"
 
 
 def _telegram_safe(box: Box, page_rect: pymupdf.Rect) -> pymupdf.Rect:
@@ -424,15 +465,21 @@ def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...
     """The paper's figures (tables when asked), Figure 1 first; a first-page render when none is found."""
     if doc.page_count == 0:
         return []
+    wanted = {str(n) for n in range(1, limit + 1)}
+
+    def enough(found: list[Detected]) -> bool:
+        """Figures 1 to 6 are all found: later pages cannot change the card."""
+        return kinds == ("figure",) and wanted <= {d.number for d in found if d.kind == "figure"}
+
     detected: dict[tuple[str, str], Detected] = {}
-    for item in detect_document(doc, max_pages):
+    for item in detect_document(doc, max_pages, enough):
         if item.kind in kinds:
             detected.setdefault((item.kind, item.number), item)
     chosen = sorted(detected.values(), key=lambda d: (kinds.index(d.kind), sort_key(d.number)))[:limit]
     images = []
     for item in chosen:
         page = doc[item.page]
-        image, mime = render(page, _telegram_safe(item.bbox, page.rect))
+        image, mime = render(page, _telegram_safe(item.bbox, page.rect), item.photo)
         images.append(FigureImage(item.kind, item.number, item.page, item.bbox, item.caption, image, mime))
     if images:
         return images

@@ -1,0 +1,67 @@
+"""Time the pipeline's PDF work against PyMuPDF's bare text extraction.
+
+    python bench/pipeline.py DIR
+
+For each DIR/*.pdf: the pipeline's `process_pdf` (open, text for the summarizer, figure detection and
+rendering) and, in the same run, the floor: `pymupdf.open` + `get_text()` of every page. Each is timed as the
+best of 3 runs on one core. Last line:
+`pipeline: papers=N median_ms=A max_ms=B floor_median_ms=F ratio=A/F peak_rss_mb=R`.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pymupdf
+
+from services.pdf import process_pdf
+
+
+def best_of(runs: int, work: object) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()  # type: ignore[operator]
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times)
+
+
+def floor(data: bytes) -> None:
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        for page in doc:
+            page.get_text()
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    pipeline_ms: list[float] = []
+    floor_ms: list[float] = []
+    for pdf in sorted(Path(argv[0]).glob("*.pdf")):
+        data = pdf.read_bytes()
+        result = process_pdf(data, max_pages=60)
+        ms = best_of(3, lambda data=data: process_pdf(data, max_pages=60))
+        base = best_of(3, lambda data=data: floor(data))
+        pipeline_ms.append(ms)
+        floor_ms.append(base)
+        print(f"{pdf.name:20} pages={result.content.pages:3} figures={len(result.figures)} "
+              f"pipeline_ms={ms:7.1f} floor_ms={base:6.1f} ratio={ms / base:5.2f}")
+    if not pipeline_ms:
+        print("no PDFs found")
+        return 1
+    median, floor_median = statistics.median(pipeline_ms), statistics.median(floor_ms)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pipeline: papers={len(pipeline_ms)} median_ms={median:.0f} max_ms={max(pipeline_ms):.0f} "
+          f"floor_median_ms={floor_median:.0f} ratio={median / floor_median:.2f} peak_rss_mb={peak_mb:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
