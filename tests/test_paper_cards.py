@@ -240,6 +240,20 @@ async def test_a_link_behind_text_is_found(bot: RunningBot, arxiv_fake: FakeArxi
     assert "arXiv:2408.14227v1" in edits[-1].text
 
 
+async def test_a_third_paper_waits_for_one_of_the_first_two(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    for base in ("2408.00001", "2408.00002", "2408.00003"):
+        add_paper(arxiv_fake, base_id=base)
+    arxiv_fake.pdf_delay = 1.0
+    for base in ("2408.00001", "2408.00002", "2408.00003"):
+        bot.tg.send_text(f"arXiv:{base}", chat_id=620)
+        await bot.tg.wait_for("sendMessage", chat_id=620, contains=base)
+    await bot.tg.wait_for("sendPhoto", chat_id=620, count=3, timeout=30)
+    edits = [e.text for e in bot.tg.calls_to("editMessageText", 620)]
+    queued = [e for e in edits if e.startswith("🕒")]
+    assert len(queued) == 1 and queued[0] in {t("en", "status_queued", id=f"2408.0000{i}v2") for i in (1, 2, 3)}
+    assert sum("Faithful Summaries" in e for e in edits) == 3, "no paper is dropped"
+
+
 def test_terminal_summarize_prints_the_card_and_writes_figures(arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
     add_paper(arxiv_fake)
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "GEMINI_API_KEY")}

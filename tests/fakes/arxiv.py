@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -30,6 +31,8 @@ class FakeArxiv(FakeServer):
         self.pdf_requests: list[str] = []
         self.api_failures: list[int] = []
         self.pdf_failures: list[int] = []
+        self.pdf_delay = 0.0
+        """Seconds each PDF takes to arrive: keeps papers in progress while a test sends more."""
 
     @property
     def api_url(self) -> str:
@@ -59,6 +62,7 @@ class FakeArxiv(FakeServer):
                 failure = self.pdf_failures.pop(0) if self.pdf_failures else None
             if failure:
                 return Response(failure, b"error", "text/plain")
+            time.sleep(self.pdf_delay)
             base, _, version = versioned.rpartition("v")
             paper = self.papers.get(base)
             if paper is None or not version.isdigit() or int(version) not in paper.pdfs:
