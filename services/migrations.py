@@ -128,3 +128,57 @@ def m0002_chat_preferences(db: Database) -> None:
         {"day": str, "calls": int},  # UTC day -> LLM requests made, for LLM_DAILY_BUDGET
         pk="day",
     )
+
+
+@migrations(name="0003_digests")
+def m0003_digests(db: Database) -> None:
+    chats = db.table("chats")
+    chats.add_column("paused", int, not_null_default=0)  # 1: /pause — no digests until /resume
+    chats.add_column("quiet_note", int, not_null_default=0)  # 1: say so on days arXiv announces nothing
+    chats.add_column("last_digest_day", str)  # newest announcement day already put in a digest for this chat
+    chats.add_column("last_digest_local", str)  # the chat's local date of its last scheduled digest
+    db.table("announcements").create(
+        {
+            "base_id": str,
+            "version": int,
+            "day": str,  # announcement day (YYYY-MM-DD) as the feed states it
+            "announce_type": str,  # new, cross, replace, replace-cross
+            "title": str,
+            "authors": str,  # JSON list
+            "abstract": str,
+            "categories": str,  # JSON list
+            "first_seen": str,  # when Papergram first saw it in a feed (UTC ISO)
+        },
+        pk=("base_id", "day"),
+    )
+    db.table("announcements").create_index(["day"])
+    db.table("feeds").create(
+        {
+            "name": str,  # cs.CV, cs, stat …
+            "last_day": str,  # announcement day of the newest batch seen
+            "last_new_at": str,  # when a batch with unseen IDs last appeared (UTC ISO)
+            "last_polled": str,
+            "status": str,  # ok, quiet (no announcements), stale (no new batch for too long), broken
+        },
+        pk="name",
+    )
+    db.table("outbox").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "day": str,
+            "kind": str,  # text (HTML message) or photos (the figures of `base_ids[0]`)
+            "text": str,
+            "buttons": str,  # JSON [[{"text":…, "data":…}]]
+            "base_ids": str,  # JSON list of papers this message delivers
+            "state": str,  # pending, sending (recorded before the request), sent, held (chat gone), failed
+            "message_ids": str,  # JSON list once sent
+            "attempts": int,
+            "not_before": str,  # retry time after a transient failure (UTC ISO)
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "kind", "state"},
+    )
+    db.table("outbox").create_index(["state", "chat_id"])

@@ -75,3 +75,10 @@ class ChatSettings:
     digest_time: str = "09:00"
     mode: str = "overview"
     active: bool = True
+    paused: bool = False
+    replacements: bool = False
+    crosslists: bool = True
+    archives: str = ""
+    quiet_note: bool = False
+    last_digest_day: str = ""
+    last_digest_local: str = ""

@@ -15,8 +15,10 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
 
+from services.announcements import Announcement
 from services.migrations import migrations
 from services.models import ChatSettings, FigureImage, PaperMeta, PdfContent
+from services.topics import Topic
 
 
 def utcnow() -> datetime:
@@ -64,6 +66,13 @@ class Store:
             digest_time=row["digest_time"],
             mode=row["mode"],
             active=bool(row["active"]),
+            paused=bool(row.get("paused") or 0),
+            replacements=bool(row.get("replacements") or 0),
+            crosslists=bool(row.get("crosslists", 1)),
+            archives=row.get("archives") or "",
+            quiet_note=bool(row.get("quiet_note") or 0),
+            last_digest_day=row.get("last_digest_day") or "",
+            last_digest_local=row.get("last_digest_local") or "",
         )
 
     def ensure_chat(self, chat_id: int, chat_type: str, title: str, language: str) -> ChatSettings:
@@ -88,9 +97,161 @@ class Store:
         return existing
 
     def update_chat(self, chat_id: int, **changes: Any) -> None:
-        if "active" in changes:
-            changes["active"] = int(changes["active"])
+        changes = {k: int(v) if isinstance(v, bool) else v for k, v in changes.items()}
         self._table("chats").update(chat_id, {**changes, "updated_at": utcnow().isoformat()})
+
+    def active_chats(self) -> list[ChatSettings]:
+        """Chats that receive digests: active, not paused, with at least one topic."""
+        ids = [row["id"] for row in self.db.query(
+            "SELECT id FROM chats WHERE active = 1 AND paused = 0 "
+            "AND id IN (SELECT chat_id FROM subscriptions) ORDER BY id")]
+        return [c for c in (self.get_chat(i) for i in ids) if c is not None]
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: everything of the old id moves to the new one."""
+        with self.db.conn:
+            if self.get_chat(new_id) is None:
+                self.db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", [new_id, old_id])
+            else:
+                self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
+            for table in ("subscriptions", "deliveries", "outbox"):
+                self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
+
+    # Subscriptions -------------------------------------------------------------------------------------
+
+    def topics(self, chat_id: int) -> list[tuple[int, Topic]]:
+        return [(row["id"], Topic(row["kind"], row["topic"], row["query"])) for row in self._table(
+            "subscriptions").rows_where("chat_id = ?", [chat_id], order_by="id")]
+
+    def add_topic(self, chat_id: int, topic: Topic) -> bool:
+        """False when the chat already has this topic."""
+        if any(existing.query == topic.query for _, existing in self.topics(chat_id)):
+            return False
+        self._table("subscriptions").insert({"chat_id": chat_id, "topic": topic.text, "kind": topic.kind,
+                                             "query": topic.query, "created_at": utcnow().isoformat()})
+        return True
+
+    def remove_topic(self, chat_id: int, subscription_id: int) -> Topic | None:
+        for sid, topic in self.topics(chat_id):
+            if sid == subscription_id:
+                self.db.execute("DELETE FROM subscriptions WHERE id = ?", [sid])
+                return topic
+        return None
+
+    # Announcements -------------------------------------------------------------------------------------
+
+    def save_announcements(self, day: str, items: list[Announcement]) -> int:
+        """Store a feed's batch; returns how many (paper, day) pairs were not seen before."""
+        table = self._table("announcements")
+        before = table.count
+        now = utcnow().isoformat()
+        table.insert_all(
+            ({"base_id": a.base_id, "version": a.version, "day": day, "announce_type": a.announce_type,
+              "title": a.title, "authors": json.dumps(list(a.authors), ensure_ascii=False),
+              "abstract": a.abstract, "categories": json.dumps(list(a.categories)), "first_seen": now}
+             for a in items),
+            pk=("base_id", "day"), ignore=True,
+        )
+        return table.count - before
+
+    def announcements_after(self, day: str) -> list[tuple[str, Announcement]]:
+        """(day, announcement) of every day after `day` (exclusive), oldest first."""
+        return [(row["day"], Announcement(
+            base_id=row["base_id"], version=row["version"], title=row["title"],
+            authors=tuple(json.loads(row["authors"])), abstract=row["abstract"],
+            categories=tuple(json.loads(row["categories"])), announce_type=row["announce_type"],
+        )) for row in self._table("announcements").rows_where("day > ?", [day], order_by="day, rowid")]
+
+    def latest_announcement_day(self) -> str:
+        row = next(iter(self.db.query("SELECT max(day) AS day FROM announcements")), None)
+        return (row or {}).get("day") or ""
+
+    def feed_state(self, name: str) -> dict[str, Any]:
+        try:
+            return dict(self._table("feeds").get(name))
+        except NotFoundError:
+            return {"name": name}
+
+    def save_feed_state(self, name: str, **state: Any) -> None:
+        self._table("feeds").upsert({"name": name, **state}, pk="name")
+
+    # Deliveries and the outbox -------------------------------------------------------------------------
+
+    def delivered(self, chat_id: int) -> set[str]:
+        """Papers this chat has had, or has queued, in any digest: a chat gets each paper at most once."""
+        return {row["base_id"] for row in self._table("deliveries").rows_where("chat_id = ?", [chat_id],
+                                                                                select="base_id")}
+
+    def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
+                     skipped: list[str]) -> None:
+        """Record a whole digest at once — its messages in the outbox, its papers as deliveries — so a crash
+        either loses the plan (made again on restart) or keeps all of it; nothing in between."""
+        now = utcnow().isoformat()
+        with self.db.conn:
+            papers = [b for m in messages for b in m["base_ids"]]
+            self._table("deliveries").insert_all(
+                ({"chat_id": chat_id, "base_id": b, "day": day, "state": "queued", "created_at": now,
+                  "updated_at": now} for b in papers),
+                ignore=True,
+            )
+            self._table("deliveries").insert_all(
+                ({"chat_id": chat_id, "base_id": b, "day": day, "state": "skipped", "created_at": now,
+                  "updated_at": now} for b in skipped),
+                ignore=True,
+            )
+            self._table("outbox").insert_all(
+                {"chat_id": chat_id, "day": day, "kind": m["kind"], "text": m.get("text", ""),
+                 "buttons": json.dumps(m.get("buttons", []), ensure_ascii=False),
+                 "base_ids": json.dumps(m["base_ids"]), "state": "pending", "attempts": 0,
+                 "created_at": now, "updated_at": now}
+                for m in messages
+            )
+            self.db.execute("UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), "
+                            "last_digest_local = ? WHERE id = ?", [day, local_date, chat_id])
+
+    def skipped(self, chat_id: int, day: str) -> list[str]:
+        return [row["base_id"] for row in self._table("deliveries").rows_where(
+            "chat_id = ? AND day = ? AND state = 'skipped'", [chat_id, day], order_by="rowid")]
+
+    def pending_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        """Messages to send, oldest first; `sending` ones were in flight at a crash and go again."""
+        return [dict(r) for r in self.db.query(
+            "SELECT o.* FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.state IN ('pending', 'sending') "
+            "AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id", [now.isoformat()])]
+
+    def next_retry(self) -> datetime | None:
+        row = next(iter(self.db.query(
+            "SELECT min(not_before) AS t FROM outbox WHERE state = 'pending' AND not_before IS NOT NULL")), None)
+        return _parse_time(row["t"]) if row and row["t"] else None
+
+    def mark_outbox(self, row_id: int, state: str, **fields: Any) -> None:
+        now = utcnow().isoformat()
+        with self.db.conn:
+            self._table("outbox").update(row_id, {"state": state, "updated_at": now, **fields})
+            if state == "sent":
+                row = self._table("outbox").get(row_id)
+                for base_id in json.loads(row["base_ids"]):
+                    self.db.execute("UPDATE deliveries SET state = 'sent', message_ids = ?, updated_at = ? "
+                                    "WHERE chat_id = ? AND base_id = ?",
+                                    [fields.get("message_ids", "[]"), now, row["chat_id"], base_id])
+
+    def hold_chat(self, chat_id: int) -> None:
+        """The chat blocked or removed the bot: keep its messages, send them if it comes back."""
+        self.db.execute("UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'sending'", [chat_id])
+        self.update_chat(chat_id, active=False)
+
+    # LLM budget ----------------------------------------------------------------------------------------
+
+    def take_llm_call(self, limit: int) -> bool:
+        """Count one LLM call for today (UTC) if the daily budget allows it."""
+        day = utcnow().date().isoformat()
+        with self.db.conn:
+            row = next(iter(self.db.query("SELECT calls FROM llm_calls WHERE day = ?", [day])), None)
+            calls = row["calls"] if row else 0
+            if limit and calls >= limit:
+                return False
+            self._table("llm_calls").upsert({"day": day, "calls": calls + 1}, pk="day")
+        return True
 
     # Papers --------------------------------------------------------------------------------------------
 
