@@ -13,19 +13,24 @@ import asyncio
 import logging
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext
 
 import handlers
+from handlers.telegram_sender import TelegramSender
+from services.announcements import FeedReader
 from services.arxiv_client import ArxivClient, ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.card import PLAIN, card_text, figure_caption
 from services.concurrency import KeyedLimiter
 from services.config import Config, ConfigError, load_config, load_dotenv_file
+from services.digests import DigestService
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
+from services.outbox import Outbox
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.store import Store
@@ -34,6 +39,7 @@ from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summariz
 log = logging.getLogger("papergram")
 
 
+TICK_SECONDS = 60
 PAPERS_PER_CHAT = 2
 """A chat's third link waits until one of its first two is done."""
 
@@ -46,7 +52,10 @@ class Services:
     store: Store
     pdfs: PdfPool
     papers: PaperService
+    digests: DigestService
+    outbox: Outbox
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
+    last_poll: datetime | None = None
 
     def close(self) -> None:
         self.pdfs.close()
@@ -64,8 +73,33 @@ def build_services(config: Config) -> Services:
     arxiv = ArxivClient(config.arxiv_api_url, config.arxiv_pdf_url, delay_seconds=config.arxiv_delay_seconds,
                         timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20)
     pdfs = PdfPool(workers=config.pdf_workers)
-    papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages)
-    return Services(config=config, store=store, pdfs=pdfs, papers=papers)
+    papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages,
+                          llm_budget=config.llm_daily_budget)
+    digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
+                            archives=config.discovery_archives)
+    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests, outbox=Outbox(store))
+
+
+async def digest_tick(services: Services, sender: TelegramSender) -> None:
+    """Every minute: read the announcement feeds when due, plan the digests whose time has come, send.
+
+    JobQueue jobs are not persisted, so this is scheduled at every start; the outbox and the chats' last
+    digest days in SQLite carry everything across restarts.
+    """
+    now = services.digests.clock()
+    if services.last_poll is None or now - services.last_poll >= timedelta(minutes=services.config.poll_minutes):
+        services.last_poll = now
+        await services.digests.poll()
+    await services.digests.run_due()
+    await services.outbox.drain(sender)
+
+
+async def _tick_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    services: Services = context.bot_data["services"]
+    try:
+        await digest_tick(services, TelegramSender(context.bot))
+    except Exception:
+        log.exception("digest tick failed; the next one tries again")
 
 
 async def _log_error(update: object, context: object) -> None:
@@ -75,10 +109,13 @@ async def _log_error(update: object, context: object) -> None:
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu in English (default) and Chinese."""
+    """Register the command menu in English (default) and Chinese; schedule the digest tick."""
     for language_code, lang in (("", "en"), ("zh", "zh")):
         commands = [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code or None)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_tick_job, interval=TICK_SECONDS, first=5, name="digests",
+                                    job_kwargs={"max_instances": 1, "coalesce": True})
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

@@ -57,18 +57,19 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await _edit(status, t(lang, "arxiv_down", id=ref))
         return
     await asyncio.gather(*(
-        _deliver(context, message, status, ref, metas[ref], lang)
+        deliver_paper(context, status, ref, metas[ref], lang)
         for ref, status in zip(refs, statuses, strict=True)
     ))
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, message: Message, status: Message, ref: PaperRef,
-                   paper: PaperMeta | None, lang: str) -> None:
+async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: PaperRef | str,
+                        paper: PaperMeta | None, lang: str) -> None:
+    """Prepare one paper's card, following the work in `status`, then send the card and the figures."""
     if paper is None:
         await _edit(status, t(lang, "unknown_id", id=ref))
         return
     services = services_of(context)
-    chat_id = message.chat_id
+    chat_id = status.chat_id
     if services.chat_limits.busy(chat_id):
         await _edit(status, t(lang, "status_queued", id=paper.versioned_id))
     try:
@@ -79,18 +80,19 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, message: Message, status:
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
             card = await services.papers.card(paper, lang, progress)
-            await _send_card(context, message, status, card)
+            await _send_card(context, status, card)
     except Exception:
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
         await _edit(status, t(lang, "failed", id=paper.versioned_id))
 
 
-async def _send_card(context: ContextTypes.DEFAULT_TYPE, message: Message, status: Message, card: PaperCard) -> None:
+async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: PaperCard) -> None:
     """The status message becomes the card's first part; the rest and the figures follow it."""
+    chat_id = status.chat_id
     parts = card_messages(card)
     await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
     for part in parts[1:]:
-        await context.bot.send_message(message.chat_id, part, parse_mode=ParseMode.HTML,
+        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
                                        link_preview_options=NO_PREVIEW)
     photos = [
         InputMediaPhoto(f.image, caption=figure_caption(f, card.language, card.paper), parse_mode=ParseMode.HTML)
@@ -98,12 +100,12 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, message: Message, statu
     ]
     if not photos:
         return
-    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     if len(photos) == 1:
-        await context.bot.send_photo(message.chat_id, card.figures[0].image, caption=photos[0].caption,
+        await context.bot.send_photo(chat_id, card.figures[0].image, caption=photos[0].caption,
                                      parse_mode=ParseMode.HTML)
     else:
-        await context.bot.send_media_group(message.chat_id, photos)
+        await context.bot.send_media_group(chat_id, photos)
 
 
 async def _edit(status: Message, text: str) -> None:

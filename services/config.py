@@ -51,6 +51,10 @@ class Config:
     max_pdf_pages: int = 60
     http_timeout: float = 30.0
     pdf_workers: int = 2
+    llm_daily_budget: int = 0
+    """LLM calls per UTC day; 0 means no limit."""
+    discovery_archives: tuple[str, ...] = ("cs", "stat", "eess")
+    poll_minutes: float = 15.0
 
     @property
     def llm_name(self) -> str:
@@ -139,10 +143,24 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         max_pdf_mb=int(_number(env, "MAX_PDF_MB", 40, problems)),
         max_pdf_pages=int(_number(env, "MAX_PDF_PAGES", 60, problems)),
         http_timeout=_number(env, "HTTP_TIMEOUT", 30.0, problems),
+        llm_daily_budget=int(_number(env, "LLM_DAILY_BUDGET", 0, problems)),
+        discovery_archives=_archives(env, problems),
+        poll_minutes=_number(env, "POLL_MINUTES", 15.0, problems) or 15.0,
     )
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def _archives(env: Mapping[str, str], problems: list[str]) -> tuple[str, ...]:
+    from services.categories import ARCHIVES
+
+    raw = env.get("DISCOVERY_ARCHIVES", "").strip() or "cs,stat,eess"
+    names = tuple(a.strip() for a in raw.split(",") if a.strip())
+    unknown = [a for a in names if a not in ARCHIVES]
+    if unknown:
+        problems.append(f"DISCOVERY_ARCHIVES has unknown arXiv archives: {', '.join(unknown)}")
+    return names
 
 
 def _with_slash(url: str) -> str:

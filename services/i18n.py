@@ -34,6 +34,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_start": "What Papergram does",
         "menu_help": "How to use Papergram",
         "menu_lang": "Language of summaries: en or zh",
+        "menu_subscribe": "Follow a topic: category, keywords, author or query",
+        "menu_topics": "Topics of this chat",
+        "menu_unsubscribe": "Stop following a topic",
+        "menu_time": "Digest time and time zone, e.g. 08:30 Asia/Shanghai",
+        "menu_digest": "Today's digest now",
+        "menu_pause": "Pause digests",
+        "menu_resume": "Resume digests",
         "card_summary": "Summary",
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
@@ -62,6 +69,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "figure_caption": "Fig. {number} — {caption}",
         "table_caption": "Table {number} — {caption}",
         "page_caption": "First page of arXiv:{id}",
+        "digest_header": "<b>{topic}</b> — {day} · {count} new papers",
+        "digest_continued": "<b>{topic}</b> (continued)",
+        "digest_button": "📄 {number}",
+        "digest_more": "…and {count} more papers today.",
+        "digest_more_button": "Show {count} more",
+        "digest_quiet": "No new papers on your topics today (arXiv announced nothing new).",
+        "digest_nothing": "No new papers on your topics since the last digest.",
+        "digest_queued": "Your digest with {count} papers is on its way.",
+        "digest_preparing": "⏳ Preparing your digest…",
+        "subscribe_usage": (
+            "Usage: /subscribe <topic>\n"
+            "• a category: <code>cs.CV</code>\n"
+            "• keywords: <code>diffusion models</code> (all words in title or abstract), or a phrase in quotes\n"
+            "• an author: <code>au:\"Yann LeCun\"</code>\n"
+            "• arXiv query syntax: <code>ti:diffusion AND cat:cs.CV</code>"
+        ),
+        "subscribed": "Subscribed to <b>{topic}</b> ({kind}). Digest every announcement day at {time} ({zone}).",
+        "subscribe_duplicate": "This chat already follows <b>{topic}</b>.",
+        "subscribe_limit": "A chat can follow at most {limit} topics. Remove one with /topics first.",
+        "topic_error_empty": "The topic is empty.",
+        "topic_error_too_long": "A topic can be at most {limit} characters long.",
+        "topic_error_unknown_category": "arXiv has no such category. Examples: cs.CV, cs.CL, stat.ML, hep-th.",
+        "topic_error_unknown_field": "Unknown field. Use ti:, abs:, au:, cat: or all:.",
+        "topic_error_syntax": "I could not read that query: check the parentheses and AND / OR / ANDNOT.",
+        "kind_category": "category",
+        "kind_keyword": "keywords",
+        "kind_author": "author",
+        "kind_query": "query",
+        "topics_none": "This chat follows no topics yet. Try /subscribe cs.CV",
+        "topics_list": "Topics of this chat (digest at {time}, {zone}{paused}):",
+        "topics_paused": ", paused",
+        "topic_remove_button": "✖ {topic}",
+        "unsubscribe_usage": "Usage: /unsubscribe <number or topic>, or press a button under /topics.",
+        "unsubscribed": "Unsubscribed from <b>{topic}</b>.",
+        "unsubscribe_unknown": "This chat does not follow that topic. See /topics.",
+        "time_usage": "Usage: /time 08:30 Asia/Shanghai — a time (HH:MM) and an IANA time zone. Now: {time} {zone}.",
+        "time_bad_zone": "Unknown time zone {zone}. Use an IANA name like Europe/Berlin or Asia/Shanghai.",
+        "time_set": "Daily digest at {time} ({zone}).",
+        "paused": "Digests paused. /resume to start them again; your topics are kept.",
+        "resumed": "Digests resumed.",
     },
     "zh": {
         "welcome": (
@@ -88,6 +135,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_start": "Papergram 能做什么",
         "menu_help": "Papergram 使用说明",
         "menu_lang": "摘要语言：en 或 zh",
+        "menu_subscribe": "订阅主题：分类、关键词、作者或查询",
+        "menu_topics": "本聊天的主题",
+        "menu_unsubscribe": "取消订阅主题",
+        "menu_time": "摘要时间与时区，例如 08:30 Asia/Shanghai",
+        "menu_digest": "立即获取今日摘要",
+        "menu_pause": "暂停摘要",
+        "menu_resume": "恢复摘要",
         "card_summary": "一句话总结",
         "card_takeaways": "要点",
         "card_title": "标题",
@@ -116,10 +170,50 @@ TEXTS: dict[str, dict[str, str]] = {
         "figure_caption": "图 {number} — {caption}",
         "table_caption": "表 {number} — {caption}",
         "page_caption": "arXiv:{id} 第一页",
+        "digest_header": "<b>{topic}</b> — {day} · {count} 篇新论文",
+        "digest_continued": "<b>{topic}</b>（续）",
+        "digest_button": "📄 {number}",
+        "digest_more": "……今天还有 {count} 篇。",
+        "digest_more_button": "再看 {count} 篇",
+        "digest_quiet": "今天你关注的主题没有新论文（arXiv 没有发布）。",
+        "digest_nothing": "自上次摘要以来，你关注的主题没有新论文。",
+        "digest_queued": "包含 {count} 篇论文的摘要正在发送。",
+        "digest_preparing": "⏳ 正在准备摘要…",
+        "subscribe_usage": (
+            "用法：/subscribe <主题>\n"
+            "• 分类：<code>cs.CV</code>\n"
+            "• 关键词：<code>diffusion models</code>（标题或摘要包含所有词），或用引号表示短语\n"
+            "• 作者：<code>au:\"Yann LeCun\"</code>\n"
+            "• arXiv 查询语法：<code>ti:diffusion AND cat:cs.CV</code>"
+        ),
+        "subscribed": "已订阅 <b>{topic}</b>（{kind}）。每个发布日 {time}（{zone}）推送摘要。",
+        "subscribe_duplicate": "本聊天已订阅 <b>{topic}</b>。",
+        "subscribe_limit": "每个聊天最多订阅 {limit} 个主题。请先用 /topics 删除一个。",
+        "topic_error_empty": "主题为空。",
+        "topic_error_too_long": "主题最多 {limit} 个字符。",
+        "topic_error_unknown_category": "arXiv 没有这个分类。例如：cs.CV、cs.CL、stat.ML、hep-th。",
+        "topic_error_unknown_field": "未知字段。请使用 ti:、abs:、au:、cat: 或 all:。",
+        "topic_error_syntax": "无法解析该查询：请检查括号和 AND / OR / ANDNOT。",
+        "kind_category": "分类",
+        "kind_keyword": "关键词",
+        "kind_author": "作者",
+        "kind_query": "查询",
+        "topics_none": "本聊天还没有订阅主题。试试 /subscribe cs.CV",
+        "topics_list": "本聊天的主题（{time} 推送，{zone}{paused}）：",
+        "topics_paused": "，已暂停",
+        "topic_remove_button": "✖ {topic}",
+        "unsubscribe_usage": "用法：/unsubscribe <序号或主题>，或点击 /topics 下的按钮。",
+        "unsubscribed": "已取消订阅 <b>{topic}</b>。",
+        "unsubscribe_unknown": "本聊天没有订阅这个主题。请看 /topics。",
+        "time_usage": "用法：/time 08:30 Asia/Shanghai — 时间（HH:MM）和 IANA 时区。当前：{time} {zone}。",
+        "time_bad_zone": "未知时区 {zone}。请使用 IANA 名称，例如 Europe/Berlin 或 Asia/Shanghai。",
+        "time_set": "每日摘要时间：{time}（{zone}）。",
+        "paused": "摘要已暂停。发送 /resume 恢复；主题会保留。",
+        "resumed": "摘要已恢复。",
     },
 }
 
-MENU_COMMANDS = ("start", "help", "lang")
+MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -69,7 +69,7 @@ def verified_affiliation(claimed: str, first_page: str) -> str:
 
 class PaperService:
     def __init__(self, store: Store, arxiv: ArxivClient, pdfs: PdfPool, summarizer: Summarizer,
-                 *, max_pages: int = 60, downloads: int = 4) -> None:
+                 *, max_pages: int = 60, downloads: int = 4, llm_budget: int = 0) -> None:
         self._store = store
         self._arxiv = arxiv
         self._pdfs = pdfs
@@ -78,6 +78,8 @@ class PaperService:
         self._max_pages = max_pages
         self._downloads = asyncio.Semaphore(downloads)
         self._in_flight: dict[tuple[str, int, str], asyncio.Lock] = {}
+        self._llm_budget = llm_budget
+        """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
 
     @property
     def offline(self) -> bool:
@@ -136,6 +138,8 @@ class PaperService:
         else:
             await progress(Stage.SUMMARIZING)
             try:
+                if not self.offline and not self._store.take_llm_call(self._llm_budget):
+                    raise SummaryFailed("Today's LLM budget is used up")
                 summary = await self._summarizer.summarize(paper, content, language)
                 self._store.save_summary(paper, language, model, PROMPT_VERSION, summary.model_dump())
             except SummaryFailed as failure:

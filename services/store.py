@@ -209,6 +209,20 @@ class Store:
             self.db.execute("UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), "
                             "last_digest_local = ? WHERE id = ?", [day, local_date, chat_id])
 
+    def requeue_skipped(self, chat_id: int, day: str, messages: list[dict[str, Any]]) -> None:
+        """The papers a capped digest left out are asked for: queue them, once."""
+        now = utcnow().isoformat()
+        with self.db.conn:
+            self.db.execute("UPDATE deliveries SET state = 'queued', updated_at = ? "
+                            "WHERE chat_id = ? AND day = ? AND state = 'skipped'", [now, chat_id, day])
+            self._table("outbox").insert_all(
+                {"chat_id": chat_id, "day": day, "kind": m["kind"], "text": m.get("text", ""),
+                 "buttons": json.dumps(m.get("buttons", []), ensure_ascii=False),
+                 "base_ids": json.dumps(m["base_ids"]), "state": "pending", "attempts": 0,
+                 "created_at": now, "updated_at": now}
+                for m in messages
+            )
+
     def skipped(self, chat_id: int, day: str) -> list[str]:
         return [row["base_id"] for row in self._table("deliveries").rows_where(
             "chat_id = ? AND day = ? AND state = 'skipped'", [chat_id, day], order_by="rowid")]

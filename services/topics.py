@@ -31,10 +31,17 @@ class TopicError(ValueError):
 class Announced(Protocol):
     """What matching needs of a paper."""
 
-    title: str
-    abstract: str
-    authors: tuple[str, ...]
-    categories: tuple[str, ...]
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def abstract(self) -> str: ...
+
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+
+    @property
+    def categories(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,62 @@
+"""The services' `Sender` port on Telegram: Bot API errors become ChatGone, ChatMoved or SendFailed."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from services.models import FigureImage
+from services.sending import Button, ChatGone, ChatMoved, SendFailed
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+                                 for row in buttons])
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def text(self, chat_id: int, html: str, buttons: list[list[Button]]) -> list[int]:
+        async def send() -> list[int]:
+            message = await self._bot.send_message(chat_id, html, parse_mode=ParseMode.HTML,
+                                                   link_preview_options=NO_PREVIEW, reply_markup=keyboard(buttons))
+            return [message.message_id]
+
+        return await self._guarded(send)
+
+    async def photos(self, chat_id: int, figures: list[FigureImage], captions: list[str]) -> list[int]:
+        async def send() -> list[int]:
+            if len(figures) == 1:
+                message = await self._bot.send_photo(chat_id, figures[0].image, caption=captions[0],
+                                                     parse_mode=ParseMode.HTML)
+                return [message.message_id]
+            media = [InputMediaPhoto(f.image, caption=c, parse_mode=ParseMode.HTML)
+                     for f, c in zip(figures, captions, strict=True)]
+            return [m.message_id for m in await self._bot.send_media_group(chat_id, media)]
+
+        return await self._guarded(send)
+
+    @staticmethod
+    async def _guarded(send: object) -> list[int]:
+        try:
+            return await send()  # type: ignore[operator, no-any-return]
+        except ChatMigrated as migrated:
+            raise ChatMoved(migrated.new_chat_id) from migrated
+        except Forbidden as error:
+            raise ChatGone(str(error)) from error
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                raise ChatGone(str(error)) from error
+            raise SendFailed(str(error)) from error
+        except RetryAfter as error:
+            raise SendFailed(str(error), retry_after=float(error.retry_after if isinstance(error.retry_after, int)
+                                                           else error.retry_after.total_seconds())) from error
+        except (NetworkError, TelegramError) as error:
+            raise SendFailed(str(error)) from error

@@ -1,0 +1,243 @@
+"""Daily digests: discover what arXiv announced, decide what each chat gets, queue it in the outbox.
+
+A chat gets each paper at most once ever, under the first of its topics that matches. Each paper is
+summarized once per language however many chats get it (the card cache), so LLM calls for a day equal the
+distinct (paper, language) pairs. Planning writes a chat's whole digest to SQLite in one transaction; the
+outbox (services/outbox.py) then sends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from services.announcements import Announcement, FeedReader, FeedUnavailable
+from services.card import card_messages
+from services.categories import archive_of
+from services.digest_format import DigestEntry, overview_messages
+from services.i18n import t
+from services.models import ChatSettings, PaperMeta, PaperRef
+from services.papers import PaperCard, PaperService
+from services.store import Store, utcnow
+from services.topics import Topic
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ARCHIVES = ("cs", "stat", "eess")
+DAILY_CAP = 30
+STALE_AFTER = timedelta(hours=30)
+"""arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
+
+
+@dataclass
+class PollReport:
+    new: dict[str, int] = field(default_factory=dict)  # feed -> papers not seen before
+    quiet: list[str] = field(default_factory=list)  # feeds that announced nothing (weekend, holiday)
+    stale: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+
+
+def local_now(chat: ChatSettings, now: datetime) -> datetime:
+    try:
+        zone = ZoneInfo(chat.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone)
+
+
+def is_due(chat: ChatSettings, now: datetime) -> bool:
+    """The chat's digest time has passed today (its local time) and today's digest was not made yet."""
+    local = local_now(chat, now)
+    hours, minutes = (int(x) for x in chat.digest_time.split(":"))
+    return local.time() >= time(hours, minutes) and chat.last_digest_local != local.date().isoformat()
+
+
+class DigestService:
+    def __init__(self, store: Store, feeds: FeedReader, papers: PaperService,
+                 clock: Callable[[], datetime] = utcnow, *, archives: tuple[str, ...] = DEFAULT_ARCHIVES,
+                 daily_cap: int = DAILY_CAP, prepare_concurrency: int = 4) -> None:
+        self._store = store
+        self._feeds = feeds
+        self._papers = papers
+        self.clock = clock
+        self._archives = archives
+        self._cap = daily_cap
+        self._prepare = asyncio.Semaphore(prepare_concurrency)
+        self._planning = asyncio.Lock()
+
+    # Discovery -----------------------------------------------------------------------------------------
+
+    def _chat_archives(self, chat: ChatSettings) -> tuple[str, ...]:
+        return tuple(a for a in chat.archives.split(",") if a) or self._archives
+
+    def feeds_needed(self) -> set[str]:
+        """Each feed once per cycle, however many chats use it: category feeds, and archive feeds for
+        keyword, author and query topics."""
+        needed: set[str] = set()
+        for chat in self._store.active_chats():
+            needed |= self.feeds_of(chat)
+        archives = {f for f in needed if "." not in f}
+        return {f for f in needed if "." not in f or archive_of(f) not in archives}
+
+    def feeds_of(self, chat: ChatSettings) -> set[str]:
+        needed: set[str] = set()
+        for _, topic in self._store.topics(chat.chat_id):
+            feeds = topic.feeds()
+            needed |= feeds if topic.kind == "category" else (feeds or set(self._chat_archives(chat)))
+        return needed
+
+    async def poll(self, feeds: set[str] | None = None) -> PollReport:
+        """Read every needed feed once; store unseen announcements with the day the feed gives."""
+        report = PollReport()
+        now = self.clock()
+        for name in sorted(self.feeds_needed() if feeds is None else feeds):
+            state = self._store.feed_state(name)
+            try:
+                feed = await self._feeds.fetch(name)
+            except FeedUnavailable as error:
+                log.warning("announcement feed %s is broken: %s", name, error)
+                self._store.save_feed_state(name, status="broken", last_polled=now.isoformat())
+                report.broken.append(name)
+                continue
+            if not feed.items:
+                self._store.save_feed_state(name, status="quiet", last_polled=now.isoformat())
+                report.quiet.append(name)
+                continue
+            day = (feed.day or now.date()).isoformat()
+            added = self._store.save_announcements(day, list(feed.items))
+            if added:
+                self._store.save_feed_state(name, status="ok", last_day=day, last_new_at=now.isoformat(),
+                                            last_polled=now.isoformat())
+                report.new[name] = added
+                continue
+            last_new = state.get("last_new_at")
+            if last_new and now - datetime.fromisoformat(last_new) > STALE_AFTER:
+                log.warning("announcement feed %s shows the same batch since %s: stalled?", name, last_new)
+                self._store.save_feed_state(name, status="stale", last_polled=now.isoformat())
+                report.stale.append(name)
+            else:
+                self._store.save_feed_state(name, last_polled=now.isoformat())
+        return report
+
+    # Planning ------------------------------------------------------------------------------------------
+
+    def select(self, chat: ChatSettings, topics: list[Topic]) -> tuple[str, list[tuple[Topic, Announcement]]]:
+        """(newest day, [(first matching topic, paper)]) of announced papers this chat has not had."""
+        delivered = self._store.delivered(chat.chat_id)
+        chosen: dict[str, tuple[Topic, Announcement]] = {}
+        newest = chat.last_digest_day
+        for day, paper in self._store.announcements_after(chat.last_digest_day or ""):
+            newest = max(newest, day)
+            if paper.base_id in delivered or paper.base_id in chosen:
+                continue
+            if paper.announce_type.startswith("replace") and not chat.replacements:
+                continue
+            if paper.announce_type in ("cross", "replace-cross") and not chat.crosslists:
+                continue
+            topic = next((tp for tp in topics if tp.matches(paper)), None)
+            if topic is not None:
+                chosen[paper.base_id] = (topic, paper)
+        return newest, list(chosen.values())
+
+    async def plan(self, chat: ChatSettings, *, scheduled: bool = True) -> int:
+        """Queue this chat's digest; returns how many papers it holds. Safe to call twice: the second finds
+        nothing new."""
+        async with self._planning:
+            chat = self._store.get_chat(chat.chat_id) or chat
+            now = self.clock()
+            local_date = local_now(chat, now).date().isoformat() if scheduled else chat.last_digest_local
+            topics = [topic for _, topic in self._store.topics(chat.chat_id)]
+            newest, selected = self.select(chat, topics)
+            if not selected:
+                if scheduled:
+                    quiet = [{"kind": "text", "text": t(chat.language, "digest_quiet"), "base_ids": []}] \
+                        if chat.quiet_note and newest == chat.last_digest_day else []
+                    self._store.queue_digest(chat.chat_id, newest or chat.last_digest_day, local_date, quiet, [])
+                return 0
+            kept, skipped = selected[: self._cap], [a.base_id for _, a in selected[self._cap:]]
+            cards = await self._cards([a for _, a in kept], chat.language)
+            messages = self._messages(chat, newest, kept, cards)
+            if skipped:
+                messages.append({"kind": "text", "text": t(chat.language, "digest_more", count=len(skipped)),
+                                 "base_ids": [], "buttons": [[{
+                                     "text": t(chat.language, "digest_more_button", count=len(skipped)),
+                                     "data": f"more:{newest}"}]]})
+            self._store.queue_digest(chat.chat_id, newest, local_date, messages, skipped)
+            return len(kept)
+
+    async def _cards(self, papers: list[Announcement], language: str) -> dict[str, PaperCard]:
+        """Cards for `papers` (metadata from the arXiv API in one batch); a paper that fails is left out."""
+        refs = [PaperRef(a.base_id, a.version) for a in papers]
+        metas = await self._papers.lookup(refs)
+
+        async def one(meta: PaperMeta) -> PaperCard | None:
+            async with self._prepare:
+                try:
+                    return await self._papers.card(meta, language)
+                except Exception:
+                    log.exception("could not prepare %s for a digest", meta.versioned_id)
+                    return None
+
+        found = [m for m in metas.values() if m is not None]
+        cards = await asyncio.gather(*(one(m) for m in found))
+        return {c.paper.base_id: c for c in cards if c is not None}
+
+    def _messages(self, chat: ChatSettings, day: str, kept: list[tuple[Topic, Announcement]],
+                  cards: dict[str, PaperCard]) -> list[dict[str, object]]:
+        messages: list[dict[str, object]] = []
+        if chat.mode == "full":
+            for _, paper in kept:
+                card = cards.get(paper.base_id)
+                if card is None:
+                    continue
+                parts = card_messages(card)
+                messages += [{"kind": "text", "text": p, "base_ids": [paper.base_id] if i == len(parts) - 1 else []}
+                             for i, p in enumerate(parts)]
+                if card.figures:
+                    messages.append({"kind": "photos", "base_ids": [], "text": card.paper.versioned_id})
+            return messages
+        by_topic: dict[str, list[DigestEntry]] = {}
+        for topic, paper in kept:
+            card = cards.get(paper.base_id)
+            if card is not None:
+                by_topic.setdefault(topic.text, []).append(DigestEntry(card.paper, card.summary.one_sentence))
+        for topic_text, entries in by_topic.items():
+            messages += overview_messages(topic_text, day, entries, chat.language)
+        return messages
+
+    async def run_due(self) -> int:
+        """Plan the digest of every chat whose time has come; returns how many chats got one."""
+        now = self.clock()
+        planned = 0
+        for chat in self._store.active_chats():
+            if is_due(chat, now):
+                try:
+                    await self.plan(chat)
+                    planned += 1
+                except Exception:
+                    log.exception("could not plan the digest of chat %s", chat.chat_id)
+        return planned
+
+    async def more(self, chat_id: int, day: str) -> int:
+        """The papers a capped digest left out, as one more overview."""
+        chat = self._store.get_chat(chat_id)
+        if chat is None:
+            return 0
+        base_ids = self._store.skipped(chat_id, day)
+        if not base_ids:
+            return 0
+        announced = {a.base_id: a for d, a in self._store.announcements_after("") if d <= day}
+        papers = [announced[b] for b in base_ids if b in announced]
+        cards = await self._cards(papers, chat.language)
+        entries = [DigestEntry(c.paper, c.summary.one_sentence) for c in cards.values()]
+        messages = overview_messages(day, day, entries, chat.language, first_number=self._cap + 1)
+        self._store.requeue_skipped(chat_id, day, messages)
+        return len(entries)
+
+
+def parse_day(text: str) -> date:
+    return date.fromisoformat(text)

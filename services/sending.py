@@ -1,0 +1,40 @@
+"""The port through which services send messages: implemented for Telegram in `handlers/telegram_sender.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.models import FigureImage
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str  # callback data, at most 64 bytes
+
+
+class ChatGone(Exception):
+    """The bot was blocked, kicked or removed: stop sending to this chat, keep its subscriptions."""
+
+
+class ChatMoved(Exception):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+
+
+class SendFailed(Exception):
+    """A transient failure (flood control past retries, network, server): try again later."""
+
+    def __init__(self, reason: str, retry_after: float = 0.0) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    async def text(self, chat_id: int, html: str, buttons: list[list[Button]]) -> list[int]: ...
+
+    async def photos(self, chat_id: int, figures: list[FigureImage], captions: list[str]) -> list[int]: ...
