@@ -39,7 +39,6 @@ from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summariz
 log = logging.getLogger("papergram")
 
 
-TICK_SECONDS = 60
 PAPERS_PER_CHAT = 2
 """A chat's third link waits until one of its first two is done."""
 
@@ -113,8 +112,10 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     for language_code, lang in (("", "en"), ("zh", "zh")):
         commands = [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code or None)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(_tick_job, interval=TICK_SECONDS, first=5, name="digests",
+    services: Services = app.bot_data["services"]
+    interval = services.config.digest_tick_seconds
+    if app.job_queue is not None and interval > 0:
+        app.job_queue.run_repeating(_tick_job, interval=interval, first=5, name="digests",
                                     job_kwargs={"max_instances": 1, "coalesce": True})
 
 

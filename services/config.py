@@ -55,6 +55,8 @@ class Config:
     """LLM calls per UTC day; 0 means no limit."""
     discovery_archives: tuple[str, ...] = ("cs", "stat", "eess")
     poll_minutes: float = 15.0
+    digest_tick_seconds: float = 60.0
+    """How often digests are checked; 0 turns the scheduler off (tests drive it by hand)."""
 
     @property
     def llm_name(self) -> str:
@@ -146,6 +148,7 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         llm_daily_budget=int(_number(env, "LLM_DAILY_BUDGET", 0, problems)),
         discovery_archives=_archives(env, problems),
         poll_minutes=_number(env, "POLL_MINUTES", 15.0, problems) or 15.0,
+        digest_tick_seconds=_number(env, "DIGEST_TICK_SECONDS", 60.0, problems),
     )
     if problems:
         raise ConfigError(problems)

@@ -182,3 +182,9 @@ def m0003_digests(db: Database) -> None:
         not_null={"chat_id", "kind", "state"},
     )
     db.table("outbox").create_index(["state", "chat_id"])
+
+
+@migrations(name="0004_document_text")
+def m0004_document_text(db: Database) -> None:
+    # the budgeted text the summarizer reads: a second language is summarized without a new download
+    db.table("documents").add_column("text", str)

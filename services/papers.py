@@ -77,7 +77,7 @@ class PaperService:
         self._extractive = ExtractiveSummarizer()
         self._max_pages = max_pages
         self._downloads = asyncio.Semaphore(downloads)
-        self._in_flight: dict[tuple[str, int, str], asyncio.Lock] = {}
+        self._in_flight: dict[tuple[str, int], asyncio.Lock] = {}
         self._llm_budget = llm_budget
         """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
 
@@ -108,10 +108,10 @@ class PaperService:
 
     async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress) -> PaperCard:
         """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so."""
-        key = (paper.base_id, paper.version, language)
+        key = (paper.base_id, paper.version)
         lock = self._in_flight.setdefault(key, asyncio.Lock())
         try:
-            async with lock:  # the same paper asked twice at once is prepared once, then served from the cache
+            async with lock:  # one paper is prepared once at a time (any language), then served from the cache
                 return await self._card(paper, language, progress)
         finally:
             if not lock.locked():
@@ -123,7 +123,8 @@ class PaperService:
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
         document = self._store.get_document(paper)
         content = document
-        if cached is None or figures is None or document is None:
+        text_missing = document is not None and not document.text and not document.note
+        if figures is None or document is None or (cached is None and text_missing):
             await progress(Stage.READING)
             result, lasting = await self._read_pdf(paper)
             content, figures = result.content, result.figures

@@ -324,6 +324,7 @@ class Store:
                 "base_id": paper.base_id,
                 "version": paper.version,
                 "first_page": content.first_page,
+                "text": content.text,
                 "pages": content.pages,
                 "note": content.note,
                 "created_at": utcnow().isoformat(),
@@ -332,12 +333,13 @@ class Store:
         )
 
     def get_document(self, paper: PaperMeta) -> PdfContent | None:
-        """The stored first page and note; the full text is not kept (the summary is)."""
+        """What the PDF gave: the summarizer's text, the first page, the page count and any note."""
         try:
             row = self._table("documents").get((paper.base_id, paper.version))
         except NotFoundError:
             return None
-        return PdfContent(text="", first_page=row["first_page"] or "", pages=row["pages"] or 0, note=row["note"] or "")
+        return PdfContent(text=row.get("text") or "", first_page=row["first_page"] or "", pages=row["pages"] or 0,
+                          note=row["note"] or "")
 
     # Summaries -----------------------------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ def plain(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(plain(text)) if 30 <= len(s.strip()) <= 400]
+    return [s.strip() for s in _SENTENCE_END.split(plain(text)) if 20 <= len(s.strip()) <= 400]
 
 
 def _pick(candidates: list[str], pattern: str, limit: int, exclude: set[str]) -> list[str]:

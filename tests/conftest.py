@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ def env(tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> dict[str, st
         "ARXIV_RSS_URL": f"{arxiv_fake.base}/rss/",
         "PAPERGRAM_DB": str(tmp_path / "papergram.db"),
         "ARXIV_DELAY_SECONDS": "0",
+        "DIGEST_TICK_SECONDS": "0",
     }
 
 
@@ -77,6 +79,13 @@ class RunningBot:
 @pytest.fixture
 async def bot(env: dict[str, str], tg: FakeTelegram) -> AsyncIterator[RunningBot]:
     """The production bot (same `build_application`), polling the fake Telegram."""
+    async with running_bot(env, tg) as running:
+        yield running
+
+
+@asynccontextmanager
+async def running_bot(env: dict[str, str], tg: FakeTelegram) -> AsyncIterator[RunningBot]:
+    """The bot built from `env`, started and polling; stopped and closed on exit, whatever happened."""
     app = build_application(load_config(env))
     async with app:
         if app.post_init:
@@ -84,8 +93,10 @@ async def bot(env: dict[str, str], tg: FakeTelegram) -> AsyncIterator[RunningBot
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        yield RunningBot(app, tg)
-        await app.updater.stop()
-        await app.stop()
-    if app.post_shutdown:
-        await app.post_shutdown(app)
+        try:
+            yield RunningBot(app, tg)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            if app.post_shutdown:
+                await app.post_shutdown(app)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from services.i18n import t
-from tests.conftest import RunningBot, with_gemini
+from tests.conftest import RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv, FakePaper
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import Call
@@ -45,10 +45,8 @@ async def card_of(bot: RunningBot, chat_id: int) -> list[Call]:
 
 @pytest.fixture
 async def gemini_bot(env: dict[str, str], gemini: FakeGemini, tg: Any) -> Any:
-    from tests.conftest import bot as bot_fixture  # the same fixture, with Gemini configured
-
     with_gemini(env, gemini)
-    async for running in bot_fixture.__wrapped__(env, tg):  # type: ignore[attr-defined]
+    async with running_bot(env, tg) as running:
         yield running
 
 
@@ -147,11 +145,9 @@ async def test_corrupt_pdf_gives_a_card_from_the_abstract(bot: RunningBot, arxiv
 
 
 async def test_oversize_pdf_is_not_downloaded_whole(env: dict[str, str], tg: Any, arxiv_fake: FakeArxiv) -> None:
-    from tests.conftest import bot as bot_fixture
-
     env["MAX_PDF_MB"] = "1"
     add_paper(arxiv_fake, pdfs={2: b"%PDF-1.4\n" + os.urandom(2 * 2**20)})
-    async for running in bot_fixture.__wrapped__(env, tg):  # type: ignore[attr-defined]
+    async with running_bot(env, tg) as running:
         running.tg.send_text("2408.14227", chat_id=609)
         [edit] = await running.tg.wait_for("editMessageText", chat_id=609, contains="Faithful")
         assert t("en", "note_pdf", reason="the PDF is too large") in edit.text

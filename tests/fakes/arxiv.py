@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from xml.sax.saxutils import escape
 
 from tests.fakes.http import FakeServer, Request, Response
@@ -31,6 +32,10 @@ class FakeArxiv(FakeServer):
         self.pdf_requests: list[str] = []
         self.api_failures: list[int] = []
         self.pdf_failures: list[int] = []
+        self.rss: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        """feed name -> (announcement day YYYY-MM-DD, [(base_id, announce type)]); items come from `papers`."""
+        self.rss_requests: list[str] = []
+        self.rss_failures: list[int] = []
         self.pdf_delay = 0.0
         """Seconds each PDF takes to arrive: keeps papers in progress while a test sends more."""
 
@@ -55,6 +60,14 @@ class FakeArxiv(FakeServer):
                 return Response(failure, b"Service Unavailable", "text/plain")
             ids = [i for i in request.query.get("id_list", [""])[0].split(",") if i]
             return Response(200, self._feed(ids).encode(), "application/atom+xml")
+        if request.path.startswith("/rss/"):
+            names = request.path[len("/rss/"):]
+            with self.lock:
+                self.rss_requests.append(names)
+                failure = self.rss_failures.pop(0) if self.rss_failures else None
+            if failure:
+                return Response(failure, b"error", "text/plain")
+            return Response(200, self._rss(names.split("+")).encode(), "application/rss+xml")
         if request.path.startswith("/pdf/"):
             versioned = request.path[len("/pdf/"):]
             with self.lock:
@@ -69,6 +82,36 @@ class FakeArxiv(FakeServer):
                 return Response(404, b"not found", "text/plain")
             return Response(200, paper.pdfs[int(version)], "application/pdf")
         return Response(404, b"not found", "text/plain")
+
+    def announce(self, feed: str, day: str, items: list[tuple[str, str]]) -> None:
+        """From now on feed `feed` shows `items` ((base_id, "new" | "cross" | "replace" …)) for `day`."""
+        with self.lock:
+            self.rss[feed] = (day, items)
+
+    def _rss(self, names: list[str]) -> str:
+        day, entries = "", []
+        for name in names:
+            feed_day, items = self.rss.get(name, ("", []))
+            day = day or feed_day
+            for base_id, kind in items:
+                paper = self.papers[base_id]
+                version = max(paper.versions)
+                cats = "".join(f"<category>{c}</category>" for c in (paper.categories or [paper.category]))
+                entries.append(
+                    f"<item><title>{escape(paper.title)}</title><link>https://arxiv.org/abs/{base_id}</link>"
+                    f"<description>arXiv:{base_id}v{version} Announce Type: {kind} \nAbstract: "
+                    f"{escape(paper.abstract)}</description><guid isPermaLink=\"false\">oai:arXiv.org:{base_id}v"
+                    f"{version}</guid>{cats}<arxiv:announce_type>{kind}</arxiv:announce_type>"
+                    f"<dc:creator>{escape(', '.join(paper.authors))}</dc:creator></item>")
+        when = ""
+        if day:
+            d = date.fromisoformat(day)
+            when = f"<pubDate>{d.strftime('%a, %d %b %Y')} 00:00:00 -0500</pubDate>"
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:arxiv="http://arxiv.org/schemas/atom" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel>'
+            f"<title>{'+'.join(names)} updates on arXiv.org</title>{when}" + "".join(entries) + "</channel></rss>"
+        )
 
     def _feed(self, ids: list[str]) -> str:
         entries = []

@@ -55,6 +55,8 @@ class FakeTelegram(FakeServer):
         super().__init__()
         self.token = token
         self.calls: list[Call] = []
+        """Calls that succeeded: what users saw."""
+        self.failed_calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -102,6 +104,18 @@ class FakeTelegram(FakeServer):
         self.push({"message": message})
         return message_id
 
+    def press(self, data: str, chat_id: int, message_id: int = 1, user_id: int = 4242,
+              chat_type: str = "private") -> None:
+        """A user presses an inline button carrying `data` under message `message_id`."""
+        self.push({"callback_query": {
+            "id": str(next(self._update_ids)), "from": self.user(user_id), "chat_instance": "ci", "data": data,
+            "message": {"message_id": message_id, "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
+                        "from": BOT_USER, "text": "…"},
+        }})
+
+    def texts_to(self, chat_id: int, contains: str = "") -> list[str]:
+        return [c.text for c in self.calls_to("sendMessage", chat_id) if contains in c.text]
+
     def fail_next(self, method: str, kind: str, chat_id: int | None = None, **extra: Any) -> None:
         """Make the next `method` call (for `chat_id`, if given) fail: kind is 429, 403 or migrate."""
         with self.lock:
@@ -136,8 +150,8 @@ class FakeTelegram(FakeServer):
         if method == "getUpdates":
             return Response.json({"ok": True, "result": self._get_updates(params)})
         with self.lock:
-            self.calls.append(Call(method, params, files))
             failure = self._take_failure(method, params)
+            (self.failed_calls if failure is not None else self.calls).append(Call(method, params, files))
         if failure is not None:
             return failure
         return Response.json({"ok": True, "result": self._result(method, params)})

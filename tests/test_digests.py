@@ -1,0 +1,268 @@
+"""Daily digests through the bench: the right papers, on time, once — across days, restarts and failures."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot import Services, build_application, digest_tick
+from handlers.telegram_sender import TelegramSender
+from services.config import load_config
+from services.i18n import t
+from services.topics import parse_topic
+from tests.conftest import RunningBot, running_bot, with_gemini
+from tests.fakes.arxiv import FakeArxiv, FakePaper
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.telegram import FakeTelegram
+from tests.pdfs import paper_pdf
+
+PDF = paper_pdf()
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def paper(arxiv: FakeArxiv, base_id: str, title: str, category: str = "cs.CV", **extra: Any) -> FakePaper:
+    fake = FakePaper(base_id=base_id, title=title, authors=["Ada Lovelace"], category=category,
+                     abstract=f"We study {title.lower()}. Results improve by 5%.", pdfs={1: PDF},
+                     versions={1: "2024-08-25T10:00:00Z"}, **extra)
+    return arxiv.add(fake)
+
+
+def services_of(bot: RunningBot) -> Services:
+    services: Services = bot.app.bot_data["services"]
+    return services
+
+
+async def tick(bot: RunningBot, clock: Clock, when: datetime) -> None:
+    clock.now = when
+    await digest_tick(services_of(bot), TelegramSender(bot.app.bot))
+
+
+async def command(bot: RunningBot, text: str, chat_id: int, **kwargs: Any) -> str:
+    before = len(bot.tg.calls_to("sendMessage", chat_id))
+    bot.tg.send_text(text, chat_id=chat_id, **kwargs)
+    replies = await bot.tg.wait_for("sendMessage", chat_id=chat_id, count=before + 1)
+    return replies[before].text
+
+
+@pytest.fixture
+def clock(bot: RunningBot) -> Clock:
+    fake = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+    services_of(bot).digests.clock = fake
+    return fake
+
+
+async def test_subscription_commands(bot: RunningBot) -> None:
+    assert await command(bot, "/subscribe cs.cv", 701) == t("en", "subscribed", topic="cs.CV", kind="category",
+                                                             time="09:00", zone="UTC")
+    assert await command(bot, "/subscribe cs.CV", 701) == t("en", "subscribe_duplicate", topic="cs.CV")
+    assert await command(bot, "/subscribe " + "x" * 5000, 701) == t("en", "topic_error_too_long", limit=200)
+    assert await command(bot, "/subscribe cs.XX", 701) == t("en", "topic_error_unknown_category")
+    assert await command(bot, "/subscribe <b>diffusion</b> & co", 701) == t(
+        "en", "subscribed", topic="&lt;b&gt;diffusion&lt;/b&gt; &amp; co", kind="keywords", time="09:00", zone="UTC")
+    assert await command(bot, '/subscribe au:"Yann LeCun"', 701) == t(
+        "en", "subscribed", topic='au:"Yann LeCun"', kind="author", time="09:00", zone="UTC")
+    listing = await command(bot, "/topics", 701)
+    assert listing.splitlines()[1:] == ["1. cs.CV", "2. &lt;b&gt;diffusion&lt;/b&gt; &amp; co", '3. au:"Yann LeCun"']
+    buttons = bot.tg.calls_to("sendMessage", 701)[-1].params["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in buttons] == ["✖ cs.CV", "✖ <b>diffusion</b> & co", '✖ au:"Yann LeCun"']
+    bot.tg.press(buttons[0][0]["callback_data"], chat_id=701)
+    [edited] = await bot.tg.wait_for("editMessageText", chat_id=701)
+    assert edited.text.splitlines()[1:] == ["1. &lt;b&gt;diffusion&lt;/b&gt; &amp; co", '2. au:"Yann LeCun"']
+    assert await command(bot, "/unsubscribe 2", 701) == t("en", "unsubscribed", topic='au:"Yann LeCun"')
+    assert await command(bot, "/unsubscribe cs.LG", 701) == t("en", "unsubscribe_unknown")
+    assert await command(bot, "/time 08:30 Asia/Shanghai", 701) == t("en", "time_set", time="08:30",
+                                                                       zone="Asia/Shanghai")
+    assert await command(bot, "/time 8:30 Mars/Olympus", 701) == t("en", "time_bad_zone", zone="Mars/Olympus")
+    assert await command(bot, "/pause", 701) == t("en", "paused")
+    assert "paused" in await command(bot, "/topics", 701)
+    assert await command(bot, "/resume", 701) == t("en", "resumed")
+
+
+async def test_twenty_topics_at_most(bot: RunningBot) -> None:
+    for i in range(20):
+        await command(bot, f"/subscribe topic{i}", 702)
+    assert await command(bot, "/subscribe one more", 702) == t("en", "subscribe_limit", limit=20)
+
+
+async def test_a_week_of_digests(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    paper(arxiv_fake, "2408.10002", "Robust Segmentation", categories=["cs.LG", "cs.CV"], category="cs.LG")
+    paper(arxiv_fake, "2408.10003", "Language Diffusion Models", category="cs.CL")
+    paper(arxiv_fake, "2407.09999", "An Old Vision Paper")
+    paper(arxiv_fake, "2408.10005", "Parsing Grammars", category="cs.CL")
+    paper(arxiv_fake, "2408.10006", "Optical Flow Today")
+    paper(arxiv_fake, "2409.00007", "Depth From Diffusion")
+    arxiv_fake.announce("cs", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "cross"),
+                                              ("2408.10003", "new"), ("2407.09999", "replace"),
+                                              ("2408.10005", "new")])
+    await command(bot, "/subscribe cs.CV", 703)
+    await command(bot, "/subscribe diffusion", 703)
+
+    await tick(bot, clock, datetime(2024, 8, 26, 8, 59, tzinfo=UTC))
+    assert bot.tg.texts_to(703, "new papers") == [], "nothing before the chat's time"
+
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 1, tzinfo=UTC))
+    monday = bot.tg.texts_to(703, "new papers")
+    assert monday == [
+        "<b>cs.CV</b> — 2024-08-26 · 2 new papers\n\n"
+        '1. <b><a href="https://arxiv.org/abs/2408.10001v1">Diffusion Transformers for Video</a></b>\n'
+        "We study diffusion transformers for video.\n\n"
+        '2. <b><a href="https://arxiv.org/abs/2408.10002v1">Robust Segmentation</a></b>\n'
+        "We study robust segmentation.",
+        "<b>diffusion</b> — 2024-08-26 · 1 new papers\n\n"
+        '1. <b><a href="https://arxiv.org/abs/2408.10003v1">Language Diffusion Models</a></b>\n'
+        "We study language diffusion models.",
+    ]
+    first = bot.tg.calls_to("sendMessage", 703)[-2]
+    assert first.params["reply_markup"]["inline_keyboard"] == [[
+        {"text": "📄 1", "callback_data": "card:2408.10001v1"}, {"text": "📄 2", "callback_data": "card:2408.10002v1"}]]
+
+    await tick(bot, clock, datetime(2024, 8, 26, 15, 0, tzinfo=UTC))
+    assert len(bot.tg.texts_to(703, "new papers")) == 2, "one digest a day"
+
+    # Tuesday: a new paper, and Monday's paper again as a replacement
+    arxiv_fake.announce("cs", "2024-08-27", [("2408.10006", "new"), ("2408.10001", "replace")])
+    await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
+    assert bot.tg.texts_to(703, "new papers")[2:] == [
+        "<b>cs.CV</b> — 2024-08-27 · 1 new papers\n\n"
+        '1. <b><a href="https://arxiv.org/abs/2408.10006v1">Optical Flow Today</a></b>\n'
+        "We study optical flow today."]
+
+    # Saturday: arXiv announces nothing; Monday is a holiday and the feed still shows Friday's batch
+    arxiv_fake.announce("cs", "2024-08-31", [])
+    await tick(bot, clock, datetime(2024, 8, 31, 9, 30, tzinfo=UTC))
+    arxiv_fake.announce("cs", "2024-08-27", [("2408.10006", "new"), ("2408.10001", "replace")])
+    await tick(bot, clock, datetime(2024, 9, 2, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(703, "new papers")) == 3, "quiet days send nothing and repeat nothing"
+
+    arxiv_fake.announce("cs", "2024-09-03", [("2409.00007", "new")])
+    await tick(bot, clock, datetime(2024, 9, 3, 9, 30, tzinfo=UTC))
+    assert bot.tg.texts_to(703, "new papers")[3].startswith("<b>cs.CV</b> — 2024-09-03 · 1 new papers")
+    assert "Depth From Diffusion" in bot.tg.texts_to(703, "new papers")[3]
+
+
+async def test_the_digest_comes_at_the_chats_local_time(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                        clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    await command(bot, "/subscribe cs.CV", 704)
+    await command(bot, "/time 08:30 Asia/Shanghai", 704)
+    await tick(bot, clock, datetime(2024, 8, 26, 0, 20, tzinfo=UTC))  # 08:20 in Shanghai
+    assert bot.tg.texts_to(704, "new papers") == []
+    await tick(bot, clock, datetime(2024, 8, 26, 0, 35, tzinfo=UTC))  # 08:35 in Shanghai
+    assert len(bot.tg.texts_to(704, "new papers")) == 1
+
+
+async def test_digest_now_and_the_card_button(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    await command(bot, "/subscribe cs.CV", 705)
+    assert await command(bot, "/digest", 705) == t("en", "digest_preparing")
+    [done] = await bot.tg.wait_for("editMessageText", chat_id=705)
+    assert done.text == t("en", "digest_queued", count=1)
+    [digest] = await bot.tg.wait_for("sendMessage", chat_id=705, contains="new papers")
+    assert digest.text.startswith("<b>cs.CV</b> — 2024-08-26 · 1 new papers")
+    bot.tg.press("card:2408.10001v1", chat_id=705)
+    await bot.tg.wait_for("sendPhoto", chat_id=705)
+    assert "<code>arXiv:2408.10001v1</code> · cs.CV" in bot.tg.calls_to("editMessageText", 705)[-1].text
+    bot.tg.send_text("/digest", chat_id=705)
+    await bot.tg.wait_for("editMessageText", chat_id=705, contains=t("en", "digest_nothing"))
+
+
+async def test_each_paper_is_summarized_once_for_all_chats(env: dict[str, str], tg: FakeTelegram,
+                                                          arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    with_gemini(env, gemini)
+    for i in range(3):
+        paper(arxiv_fake, f"2408.1000{i}", f"Diffusion Paper {i}")
+    arxiv_fake.announce("cs", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(3)])
+    async with running_bot(env, tg) as running:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(running).digests.clock = clock
+        for chat_id, lang in ((711, "en"), (712, "en"), (713, "zh"), (714, "en")):
+            await command(running, "/subscribe diffusion", chat_id, language_code=lang)
+        await tick(running, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+        for chat_id in (711, 712, 713, 714):
+            assert len(running.tg.texts_to(chat_id, "2024-08-26")) == 1
+        assert len(gemini.requests) == 6, "3 papers x 2 languages, not x 4 chats"
+        assert len(arxiv_fake.pdf_requests) == 3
+
+
+async def test_blocked_and_migrated_chats(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    for chat_id in (721, 722, 723):
+        await command(bot, "/subscribe cs.CV", chat_id)
+    await command(bot, "/subscribe cs.CV", -724, chat_type="group")
+    bot.tg.fail_next("sendMessage", "403", chat_id=722)
+    bot.tg.fail_next("sendMessage", "migrate", chat_id=-724, to=-100724)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(721, "new papers")) == 1 and len(bot.tg.texts_to(723, "new papers")) == 1
+    store = services_of(bot).store
+    blocked = store.get_chat(722)
+    assert blocked is not None and not blocked.active and len(store.topics(722)) == 1
+    assert len(bot.tg.texts_to(-100724, "new papers")) == 1, "resent to the supergroup"
+    assert store.get_chat(-724) is None and len(store.topics(-100724)) == 1
+
+
+async def test_a_flood_of_429_delays_but_loses_nothing(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    for chat_id in range(731, 736):
+        await command(bot, "/subscribe cs.CV", chat_id)
+    for _ in range(4):
+        bot.tg.fail_next("sendMessage", "429", retry_after=1)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    for _ in range(20):
+        if all(bot.tg.texts_to(c, "new papers") for c in range(731, 736)):
+            break
+        await asyncio.sleep(0.5)
+        await digest_tick(services_of(bot), TelegramSender(bot.app.bot))
+    assert [len(bot.tg.texts_to(c, "new papers")) for c in range(731, 736)] == [1] * 5
+
+
+async def test_a_crash_mid_fanout_loses_nothing_and_repeats_at_most_one(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
+    for i in range(3):
+        paper(arxiv_fake, f"2408.1000{i}", f"Vision Paper {i}")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(3)])
+    chats = list(range(800, 850))
+    clock = Clock(datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+
+    app = build_application(load_config(env))
+    async with app:
+        services: Services = app.bot_data["services"]
+        services.digests.clock = clock
+        for chat_id in chats:
+            services.store.ensure_chat(chat_id, "private", "x", "en")
+            services.store.add_topic(chat_id, parse_topic("cs.CV"))
+        await services.digests.poll()
+        await services.digests.run_due()
+        sender = TelegramSender(app.bot)
+        task = asyncio.create_task(services.outbox.drain(sender))
+        while len(tg.calls_to("sendMessage")) < 20:
+            await asyncio.sleep(0.005)
+        task.cancel()  # the crash, in the middle of the fan-out
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    services.close()
+
+    app = build_application(load_config(env))  # the restart, on the same database
+    async with app:
+        restarted: Services = app.bot_data["services"]
+        restarted.digests.clock = clock
+        await digest_tick(restarted, TelegramSender(app.bot))
+    restarted.close()
+    per_chat = {c: tg.texts_to(c, "new papers") for c in chats}
+    assert all(texts and "Vision Paper 2" in texts[0] for texts in per_chat.values()), "every chat has its digest"
+    assert sum(len(texts) - 1 for texts in per_chat.values()) <= 1, "at most the one message in flight repeats"
