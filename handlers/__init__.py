@@ -17,6 +17,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("digest", subscriptions.digest_now))
     app.add_handler(CommandHandler("pause", subscriptions.pause))
     app.add_handler(CommandHandler("resume", subscriptions.resume))
+    app.add_handler(CommandHandler("settings", subscriptions.settings))
     app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))

@@ -14,6 +14,7 @@ from handlers.papers import deliver_paper
 from handlers.telegram_sender import TelegramSender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
+from services.categories import ARCHIVES
 from services.i18n import t
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
 
@@ -195,3 +196,34 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     services = services_of(context)
     if await services.digests.more(chat.chat_id, query.data.split(":", 1)[1]):
         await services.outbox.drain(TelegramSender(context.bot))
+
+
+_SWITCHES = {"replacements": "replacements", "crosslists": "crosslists", "quiet": "quiet_note"}
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/settings` shows the chat's digest settings; `/settings <name> <value>` changes one."""
+    chat = settings_for(update, context)
+    lang = chat.language
+    store = services_of(context).store
+    parts = _argument(update).split()
+    if not parts:
+        def on(flag: bool) -> str:
+            return "on" if flag else "off"
+
+        await _reply(update, t(lang, "settings", mode=chat.mode, replacements=on(chat.replacements),
+                               crosslists=on(chat.crosslists), quiet=on(chat.quiet_note),
+                               archives=chat.archives or ",".join(services_of(context).config.discovery_archives),
+                               language=lang, time=chat.digest_time, zone=chat.timezone))
+        return
+    name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
+    if name == "mode" and value in ("overview", "full"):
+        store.update_chat(chat.chat_id, mode=value)
+    elif name in _SWITCHES and value in ("on", "off"):
+        store.update_chat(chat.chat_id, **{_SWITCHES[name]: value == "on"})
+    elif name == "archives" and value and all(a in ARCHIVES for a in value.split(",")):
+        store.update_chat(chat.chat_id, archives=value)
+    else:
+        await _reply(update, t(lang, "settings_bad"))
+        return
+    await _reply(update, t(lang, "settings_set", name=name, value=_escape(value)))

@@ -234,7 +234,8 @@ class DigestService:
         papers = [announced[b] for b in base_ids if b in announced]
         cards = await self._cards(papers, chat.language)
         entries = [DigestEntry(c.paper, c.summary.one_sentence) for c in cards.values()]
-        messages = overview_messages(day, day, entries, chat.language, first_number=self._cap + 1)
+        messages = overview_messages(t(chat.language, "digest_rest"), day, entries, chat.language,
+                                     first_number=self._cap + 1)
         self._store.requeue_skipped(chat_id, day, messages)
         return len(entries)
 

@@ -41,6 +41,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_digest": "Today's digest now",
         "menu_pause": "Pause digests",
         "menu_resume": "Resume digests",
+        "menu_settings": "Digest mode, replacements, cross-lists, archives",
         "card_summary": "Summary",
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
@@ -74,6 +75,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "digest_button": "📄 {number}",
         "digest_more": "…and {count} more papers today.",
         "digest_more_button": "Show {count} more",
+        "digest_rest": "More papers",
         "digest_quiet": "No new papers on your topics today (arXiv announced nothing new).",
         "digest_nothing": "No new papers on your topics since the last digest.",
         "digest_queued": "Your digest with {count} papers is on its way.",
@@ -107,6 +109,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "time_usage": "Usage: /time 08:30 Asia/Shanghai — a time (HH:MM) and an IANA time zone. Now: {time} {zone}.",
         "time_bad_zone": "Unknown time zone {zone}. Use an IANA name like Europe/Berlin or Asia/Shanghai.",
         "time_set": "Daily digest at {time} ({zone}).",
+        "settings": (
+            "<b>Settings of this chat</b>\n"
+            "mode: {mode} (overview: one list per topic; full: every card)\n"
+            "replacements: {replacements} (new versions of papers)\n"
+            "crosslists: {crosslists} (papers cross-listed into your categories)\n"
+            "quiet: {quiet} (a line on days arXiv announces nothing)\n"
+            "archives: {archives} (searched for keyword, author and query topics)\n"
+            "language: {language} · digest at {time} ({zone})\n\n"
+            "Change with e.g. <code>/settings mode full</code>, <code>/settings replacements on</code>, "
+            "<code>/settings archives cs,stat</code>."
+        ),
+        "settings_bad": "I could not use that setting. Send /settings to see the choices.",
+        "settings_set": "Done: {name} is now {value}.",
         "paused": "Digests paused. /resume to start them again; your topics are kept.",
         "resumed": "Digests resumed.",
     },
@@ -142,6 +157,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_digest": "立即获取今日摘要",
         "menu_pause": "暂停摘要",
         "menu_resume": "恢复摘要",
+        "menu_settings": "摘要模式、新版本、交叉列表、检索范围",
         "card_summary": "一句话总结",
         "card_takeaways": "要点",
         "card_title": "标题",
@@ -175,6 +191,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "digest_button": "📄 {number}",
         "digest_more": "……今天还有 {count} 篇。",
         "digest_more_button": "再看 {count} 篇",
+        "digest_rest": "更多论文",
         "digest_quiet": "今天你关注的主题没有新论文（arXiv 没有发布）。",
         "digest_nothing": "自上次摘要以来，你关注的主题没有新论文。",
         "digest_queued": "包含 {count} 篇论文的摘要正在发送。",
@@ -208,12 +225,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "time_usage": "用法：/time 08:30 Asia/Shanghai — 时间（HH:MM）和 IANA 时区。当前：{time} {zone}。",
         "time_bad_zone": "未知时区 {zone}。请使用 IANA 名称，例如 Europe/Berlin 或 Asia/Shanghai。",
         "time_set": "每日摘要时间：{time}（{zone}）。",
+        "settings": (
+            "<b>本聊天的设置</b>\n"
+            "mode：{mode}（overview：每个主题一个列表；full：逐篇卡片）\n"
+            "replacements：{replacements}（论文的新版本）\n"
+            "crosslists：{crosslists}（交叉列入你的分类的论文）\n"
+            "quiet：{quiet}（arXiv 不发布的日子发一行说明）\n"
+            "archives：{archives}（关键词、作者和查询主题搜索的范围）\n"
+            "语言：{language} · 摘要时间 {time}（{zone}）\n\n"
+            "修改示例：<code>/settings mode full</code>、<code>/settings replacements on</code>、"
+            "<code>/settings archives cs,stat</code>。"
+        ),
+        "settings_bad": "无法使用该设置。发送 /settings 查看可选项。",
+        "settings_set": "已完成：{name} 现在是 {value}。",
         "paused": "摘要已暂停。发送 /resume 恢复；主题会保留。",
         "resumed": "摘要已恢复。",
     },
 }
 
-MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "lang")
+MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
+                 "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -266,3 +266,62 @@ async def test_a_crash_mid_fanout_loses_nothing_and_repeats_at_most_one(
     per_chat = {c: tg.texts_to(c, "new papers") for c in chats}
     assert all(texts and "Vision Paper 2" in texts[0] for texts in per_chat.values()), "every chat has its digest"
     assert sum(len(texts) - 1 for texts in per_chat.values()) <= 1, "at most the one message in flight repeats"
+
+
+async def test_settings_full_mode_replacements_and_the_cap(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                           clock: Clock) -> None:
+    for i in range(3):
+        paper(arxiv_fake, f"2408.1000{i}", f"Vision Paper {i}")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10000", "new"), ("2408.10001", "replace"),
+                                                 ("2408.10002", "new")])
+    await command(bot, "/subscribe cs.CV", 741)
+    assert "mode: overview" in await command(bot, "/settings", 741)
+    assert await command(bot, "/settings mode full", 741) == t("en", "settings_set", name="mode", value="full")
+    assert await command(bot, "/settings replacements on", 741) == t("en", "settings_set", name="replacements",
+                                                                      value="on")
+    assert await command(bot, "/settings colour blue", 741) == t("en", "settings_bad")
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    cards = [c.text for c in bot.tg.calls_to("sendMessage", 741) if "<code>arXiv:" in c.text]
+    assert [c.split("</a>")[0].rsplit(">", 1)[1] for c in cards] == ["Vision Paper 0", "Vision Paper 1",
+                                                                    "Vision Paper 2"]
+    assert len(bot.tg.calls_to("sendPhoto", 741)) == 3
+
+
+async def test_a_capped_digest_offers_the_rest(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    ids = [f"2408.{10000 + i}" for i in range(33)]
+    for i, base_id in enumerate(ids):
+        paper(arxiv_fake, base_id, f"Vision Paper {i}")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [(b, "new") for b in ids])
+    await command(bot, "/subscribe cs.CV", 742)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    texts = bot.tg.texts_to(742)
+    assert texts[1].startswith("<b>cs.CV</b> — 2024-08-26 · 30 new papers")
+    assert all(len(text) <= 4096 for text in texts)
+    listed = "".join(texts)
+    assert "30. <b>" in listed and "31. <b>" not in listed
+    assert texts[-1] == t("en", "digest_more", count=3)
+    [button] = bot.tg.calls_to("sendMessage", 742)[-1].params["reply_markup"]["inline_keyboard"][0]
+    assert button == {"text": t("en", "digest_more_button", count=3), "callback_data": "more:2024-08-26"}
+    bot.tg.press(button["callback_data"], chat_id=742)
+    [more] = await bot.tg.wait_for("sendMessage", chat_id=742, contains="31. <b>")
+    assert "33. <b>" in more.text and more.text.startswith("<b>More papers</b> — 2024-08-26 · 3 new papers")
+    await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
+    assert sum(text.count("<b><a href") for text in bot.tg.texts_to(742)) == 33, "each paper once"
+
+
+async def test_the_llm_budget_falls_back_to_the_extract(env: dict[str, str], tg: FakeTelegram,
+                                                        arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    with_gemini(env, gemini)
+    env["LLM_DAILY_BUDGET"] = "2"
+    for i in range(3):
+        paper(arxiv_fake, f"2408.1000{i}", f"Vision Paper {i}")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(3)])
+    async with running_bot(env, tg) as running:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(running).digests.clock = clock
+        await command(running, "/subscribe cs.CV", 743)
+        await tick(running, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+        [digest] = running.tg.texts_to(743, "new papers")
+        assert digest.count("A transformer that reads papers faster.") == 2
+        assert "We study vision paper" in digest
+        assert len(gemini.requests) == 2
