@@ -47,7 +47,8 @@ class Pacer:
             at = max(at, sends[0] + 60.0)
         return at
 
-    def sent(self, chat_id: int, is_group: bool) -> None:
+    def take(self, chat_id: int, is_group: bool) -> None:
+        """A message to `chat_id` starts now: spacing counts from the start, so latency is not added."""
         now = self._clock()
         self._next_global = max(now, self._next_global) + self._spacing
         if is_group:
@@ -106,6 +107,7 @@ class Outbox:
     async def _send(self, sender: Sender, row: dict[str, Any], is_group: bool) -> str:
         chat_id = row["chat_id"]
         self._store.mark_outbox(row["id"], "sending")
+        self._pacer.take(chat_id, is_group)
         try:
             ids = await self._deliver(sender, chat_id, row)
         except ChatMoved as moved:
@@ -130,8 +132,6 @@ class Outbox:
             self._store.mark_outbox(row["id"], "pending", attempts=attempts,
                                     not_before=(utcnow() + timedelta(seconds=delay)).isoformat())
             return "retry"
-        finally:
-            self._pacer.sent(chat_id, is_group)
         self._store.mark_outbox(row["id"], "sent", message_ids=json.dumps(ids))
         self.sent_count += 1
         return "sent"

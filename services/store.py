@@ -41,6 +41,8 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(path)
         self.db.enable_wal()
+        # WAL with synchronous=NORMAL survives a killed process intact; only a power cut can lose the last commits
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA busy_timeout = 5000")
         migrations.apply(self.db)
 

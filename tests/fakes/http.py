@@ -6,6 +6,7 @@ Running in threads keeps the fakes independent of the event loop the bot under t
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -66,6 +67,11 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                # headers and body go out as separate writes: without this, Nagle + delayed ACK add 40 ms
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)

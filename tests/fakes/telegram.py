@@ -63,6 +63,11 @@ class FakeTelegram(FakeServer):
         self._new_update = threading.Condition(self.lock)
         self._failures: list[tuple[str, int | None, dict[str, Any]]] = []
         self.chats: dict[int, dict[str, Any]] = {}
+        self.enforce_limits = False
+        """Answer 429 like Telegram past 30 messages a second overall or 20 a minute in a group."""
+        self._sent_at: list[float] = []
+        self.rejected = 0
+        self._group_sent_at: dict[int, list[float]] = {}
         self.members: dict[tuple[int, int], str] = {}
 
     # What tests call -----------------------------------------------------------------------------------
@@ -150,7 +155,7 @@ class FakeTelegram(FakeServer):
         if method == "getUpdates":
             return Response.json({"ok": True, "result": self._get_updates(params)})
         with self.lock:
-            failure = self._take_failure(method, params)
+            failure = self._take_failure(method, params) or self._over_limit(method, params)
             (self.failed_calls if failure is not None else self.calls).append(Call(method, params, files))
         if failure is not None:
             return failure
@@ -175,6 +180,24 @@ class FakeTelegram(FakeServer):
                                           "parameters": {"migrate_to_chat_id": spec["to"]}}, 400)
                 description = spec.get("description", "Bad Request")
                 return Response.json({"ok": False, "error_code": 400, "description": description}, 400)
+        return None
+
+    def _over_limit(self, method: str, params: dict[str, Any]) -> Response | None:
+        if not self.enforce_limits or not method.startswith("send") or method == "sendChatAction":
+            return None
+        now = time.monotonic()
+        self._sent_at = [t for t in self._sent_at if t > now - 1.0]
+        chat_id = int(params.get("chat_id", 0))
+        group = self._group_sent_at.setdefault(chat_id, []) if chat_id < 0 else None
+        if group is not None:
+            group[:] = [t for t in group if t > now - 60.0]
+        if len(self._sent_at) >= 30 or (group is not None and len(group) >= 20):
+            self.rejected += 1
+            return Response.json({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                                  "parameters": {"retry_after": 1}}, 429)
+        self._sent_at.append(now)
+        if group is not None:
+            group.append(now)
         return None
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

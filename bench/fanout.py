@@ -1,0 +1,83 @@
+"""Fan a digest out to 1,000 chats through the fake Telegram, which enforces Telegram's limits.
+
+    python bench/fanout.py [CHATS]
+
+900 private chats and 100 groups (a tenth of the private ones read Chinese) follow cs.CV; 20 new papers are
+announced; the LLM (fake Gemini) answers instantly. Planning (PDFs, summaries) is timed apart from sending.
+Last line: `fanout: chats=1000 papers=20 msgs=M msgs_per_s=A ratio=A/30 llm_calls=C peak_rss_mb=R`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot import Services, build_application
+from handlers.telegram_sender import TelegramSender
+from services.config import load_config
+from services.topics import parse_topic
+from tests.fakes.arxiv import FakeArxiv, FakePaper
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.telegram import FakeTelegram
+from tests.pdfs import paper_pdf
+
+TOKEN = "123456:BENCH-token"
+PAPERS = 20
+
+
+async def run(chats: int) -> None:
+    tg, arxiv, gemini = FakeTelegram(TOKEN), FakeArxiv(), FakeGemini()
+    for fake in (tg, arxiv, gemini):
+        fake.start()
+    tg.enforce_limits = True
+    pdf = paper_pdf()
+    ids = [f"2408.{20000 + i}" for i in range(PAPERS)]
+    for i, base_id in enumerate(ids):
+        arxiv.add(FakePaper(base_id=base_id, title=f"A Vision Paper Number {i}", authors=["Ada Lovelace"],
+                            abstract="We propose a method. It works.", pdfs={1: pdf}))
+    arxiv.announce("cs.CV", "2024-08-26", [(b, "new") for b in ids])
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": f"{tg.base}/bot", "ARXIV_API_URL": arxiv.api_url,
+               "ARXIV_PDF_URL": arxiv.pdf_url, "ARXIV_RSS_URL": f"{arxiv.base}/rss/", "ARXIV_DELAY_SECONDS": "0",
+               "PAPERGRAM_DB": f"{tmp}/bench.db", "DIGEST_TICK_SECONDS": "0", "GEMINI_API_KEY": "bench-key",
+               "GEMINI_BASE_URL": gemini.base, "GEMINI_MODEL": "gemini-bench"}
+        app = build_application(load_config(env))
+        async with app:
+            services: Services = app.bot_data["services"]
+            services.digests.clock = lambda: datetime(2024, 8, 26, 9, 30, tzinfo=UTC)
+            groups = chats // 10
+            topic = parse_topic("cs.CV")
+            for n in range(chats):
+                is_group = n < groups
+                chat_id = -1_000_000 - n if is_group else 1_000_000 + n
+                lang = "zh" if not is_group and n % 9 == 0 else "en"
+                services.store.ensure_chat(chat_id, "supergroup" if is_group else "private", f"chat {n}", lang)
+                services.store.add_topic(chat_id, topic)
+            start = time.perf_counter()
+            await services.digests.poll()
+            await services.digests.run_due()
+            planned = time.perf_counter() - start
+            start = time.perf_counter()
+            await services.outbox.drain(TelegramSender(app.bot))
+            sending = time.perf_counter() - start
+            services.close()
+    for fake in (tg, arxiv, gemini):
+        fake.stop()
+    msgs = len([c for c in tg.calls if c.method.startswith("send")])
+    rate = msgs / sending
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"planning: {planned:.1f}s for {PAPERS} papers in 2 languages; 429 answers: {tg.rejected}; "
+          f"PDF downloads: {len(arxiv.pdf_requests)}; API queries: {len(arxiv.api_requests)}")
+    print(f"fanout: chats={chats} papers={PAPERS} msgs={msgs} msgs_per_s={rate:.1f} ratio={rate / 30:.2f} "
+          f"llm_calls={len(gemini.requests)} peak_rss_mb={peak:.0f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(run(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
