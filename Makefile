@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py ../shared/pdfs
 	$(BIN)/python bench/figures.py ../shared/pdfs
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV)
