@@ -5,19 +5,12 @@ from __future__ import annotations
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers import papers, start, subscriptions
+from handlers.settings_actions import ACTIONS
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(["start", "help"], start.start))
-    app.add_handler(CommandHandler("lang", start.set_language))
-    app.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
-    app.add_handler(CommandHandler("topics", subscriptions.topics))
-    app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
-    app.add_handler(CommandHandler("time", subscriptions.set_time))
-    app.add_handler(CommandHandler("digest", subscriptions.digest_now))
-    app.add_handler(CommandHandler("pause", subscriptions.pause))
-    app.add_handler(CommandHandler("resume", subscriptions.resume))
-    app.add_handler(CommandHandler("settings", subscriptions.settings))
+    app.add_handler(CommandHandler(list(ACTIONS), subscriptions.command))
     app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))

@@ -1,4 +1,4 @@
-"""/start, /help, /lang and unknown commands."""
+"""/start, /help and unknown commands."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from handlers.common import addressed_to_other_bot, services_of, settings_for
-from services.i18n import LANGUAGES, t
+from services.i18n import t
 
 
 def _llm_name(context: ContextTypes.DEFAULT_TYPE, lang: str) -> str:
@@ -22,20 +22,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(
         t(lang, "welcome", llm=_llm_name(context, lang)), parse_mode=ParseMode.HTML
     )
-
-
-async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/lang zh` switches this chat's summaries to Chinese; without an argument it shows the usage."""
-    assert update.effective_message is not None and update.effective_chat is not None
-    settings = settings_for(update, context)
-    choice = (context.args[0].lower() if context.args else "").strip()
-    if choice not in LANGUAGES:
-        await update.effective_message.reply_text(
-            t(settings.language, "lang_usage", current=settings.language), parse_mode=ParseMode.HTML
-        )
-        return
-    services_of(context).store.update_chat(settings.chat_id, language=choice)
-    await update.effective_message.reply_text(t(choice, "lang_set"), parse_mode=ParseMode.HTML)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -122,6 +122,10 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "settings_bad": "I could not use that setting. Send /settings to see the choices.",
         "settings_set": "Done: {name} is now {value}.",
+        "admins_only": (
+            "Only this group's admins can change its topics and settings. "
+            "Everyone can use /topics, /digest and send links."
+        ),
         "paused": "Digests paused. /resume to start them again; your topics are kept.",
         "resumed": "Digests resumed.",
     },
@@ -238,6 +242,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "settings_bad": "无法使用该设置。发送 /settings 查看可选项。",
         "settings_set": "已完成：{name} 现在是 {value}。",
+        "admins_only": "只有本群管理员可以修改主题和设置。所有人都可以使用 /topics、/digest 和发送链接。",
         "paused": "摘要已暂停。发送 /resume 恢复；主题会保留。",
         "resumed": "摘要已恢复。",
     },

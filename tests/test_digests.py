@@ -203,6 +203,7 @@ async def test_blocked_and_migrated_chats(bot: RunningBot, arxiv_fake: FakeArxiv
     arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
     for chat_id in (721, 722, 723):
         await command(bot, "/subscribe cs.CV", chat_id)
+    bot.tg.members[(-724, 4242)] = "administrator"
     await command(bot, "/subscribe cs.CV", -724, chat_type="group")
     bot.tg.fail_next("sendMessage", "403", chat_id=722)
     bot.tg.fail_next("sendMessage", "migrate", chat_id=-724, to=-100724)

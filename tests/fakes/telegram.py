@@ -43,6 +43,26 @@ class Call:
         return str(self.params.get("text", ""))
 
 
+ADMIN_RIGHTS = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
+                "can_post_stories", "can_edit_stories", "can_delete_stories")
+
+
+def member(status: str, user: dict[str, Any], can_post: bool = True) -> dict[str, Any]:
+    """A ChatMember object as the Bot API sends it, with every field PTB requires for its status."""
+    data: dict[str, Any] = {"status": status, "user": user}
+    if status == "administrator":
+        data.update({right: right != "is_anonymous" for right in ADMIN_RIGHTS})
+        data["can_post_messages"] = can_post
+    elif status == "creator":
+        data["is_anonymous"] = False
+    elif status == "kicked":
+        data["until_date"] = 0
+    elif status == "restricted":
+        data.update({"is_member": True, "until_date": 0})
+    return data
+
+
 def _decode(value: str) -> Any:
     try:
         return json.loads(value)
@@ -69,6 +89,8 @@ class FakeTelegram(FakeServer):
         self.rejected = 0
         self._group_sent_at: dict[int, list[float]] = {}
         self.members: dict[tuple[int, int], str] = {}
+        """(chat, user) -> status for getChatMember; "member" when not set."""
+        self.bot_can_post: dict[int, bool] = {}
 
     # What tests call -----------------------------------------------------------------------------------
 
@@ -231,7 +253,8 @@ class FakeTelegram(FakeServer):
                                                   "height": 1}]) for i, _ in enumerate(params.get("media", []))]
         if method == "getChatMember":
             status = self.members.get((int(params["chat_id"]), int(params["user_id"])), "member")
-            return {"status": status, "user": self.user(int(params["user_id"]))}
+            user = BOT_USER if int(params["user_id"]) == BOT_USER["id"] else self.user(int(params["user_id"]))
+            return member(status, user, can_post=self.bot_can_post.get(int(params["chat_id"]), True))
         if method == "getChat":
             return self.chats.get(int(params["chat_id"]), {"id": int(params["chat_id"]), "type": "private"})
         return True

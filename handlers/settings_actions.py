@@ -1,0 +1,173 @@
+"""What the chat-setting commands do, for any target chat: the chat itself, a channel posting the command,
+or a channel managed from a private chat with `/channel @name …`. Each action returns the reply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import ContextTypes
+
+from handlers.common import services_of
+from handlers.telegram_sender import TelegramSender
+from services.arxiv_client import ArxivUnavailable
+from services.categories import ARCHIVES
+from services.i18n import LANGUAGES, t
+from services.models import ChatSettings
+from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+Action = Callable[[ContextTypes.DEFAULT_TYPE, ChatSettings, str], Awaitable[Reply]]
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+async def subscribe(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
+    lang = chat.language
+    if not text:
+        return Reply(t(lang, "subscribe_usage"))
+    try:
+        topic = parse_topic(text)
+    except TopicError as error:
+        return Reply(t(lang, f"topic_error_{error}", limit=MAX_TOPIC_LENGTH))
+    store = services_of(context).store
+    if len(store.topics(chat.chat_id)) >= MAX_TOPICS_PER_CHAT:
+        return Reply(t(lang, "subscribe_limit", limit=MAX_TOPICS_PER_CHAT))
+    if not store.add_topic(chat.chat_id, topic):
+        return Reply(t(lang, "subscribe_duplicate", topic=escape(topic.text)))
+    return Reply(t(lang, "subscribed", topic=escape(topic.text), kind=t(lang, f"kind_{topic.kind}"),
+                   time=chat.digest_time, zone=chat.timezone))
+
+
+async def topics(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str = "") -> Reply:
+    lang = chat.language
+    listed = services_of(context).store.topics(chat.chat_id)
+    if not listed:
+        return Reply(t(lang, "topics_none"))
+    lines = [t(lang, "topics_list", time=chat.digest_time, zone=chat.timezone,
+               paused=t(lang, "topics_paused") if chat.paused else "")]
+    lines += [f"{i}. {escape(topic.text)}" for i, (_, topic) in enumerate(listed, 1)]
+    buttons = [[InlineKeyboardButton(t(lang, "topic_remove_button", topic=topic.text[:40]),
+                                     callback_data=f"rm:{sid}")] for sid, topic in listed]
+    return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
+
+
+async def unsubscribe(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
+    lang = chat.language
+    store = services_of(context).store
+    if not text:
+        return Reply(t(lang, "unsubscribe_usage"))
+    listed = store.topics(chat.chat_id)
+    chosen = None
+    if text.isdigit() and 1 <= int(text) <= len(listed):
+        chosen = listed[int(text) - 1][0]
+    else:
+        try:
+            query = parse_topic(text).query
+        except TopicError:
+            query = ""
+        chosen = next((sid for sid, topic in listed if topic.query == query or topic.text == text), None)
+    removed = store.remove_topic(chat.chat_id, chosen) if chosen is not None else None
+    if removed is None:
+        return Reply(t(lang, "unsubscribe_unknown"))
+    return Reply(t(lang, "unsubscribed", topic=escape(removed.text)))
+
+
+async def set_time(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
+    lang = chat.language
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?:\s+(\S+))?", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return Reply(t(lang, "time_usage", time=chat.digest_time, zone=chat.timezone))
+    zone = match[3] or chat.timezone
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return Reply(t(lang, "time_bad_zone", zone=escape(zone)))
+    digest_time = f"{int(match[1]):02d}:{match[2]}"
+    services_of(context).store.update_chat(chat.chat_id, digest_time=digest_time, timezone=zone)
+    return Reply(t(lang, "time_set", time=digest_time, zone=zone))
+
+
+async def pause(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str = "") -> Reply:
+    services_of(context).store.update_chat(chat.chat_id, paused=True)
+    return Reply(t(chat.language, "paused"))
+
+
+async def resume(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str = "") -> Reply:
+    services_of(context).store.update_chat(chat.chat_id, paused=False)
+    return Reply(t(chat.language, "resumed"))
+
+
+async def set_language(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
+    choice = text.strip().lower()
+    if choice not in LANGUAGES:
+        return Reply(t(chat.language, "lang_usage", current=chat.language))
+    services_of(context).store.update_chat(chat.chat_id, language=choice)
+    return Reply(t(choice, "lang_set"))
+
+
+_SWITCHES = {"replacements": "replacements", "crosslists": "crosslists", "quiet": "quiet_note"}
+
+
+async def settings(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
+    lang = chat.language
+    store = services_of(context).store
+    parts = text.split()
+    if not parts:
+        def on(flag: bool) -> str:
+            return "on" if flag else "off"
+
+        return Reply(t(lang, "settings", mode=chat.mode, replacements=on(chat.replacements),
+                       crosslists=on(chat.crosslists), quiet=on(chat.quiet_note),
+                       archives=chat.archives or ",".join(services_of(context).config.discovery_archives),
+                       language=lang, time=chat.digest_time, zone=chat.timezone))
+    name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
+    if name == "mode" and value in ("overview", "full"):
+        store.update_chat(chat.chat_id, mode=value)
+    elif name in _SWITCHES and value in ("on", "off"):
+        store.update_chat(chat.chat_id, **{_SWITCHES[name]: value == "on"})
+    elif name == "archives" and value and all(a in ARCHIVES for a in value.split(",")):
+        store.update_chat(chat.chat_id, archives=value)
+    else:
+        return Reply(t(lang, "settings_bad"))
+    return Reply(t(lang, "settings_set", name=name, value=escape(value)))
+
+
+async def digest(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str = "") -> Reply:
+    """The digest now: read this chat's feeds, queue what is new for it, send."""
+    lang = chat.language
+    services = services_of(context)
+    if not services.store.topics(chat.chat_id):
+        return Reply(t(lang, "topics_none"))
+    await services.digests.poll(services.digests.feeds_of(chat))
+    try:
+        count = await services.digests.plan(chat, scheduled=False)
+    except ArxivUnavailable:
+        return Reply(t(lang, "arxiv_down", id="…"))
+    await services.outbox.drain(TelegramSender(context.bot))
+    return Reply(t(lang, "digest_queued", count=count) if count else t(lang, "digest_nothing"))
+
+
+ACTIONS: dict[str, tuple[Action, bool]] = {
+    # name: (action, changes the chat: admins only in groups and channels)
+    "subscribe": (subscribe, True),
+    "unsubscribe": (unsubscribe, True),
+    "topics": (topics, False),
+    "time": (set_time, True),
+    "pause": (pause, True),
+    "resume": (resume, True),
+    "settings": (settings, True),
+    "lang": (set_language, True),
+    "digest": (digest, False),
+}
