@@ -113,6 +113,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         commands = [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code or None)
     services: Services = app.bot_data["services"]
+    services.digests.bot_username = app.bot.username
     interval = services.config.digest_tick_seconds
     if app.job_queue is not None and interval > 0:
         app.job_queue.run_repeating(_tick_job, interval=interval, first=5, name="digests",

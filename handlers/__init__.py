@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from handlers import papers, start, subscriptions
+from handlers import chats, papers, start, subscriptions
 from handlers.settings_actions import ACTIONS
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, chats.channel_post))
+    app.add_handler(CommandHandler("start", chats.deep_link, filters.Regex(r"^/start card_")))
     app.add_handler(CommandHandler(["start", "help"], start.start))
+    app.add_handler(CommandHandler("channel", chats.channel_command, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler(list(ACTIONS), subscriptions.command))
     app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))

@@ -56,15 +56,20 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         for ref, status in zip(refs, statuses, strict=True):
             await _edit(status, t(lang, "arxiv_down", id=ref))
         return
+    reply_to = message.message_id if quote else None
     await asyncio.gather(*(
-        deliver_paper(context, status, ref, metas[ref], lang)
+        deliver_paper(context, status, ref, metas[ref], lang, reply_to)
         for ref, status in zip(refs, statuses, strict=True)
     ))
 
 
 async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: PaperRef | str,
-                        paper: PaperMeta | None, lang: str) -> None:
-    """Prepare one paper's card, following the work in `status`, then send the card and the figures."""
+                        paper: PaperMeta | None, lang: str, reply_to: int | None = None) -> None:
+    """Prepare one paper's card, following the work in `status`, then send the card and the figures.
+
+    In private chats the status message becomes the card; in groups (`reply_to` set) the card answers the
+    message with the link and the status message is deleted.
+    """
     if paper is None:
         await _edit(status, t(lang, "unknown_id", id=ref))
         return
@@ -80,20 +85,29 @@ async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
             card = await services.papers.card(paper, lang, progress)
-            await _send_card(context, status, card)
+            await _send_card(context, status, card, reply_to)
     except Exception:
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
         await _edit(status, t(lang, "failed", id=paper.versioned_id))
 
 
-async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: PaperCard) -> None:
-    """The status message becomes the card's first part; the rest and the figures follow it."""
+async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: PaperCard,
+                     reply_to: int | None) -> None:
     chat_id = status.chat_id
     parts = card_messages(card)
-    await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
-    for part in parts[1:]:
-        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                       link_preview_options=NO_PREVIEW)
+    if reply_to is None:
+        await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+        rest = parts[1:]
+    else:
+        rest = parts
+    for index, part in enumerate(rest):
+        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                                       reply_to_message_id=reply_to if index == 0 and reply_to else None)
+    if reply_to is not None:
+        try:
+            await status.delete()
+        except TelegramError as error:
+            log.info("could not delete status message: %s", error)
     photos = [
         InputMediaPhoto(f.image, caption=figure_caption(f, card.language, card.paper), parse_mode=ParseMode.HTML)
         for f in card.figures[:MAX_PHOTOS]

@@ -15,7 +15,8 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, url=b.url) if b.url else
+                                  InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
                                  for row in buttons])
 
 

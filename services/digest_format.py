@@ -23,9 +23,18 @@ def card_button_data(paper: PaperMeta) -> str:
     return f"card:{paper.versioned_id}"
 
 
+def deep_link(bot_username: str, paper: PaperMeta) -> str:
+    """`https://t.me/<bot>?start=card_2408_14227v1`: start payloads allow only letters, digits, _ and -."""
+    return f"https://t.me/{bot_username}?start=card_{paper.versioned_id.replace('/', '--').replace('.', '_')}"
+
+
 def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
-                      total: int | None = None) -> list[dict[str, object]]:
-    """Messages (text, buttons, papers) for one topic; a long list is split between entries, never inside one."""
+                      total: int | None = None, bot_username: str = "") -> list[dict[str, object]]:
+    """Messages (text, buttons, papers) for one topic; a long list is split between entries, never inside one.
+
+    With `bot_username` (channels: a button press there would post to every reader) buttons open the card in
+    a private chat with the bot.
+    """
     total = len(entries) if total is None else total
     header = t(lang, "digest_header", topic=html.escape(topic, quote=False), day=day, count=total)
     blocks = []
@@ -44,7 +53,9 @@ def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: st
             messages.append(_message(text, buttons, papers))
             text, buttons, papers = t(lang, "digest_continued", topic=html.escape(topic, quote=False)), [], []
         text += "\n\n" + line
-        buttons.append(Button(t(lang, "digest_button", number=number), card_button_data(entry.paper)))
+        label = t(lang, "digest_button", number=number)
+        buttons.append(Button(label, url=deep_link(bot_username, entry.paper)) if bot_username else
+                       Button(label, card_button_data(entry.paper)))
         papers.append(entry.paper.base_id)
     messages.append(_message(text, buttons, papers))
     return messages
@@ -53,4 +64,4 @@ def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: st
 def _message(text: str, buttons: list[Button], papers: list[str]) -> dict[str, object]:
     rows = [buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     return {"kind": "text", "text": text, "base_ids": papers,
-            "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in rows]}
+            "buttons": [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in rows]}

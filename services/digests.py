@@ -68,6 +68,8 @@ class DigestService:
         self._cap = daily_cap
         self._prepare = asyncio.Semaphore(prepare_concurrency)
         self._planning = asyncio.Lock()
+        self.bot_username = ""
+        """Set at start-up: channel digests link to the bot so readers can open cards privately."""
 
     # Discovery -----------------------------------------------------------------------------------------
 
@@ -205,8 +207,12 @@ class DigestService:
             card = cards.get(paper.base_id)
             if card is not None:
                 by_topic.setdefault(topic.text, []).append(DigestEntry(card.paper, card.summary.one_sentence))
+        channel = chat.type == "channel" and bool(self.bot_username)
         for topic_text, entries in by_topic.items():
-            messages += overview_messages(topic_text, day, entries, chat.language)
+            messages += overview_messages(topic_text, day, entries, chat.language,
+                                          bot_username=self.bot_username if channel else "")
+        if channel and messages:
+            messages[-1]["text"] = f'{messages[-1]["text"]}\n\n{t(chat.language, "via_bot", bot=self.bot_username)}'
         return messages
 
     async def run_due(self) -> int:

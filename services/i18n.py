@@ -42,6 +42,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_pause": "Pause digests",
         "menu_resume": "Resume digests",
         "menu_settings": "Digest mode, replacements, cross-lists, archives",
+        "menu_channel": "Set up a channel feed: /channel @name subscribe cs.CV",
         "card_summary": "Summary",
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
@@ -122,6 +123,21 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "settings_bad": "I could not use that setting. Send /settings to see the choices.",
         "settings_set": "Done: {name} is now {value}.",
+        "group_welcome": (
+            "Hello! I turn arXiv papers into summaries with their figures.\n"
+            "• Admins: <code>/subscribe cs.CV</code> (or keywords, <code>au:\"Name\"</code>, a query) "
+            "for a daily digest here; /time sets when.\n• Everyone: send an arXiv link for its card; /topics, /digest."
+        ),
+        "group_privacy": "I can't read all messages here (privacy mode): mention me or reply to me with a link.",
+        "channel_usage": (
+            "Usage: /channel @channelname <command> — e.g. <code>/channel @mychannel subscribe cs.CV</code>. "
+            "Commands: subscribe, unsubscribe, topics, time, pause, resume, settings, lang, digest."
+        ),
+        "channel_not_found": "I can't find the channel {name}. Check the name, and add me to it as an admin.",
+        "channel_not_admin": "You are not an admin of {name}, so you can't change its feed.",
+        "channel_bot_cannot_post": "I can't post in {name}: add me as an admin with permission to post messages.",
+        "channel_done": "{name}: {reply}",
+        "via_bot": "🤖 Cards and figures: @{bot}",
         "admins_only": (
             "Only this group's admins can change its topics and settings. "
             "Everyone can use /topics, /digest and send links."
@@ -162,6 +178,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_pause": "暂停摘要",
         "menu_resume": "恢复摘要",
         "menu_settings": "摘要模式、新版本、交叉列表、检索范围",
+        "menu_channel": "设置频道推送：/channel @频道 subscribe cs.CV",
         "card_summary": "一句话总结",
         "card_takeaways": "要点",
         "card_title": "标题",
@@ -242,6 +259,21 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "settings_bad": "无法使用该设置。发送 /settings 查看可选项。",
         "settings_set": "已完成：{name} 现在是 {value}。",
+        "group_welcome": (
+            "你好！我把 arXiv 论文变成带图的摘要。\n"
+            "• 管理员：<code>/subscribe cs.CV</code>（或关键词、<code>au:\"姓名\"</code>、查询）"
+            "即可每天在这里收到摘要；/time 设置时间。\n• 所有人：发送 arXiv 链接获取卡片；/topics、/digest。"
+        ),
+        "group_privacy": "隐私模式下我看不到所有消息：请提及我或回复我的消息来发送链接。",
+        "channel_usage": (
+            "用法：/channel @频道名 <命令> — 例如 <code>/channel @mychannel subscribe cs.CV</code>。"
+            "命令：subscribe、unsubscribe、topics、time、pause、resume、settings、lang、digest。"
+        ),
+        "channel_not_found": "找不到频道 {name}。请检查名称，并把我添加为频道管理员。",
+        "channel_not_admin": "你不是 {name} 的管理员，不能修改它的推送。",
+        "channel_bot_cannot_post": "我无法在 {name} 发帖：请把我设为管理员并允许发布消息。",
+        "channel_done": "{name}：{reply}",
+        "via_bot": "🤖 卡片和图：@{bot}",
         "admins_only": "只有本群管理员可以修改主题和设置。所有人都可以使用 /topics、/digest 和发送链接。",
         "paused": "摘要已暂停。发送 /resume 恢复；主题会保留。",
         "resumed": "摘要已恢复。",
@@ -249,7 +281,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "lang")
+                 "channel", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

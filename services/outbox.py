@@ -146,5 +146,6 @@ class Outbox:
                 return []
             lang = chat.language if chat else "en"
             return await sender.photos(chat_id, figures[:6], [figure_caption(f, lang, paper) for f in figures[:6]])
-        buttons = [[Button(b["text"], b["data"]) for b in line] for line in json.loads(row["buttons"] or "[]")]
+        buttons = [[Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line]
+                   for line in json.loads(row["buttons"] or "[]")]
         return await sender.text(chat_id, row["text"], buttons)

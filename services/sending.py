@@ -11,7 +11,8 @@ from services.models import FigureImage
 @dataclass(frozen=True)
 class Button:
     text: str
-    data: str  # callback data, at most 64 bytes
+    data: str = ""  # callback data, at most 64 bytes
+    url: str = ""  # or a link (channels: a deep link that opens the bot)
 
 
 class ChatGone(Exception):
