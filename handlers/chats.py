@@ -99,7 +99,7 @@ async def channel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if channel is None or channel.type != ChatType.CHANNEL:
         await message.reply_text(t(lang, "channel_not_found", name=shown), parse_mode=ParseMode.HTML)
         return
-    if not await is_admin(context, channel.id, user.id):
+    if not await is_admin(context, channel.id, user.id, fresh=True):  # rare, and rights may just have changed
         await message.reply_text(t(lang, "channel_not_admin", name=shown), parse_mode=ParseMode.HTML)
         return
     if not await bot_can_post(context, channel.id):

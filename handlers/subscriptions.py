@@ -33,10 +33,11 @@ def argument(message: Message | None) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
-async def is_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+async def is_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, fresh: bool = False) -> bool:
+    """Whether the user administers the chat; cached a few minutes unless `fresh` is asked for."""
     cache: dict[tuple[int, int], tuple[bool, float]] = context.bot_data.setdefault("admin_cache", {})
     cached = cache.get((chat_id, user_id))
-    if cached and cached[1] > time.monotonic():
+    if cached and cached[1] > time.monotonic() and not fresh:
         return cached[0]
     try:
         member = await context.bot.get_chat_member(chat_id, user_id)

@@ -35,8 +35,8 @@ class Call:
 
     @property
     def chat_id(self) -> int | None:
-        value = self.params.get("chat_id")
-        return int(value) if value is not None else None
+        value = str(self.params.get("chat_id", ""))
+        return int(value) if value.lstrip("-").isdigit() else None
 
     @property
     def text(self) -> str:
@@ -91,6 +91,7 @@ class FakeTelegram(FakeServer):
         self.members: dict[tuple[int, int], str] = {}
         """(chat, user) -> status for getChatMember; "member" when not set."""
         self.bot_can_post: dict[int, bool] = {}
+        self.usernames: dict[str, dict[str, Any]] = {}
 
     # What tests call -----------------------------------------------------------------------------------
 
@@ -113,7 +114,8 @@ class FakeTelegram(FakeServer):
         return chat
 
     def send_text(self, text: str, chat_id: int = 4242, chat_type: str = "private", user_id: int = 4242,
-                  language_code: str = "en", entities: list[dict[str, Any]] | None = None) -> int:
+                  language_code: str = "en", entities: list[dict[str, Any]] | None = None,
+                  as_chat: bool = False) -> int:
         """A user writes `text` in a chat; returns the message id. Commands get their entity as Telegram does."""
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
@@ -123,12 +125,44 @@ class FakeTelegram(FakeServer):
             "from": self.user(user_id, language_code),
             "text": text,
         }
+        if as_chat:  # an anonymous admin posts as the group itself
+            message["sender_chat"] = self.chats[chat_id]
+            message["from"] = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
         found = list(entities or [])
         if text.startswith("/"):
             found.insert(0, {"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
         if found:
             message["entities"] = found
         self.push({"message": message})
+        return message_id
+
+    def membership(self, chat_id: int, chat_type: str, old: str, new: str, user_id: int = 4242) -> None:
+        """The bot's own membership in a chat changes (added, removed, blocked)."""
+        self.push({"my_chat_member": {
+            "chat": self.chat(chat_id, chat_type), "from": self.user(user_id), "date": int(time.time()),
+            "old_chat_member": member(old, BOT_USER), "new_chat_member": member(new, BOT_USER),
+        }})
+
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """A group is upgraded to a supergroup: the service message in the old group."""
+        self.push({"message": {"message_id": next(self._message_ids), "date": int(time.time()),
+                               "chat": self.chat(old_id, "group"), "from": self.user(),
+                               "migrate_to_chat_id": new_id}})
+        self.chat(new_id, "supergroup")
+
+    def channel(self, chat_id: int, username: str, title: str = "Papers Daily") -> dict[str, Any]:
+        chat = {"id": chat_id, "type": "channel", "title": title, "username": username}
+        self.chats[chat_id] = chat
+        self.usernames["@" + username.lower()] = chat
+        return chat
+
+    def post_in_channel(self, text: str, chat_id: int) -> int:
+        message_id = next(self._message_ids)
+        post: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": self.chats[chat_id],
+                                "text": text, "sender_chat": self.chats[chat_id]}
+        if text.startswith("/"):
+            post["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self.push({"channel_post": post})
         return message_id
 
     def press(self, data: str, chat_id: int, message_id: int = 1, user_id: int = 4242,
@@ -181,6 +215,9 @@ class FakeTelegram(FakeServer):
             (self.failed_calls if failure is not None else self.calls).append(Call(method, params, files))
         if failure is not None:
             return failure
+        if method == "getChat" and str(params["chat_id"]).lower() not in self.usernames and \
+                str(params["chat_id"]).startswith("@"):
+            return Response.json({"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, 400)
         return Response.json({"ok": True, "result": self._result(method, params)})
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> Response | None:
@@ -256,5 +293,10 @@ class FakeTelegram(FakeServer):
             user = BOT_USER if int(params["user_id"]) == BOT_USER["id"] else self.user(int(params["user_id"]))
             return member(status, user, can_post=self.bot_can_post.get(int(params["chat_id"]), True))
         if method == "getChat":
-            return self.chats.get(int(params["chat_id"]), {"id": int(params["chat_id"]), "type": "private"})
+            key = str(params["chat_id"])
+            chat = self.usernames.get(key.lower()) if key.startswith("@") else self.chats.get(int(key))
+            return {**(chat or {"id": 0, "type": "private"}), "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                            "unique_gifts": False, "premium_subscription": False,
+                                            "gifts_from_channels": False}}
         return True
