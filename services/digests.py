@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
@@ -244,7 +244,3 @@ class DigestService:
                                      first_number=self._cap + 1)
         self._store.requeue_skipped(chat_id, day, messages)
         return len(entries)
-
-
-def parse_day(text: str) -> date:
-    return date.fromisoformat(text)

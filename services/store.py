@@ -201,15 +201,18 @@ class Store:
                   "updated_at": now} for b in skipped),
                 ignore=True,
             )
-            self._table("outbox").insert_all(
-                {"chat_id": chat_id, "day": day, "kind": m["kind"], "text": m.get("text", ""),
-                 "buttons": json.dumps(m.get("buttons", []), ensure_ascii=False),
-                 "base_ids": json.dumps(m["base_ids"]), "state": "pending", "attempts": 0,
-                 "created_at": now, "updated_at": now}
-                for m in messages
-            )
+            self._queue_messages(chat_id, day, messages, now)
             self.db.execute("UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), "
                             "last_digest_local = ? WHERE id = ?", [day, local_date, chat_id])
+
+    def _queue_messages(self, chat_id: int, day: str, messages: list[dict[str, Any]], now: str) -> None:
+        self._table("outbox").insert_all(
+            {"chat_id": chat_id, "day": day, "kind": m["kind"], "text": m.get("text", ""),
+             "buttons": json.dumps(m.get("buttons", []), ensure_ascii=False),
+             "base_ids": json.dumps(m["base_ids"]), "state": "pending", "attempts": 0,
+             "created_at": now, "updated_at": now}
+            for m in messages
+        )
 
     def requeue_skipped(self, chat_id: int, day: str, messages: list[dict[str, Any]]) -> None:
         """The papers a capped digest left out are asked for: queue them, once."""
@@ -217,13 +220,7 @@ class Store:
         with self.db.conn:
             self.db.execute("UPDATE deliveries SET state = 'queued', updated_at = ? "
                             "WHERE chat_id = ? AND day = ? AND state = 'skipped'", [now, chat_id, day])
-            self._table("outbox").insert_all(
-                {"chat_id": chat_id, "day": day, "kind": m["kind"], "text": m.get("text", ""),
-                 "buttons": json.dumps(m.get("buttons", []), ensure_ascii=False),
-                 "base_ids": json.dumps(m["base_ids"]), "state": "pending", "attempts": 0,
-                 "created_at": now, "updated_at": now}
-                for m in messages
-            )
+            self._queue_messages(chat_id, day, messages, now)
 
     def skipped(self, chat_id: int, day: str) -> list[str]:
         return [row["base_id"] for row in self._table("deliveries").rows_where(

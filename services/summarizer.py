@@ -5,7 +5,6 @@ The LLM writes prose only. Titles, authors, IDs, dates and links come from arXiv
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections import Counter
@@ -209,7 +208,6 @@ class GeminiSummarizer:
                 except ValidationError:
                     reason = "Gemini returned an incomplete summary"
             log.warning("Gemini gave no usable summary for %s: %s", paper.versioned_id, reason)
-            await asyncio.sleep(0)
         raise SummaryFailed(reason)
 
     @staticmethod
