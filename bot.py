@@ -33,6 +33,7 @@ from services.logging_setup import setup_logging
 from services.outbox import Outbox
 from services.papers import PaperService
 from services.pdf import PdfPool
+from services.sending import Sender
 from services.store import Store
 from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summarizer
 
@@ -79,7 +80,7 @@ def build_services(config: Config) -> Services:
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests, outbox=Outbox(store))
 
 
-async def digest_tick(services: Services, sender: TelegramSender) -> None:
+async def digest_tick(services: Services, sender: Sender) -> None:
     """Every minute: read the announcement feeds when due, plan the digests whose time has come, send.
 
     JobQueue jobs are not persisted, so this is scheduled at every start; the outbox and the chats' last

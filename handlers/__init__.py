@@ -26,6 +26,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))
-    app.add_handler(MessageHandler(filters.COMMAND, start.unknown_command))
-    app.add_handler(MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.UpdateType.CHANNEL_POSTS,
-                                   papers.on_message))
+    # new messages only: editing a message must not send its cards again
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), papers.on_message))

@@ -264,3 +264,14 @@ def test_terminal_summarize_prints_the_card_and_writes_figures(arxiv_fake: FakeA
     assert "arXiv:2408.14227v2 · cs.CV · 2024-09-01 · Accepted to ECCV'24" in result.stdout
     assert (tmp_path / "out" / "figure-1.png").read_bytes().startswith(b"\x89PNG")
     assert "figure-1.png: Fig. 1 — Figure 1: Faithfulness against paper length." in result.stdout
+
+
+async def test_editing_a_message_sends_nothing_again(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    message_id = bot.tg.send_text("arXiv:2408.14227", chat_id=621)
+    await bot.tg.wait_for("sendPhoto", chat_id=621)
+    bot.tg.push({"edited_message": {"message_id": message_id, "date": 0, "edit_date": 1,
+                                    "chat": bot.tg.chat(621), "from": bot.tg.user(), "text": "arXiv:2408.14227 !"}})
+    bot.tg.send_text("/start", chat_id=621)
+    await bot.tg.wait_for("sendMessage", chat_id=621, contains="Papergram")
+    assert len(bot.tg.calls_to("sendPhoto", 621)) == 1 and len(bot.tg.texts_to(621, "Fetching")) == 1
