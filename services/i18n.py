@@ -152,8 +152,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "welcome": (
             "<b>Papergram</b> 把 arXiv 论文变成易读的摘要，并附上论文自己的图。\n\n"
             "• 发送 arXiv 链接或编号（例如 <code>arXiv:2408.14227</code>），我会回复一张摘要卡片和论文图片。\n"
-            "• /subscribe <code>cs.CV</code>、关键词、<code>au:\"姓名\"</code> 或 arXiv 查询：每个发布日推送新论文摘要。"
-            "/topics、/time、/digest、/settings。\n"
+            "• /subscribe <code>cs.CV</code>、关键词、<code>au:\"姓名\"</code> 或 arXiv 查询："
+            "每个发布日推送新论文摘要。/topics、/time、/digest、/settings。\n"
             "• 把我加入群组，或用 /channel 设置频道推送。\n"
             "• /lang <code>en</code> 或 <code>zh</code> 设置本聊天的摘要语言。\n"
             "• /help 显示本说明。\n\n"
