@@ -26,6 +26,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(subscriptions.tables_button, pattern=r"^tables:"))
     # new messages only: editing a message must not send its cards again
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), papers.on_message))

@@ -5,22 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InputMediaPhoto, LinkPreviewOptions, Message, MessageEntity, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.common import services_of, settings_for
+from handlers.telegram_sender import NO_PREVIEW, TelegramSender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import MAX_PAPERS_PER_MESSAGE, find_papers
 from services.card import card_messages, figure_caption
 from services.i18n import t
-from services.models import PaperMeta, PaperRef
+from services.models import FigureImage, PaperMeta, PaperRef
 from services.papers import PaperCard, Stage
 
 log = logging.getLogger(__name__)
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_PHOTOS = 6
 STATUS_KEYS = {Stage.FETCHING: "status_fetching", Stage.READING: "status_reading",
                Stage.SUMMARIZING: "status_summarizing"}
@@ -95,31 +95,35 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
                      reply_to: int | None) -> None:
     chat_id = status.chat_id
     parts = card_messages(card)
+    tables = InlineKeyboardMarkup([[InlineKeyboardButton(t(card.language, "tables_button"),
+                                                         callback_data=f"tables:{card.paper.versioned_id}")]])
+    last = len(parts) - 1
     if reply_to is None:
-        await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
-        rest = parts[1:]
+        await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                               reply_markup=tables if last == 0 else None)
+        first = 1
     else:
-        rest = parts
-    for index, part in enumerate(rest):
-        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                                       reply_to_message_id=reply_to if index == 0 and reply_to else None)
+        first = 0
+    for index in range(first, len(parts)):
+        await context.bot.send_message(chat_id, parts[index], parse_mode=ParseMode.HTML,
+                                       link_preview_options=NO_PREVIEW,
+                                       reply_to_message_id=reply_to if index == 0 else None,
+                                       reply_markup=tables if index == last else None)
     if reply_to is not None:
         try:
             await status.delete()
         except TelegramError as error:
             log.info("could not delete status message: %s", error)
-    photos = [
-        InputMediaPhoto(f.image, caption=figure_caption(f, card.language, card.paper), parse_mode=ParseMode.HTML)
-        for f in card.figures[:MAX_PHOTOS]
-    ]
-    if not photos:
+    await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
+
+
+async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures: list[FigureImage], lang: str,
+                       paper: PaperMeta) -> None:
+    """Crops as one album (a single photo alone), each captioned `Fig. N — …`."""
+    if not figures:
         return
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    if len(photos) == 1:
-        await context.bot.send_photo(chat_id, card.figures[0].image, caption=photos[0].caption,
-                                     parse_mode=ParseMode.HTML)
-    else:
-        await context.bot.send_media_group(chat_id, photos)
+    await TelegramSender(context.bot).photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
 
 
 async def _edit(status: Message, text: str) -> None:

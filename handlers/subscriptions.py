@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from handlers import settings_actions
 from handlers.common import services_of, settings_for
-from handlers.papers import deliver_paper
+from handlers.papers import MAX_PHOTOS, deliver_paper, send_figures
 from handlers.settings_actions import ACTIONS, Reply
 from handlers.telegram_sender import TelegramSender
 from services.arxiv_client import ArxivUnavailable
@@ -116,6 +116,28 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer()
     chat = settings_for(update, context)
     await send_card(context, query.message.chat.id, query.data.split(":", 1)[1], chat.language)
+
+
+async def tables_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """📊 under a card: the paper's numbered tables, cropped like its figures."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    await query.answer()
+    chat = settings_for(update, context)
+    refs = find_papers(query.data.split(":", 1)[1])
+    if not refs:
+        return
+    services = services_of(context)
+    try:
+        paper = (await services.papers.lookup(refs[:1]))[refs[0]]
+    except ArxivUnavailable:
+        await context.bot.send_message(query.message.chat.id, t(chat.language, "arxiv_down", id=refs[0]))
+        return
+    tables = await services.papers.tables(paper) if paper else []
+    if not tables or paper is None:
+        await context.bot.send_message(query.message.chat.id, t(chat.language, "no_tables", id=refs[0]))
+        return
+    await send_figures(context, query.message.chat.id, tables[:MAX_PHOTOS], chat.language, paper)
 
 
 async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -461,7 +461,7 @@ def _telegram_safe(box: Box, page_rect: pymupdf.Rect) -> pymupdf.Rect:
 
 
 def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...] = ("figure",),
-                    limit: int = MAX_FIGURES) -> list[FigureImage]:
+                    limit: int = MAX_FIGURES, first_page_fallback: bool = True) -> list[FigureImage]:
     """The paper's figures (tables when asked), Figure 1 first; a first-page render when none is found."""
     if doc.page_count == 0:
         return []
@@ -481,7 +481,7 @@ def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...
         page = doc[item.page]
         image, mime = render(page, _telegram_safe(item.bbox, page.rect), item.photo)
         images.append(FigureImage(item.kind, item.number, item.page, item.bbox, item.caption, image, mime))
-    if images:
+    if images or not first_page_fallback:
         return images
     page = doc[0]
     image, mime = render(page, page.rect)

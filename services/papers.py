@@ -160,6 +160,21 @@ class PaperService:
             pdf_note=content.note,
         )
 
+    async def tables(self, paper: PaperMeta) -> list[FigureImage]:
+        """The paper's numbered tables, on request only (cards show figures): cached once found."""
+        cached = self._store.get_figures(paper, EXTRACTOR_VERSION, kinds=("table",))
+        if cached is not None:
+            return cached
+        async with self._downloads:
+            try:
+                data = await self._arxiv.download_pdf(paper)
+            except PdfUnavailable:
+                return []
+        tables = await self._pdfs.tables(data, self._max_pages)
+        if tables:
+            self._store.save_figures(paper, tables, EXTRACTOR_VERSION, kinds=("table",))
+        return tables
+
     async def _read_pdf(self, paper: PaperMeta) -> tuple[PdfResult, bool]:
         """What the PDF gave, and whether that is worth caching (True unless the download failed)."""
         async with self._downloads:

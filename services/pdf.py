@@ -55,6 +55,21 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
     return PdfResult(PdfContent(budget_text(text, budget_chars), texts[0], page_count, note), figures)
 
 
+def process_tables(data: bytes, max_pages: int) -> list[FigureImage]:
+    """The paper's numbered tables, rendered like figures; empty for a PDF that cannot be read."""
+    import pymupdf
+
+    from services.figures import extract_figures
+
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            if doc.needs_pass or doc.page_count == 0:
+                return []
+            return extract_figures(doc, max_pages, kinds=("table",), first_page_fallback=False)
+    except Exception:  # a damaged file has no tables to show
+        return []
+
+
 class PdfPool:
     """Async front of the worker processes; workers start on first use and are replaced if one dies."""
 
@@ -83,6 +98,15 @@ class PdfPool:
             log.warning("a PDF worker died (out of memory or a crash in MuPDF)")
             self._restart()
             return PdfResult(PdfContent("", "", 0, note="the PDF crashed the reader"))
+
+    async def tables(self, data: bytes, max_pages: int) -> list[FigureImage]:
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self._pool(), process_tables, data, max_pages),
+                                          self._timeout)
+        except (TimeoutError, BrokenProcessPool):
+            self._restart()
+            return []
 
     def _restart(self) -> None:
         if self._executor is not None:

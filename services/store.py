@@ -368,10 +368,14 @@ class Store:
 
     # Figures -------------------------------------------------------------------------------------------
 
-    def save_figures(self, paper: PaperMeta, figures: list[FigureImage], extractor_version: int) -> None:
+    def save_figures(self, paper: PaperMeta, figures: list[FigureImage], extractor_version: int,
+                     kinds: tuple[str, ...] = ("figure", "page")) -> None:
+        """Replace the paper's crops of `kinds` (figures and the page render, or tables) with `figures`."""
         table = self._table("figures")
+        marks = ",".join("?" * len(kinds))
         with self.db.conn:
-            self.db.execute("DELETE FROM figures WHERE base_id = ? AND version = ?", [paper.base_id, paper.version])
+            self.db.execute(f"DELETE FROM figures WHERE base_id = ? AND version = ? AND kind IN ({marks})",
+                            [paper.base_id, paper.version, *kinds])
             table.insert_all(
                 {
                     "base_id": paper.base_id,
@@ -388,12 +392,14 @@ class Store:
                 for f in figures
             )
 
-    def get_figures(self, paper: PaperMeta, extractor_version: int) -> list[FigureImage] | None:
-        """Cached crops, or None when this paper was never processed by this extractor version."""
+    def get_figures(self, paper: PaperMeta, extractor_version: int,
+                    kinds: tuple[str, ...] = ("figure", "page")) -> list[FigureImage] | None:
+        """Cached crops of `kinds`, or None when this paper has none from this extractor version."""
+        marks = ",".join("?" * len(kinds))
         rows = list(
             self._table("figures").rows_where(
-                "base_id = ? AND version = ? AND extractor_version = ?",
-                [paper.base_id, paper.version, extractor_version],
+                f"base_id = ? AND version = ? AND extractor_version = ? AND kind IN ({marks})",
+                [paper.base_id, paper.version, extractor_version, *kinds],
                 order_by="rowid",
             )
         )

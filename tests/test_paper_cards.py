@@ -275,3 +275,32 @@ async def test_editing_a_message_sends_nothing_again(bot: RunningBot, arxiv_fake
     bot.tg.send_text("/start", chat_id=621)
     await bot.tg.wait_for("sendMessage", chat_id=621, contains="Papergram")
     assert len(bot.tg.calls_to("sendPhoto", 621)) == 1 and len(bot.tg.texts_to(621, "Fetching")) == 1
+
+
+async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    from tests.pdfs import figures_pdf
+
+    add_paper(arxiv_fake, pdfs={2: figures_pdf()})
+    bot.tg.send_text("arXiv:2408.14227", chat_id=622)
+    [album] = await bot.tg.wait_for("sendMediaGroup", chat_id=622)
+    assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
+                                                                           "Fig. 5"]
+    card = bot.tg.calls_to("editMessageText", 622)[-1]
+    [[button]] = card.params["reply_markup"]["inline_keyboard"]
+    assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
+    bot.tg.press(button["callback_data"], chat_id=622)
+    [table] = await bot.tg.wait_for("sendPhoto", chat_id=622)
+    assert table.params["caption"] == "Table 1 — Table 1: Numbers next to a figure."
+    assert arxiv_fake.pdf_requests == ["2408.14227v2", "2408.14227v2"]
+    bot.tg.press(button["callback_data"], chat_id=622)
+    await bot.tg.wait_for("sendPhoto", chat_id=622, count=2)
+    assert len(arxiv_fake.pdf_requests) == 2, "tables are cached once found"
+
+
+async def test_no_tables_says_so(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("arXiv:2408.14227", chat_id=623)
+    await bot.tg.wait_for("sendPhoto", chat_id=623)
+    bot.tg.press("tables:2408.14227v2", chat_id=623)
+    [reply] = await bot.tg.wait_for("sendMessage", chat_id=623, contains="tables")
+    assert reply.text == t("en", "no_tables", id="2408.14227v2")
