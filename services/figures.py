@@ -19,7 +19,7 @@ import pymupdf
 
 from services.models import FigureImage
 
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 """Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
@@ -285,12 +285,14 @@ class PageView:
             else:
                 block.body = _looks_like_prose(block, layout.body_size) and \
                     block.box[2] - block.box[0] >= 0.7 * layout.body_width
-        body = [b for b in blocks if b.body]
         width, height = page.rect.width, page.rect.height
         top, bottom = 0.075 * height, 0.93 * height
+        drawings = _drawings(page, top, bottom)
+        _unmark_ruled_cells(blocks, drawings)
+        body = [b for b in blocks if b.body]
         return cls(
             page=page, layout=layout, blocks=blocks, captions=captions, images=_images(page),
-            drawings=_drawings(page, top, bottom),
+            drawings=drawings,
             loose_text=[ln for b in blocks if not b.body and b.caption is None for ln in b.lines],
             text_x0=min((b.box[0] for b in body), default=0.1 * width),
             text_x1=max((b.box[2] for b in body), default=0.9 * width),
@@ -389,6 +391,25 @@ def _shared(a: Box, b: Box) -> bool:
     inter = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return smaller > 0 and inter > smaller / 3
+
+
+def _unmark_ruled_cells(blocks: list[Block], drawings: list[Box]) -> None:
+    """Prose between two horizontal rules is a table cell (a table of prompts and answers), not body text."""
+    rules = [d for d in drawings if d[3] - d[1] <= 2 and d[2] - d[0] >= 100]
+    if len(rules) < 2:
+        return
+
+    def spans(rule: Box, box: Box) -> bool:
+        return rule[0] <= box[0] + 5 and rule[2] >= box[2] - 5
+
+    for block in blocks:
+        if not block.body:
+            continue
+        box = block.box
+        above = any(spans(r, box) and box[1] - 10 <= r[1] <= box[1] + 2 for r in rules)
+        below = any(spans(r, box) and box[3] - 2 <= r[1] <= box[3] + 10 for r in rules)
+        if above and below:
+            block.body = False
 
 
 def _near(a: Box, b: Box, gap: float) -> bool:
