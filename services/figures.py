@@ -19,7 +19,7 @@ import pymupdf
 
 from services.models import FigureImage
 
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 """Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
@@ -183,10 +183,16 @@ def _merge_caption_continuations(blocks: list[Block]) -> list[Block]:
     return result
 
 
+_SUBCAPTION = re.compile(r"^\(([a-h]|[ivx]{1,4})\)\s")
+
+
 def _looks_like_prose(block: Block, body_size: float) -> bool:
-    """Body-sized, several long lines, mostly letters: running text (the width test comes later)."""
+    """Body-sized, several long lines, mostly letters: running text (the width test comes later).
+
+    A sub-figure caption — "(a) Loss on the fine-tuning set" — belongs to its figure, however prose-like.
+    """
     text = block.text
-    if len(text) < 80:
+    if len(text) < 80 or _SUBCAPTION.match(text):
         return False
     if abs(Counter(line.size for line in block.lines).most_common(1)[0][0] - body_size) > 1.0:
         return False
