@@ -19,7 +19,7 @@ import pymupdf
 
 from services.models import FigureImage
 
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 """Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
@@ -418,24 +418,26 @@ def _unmark_ruled_cells(blocks: list[Block], drawings: list[Box]) -> None:
             block.body = False
 
 
-def _near(a: Box, b: Box, gap: float) -> bool:
-    return a[0] <= b[2] + gap and a[2] >= b[0] - gap and a[1] <= b[3] + gap and a[3] >= b[1] - gap
+def _near(a: Box, b: Box, gap: float, gap_x: float | None = None) -> bool:
+    gap_x = gap if gap_x is None else gap_x
+    return a[0] <= b[2] + gap_x and a[2] >= b[0] - gap_x and a[1] <= b[3] + gap and a[3] >= b[1] - gap
 
 
 def _cluster(seed: Box, graphics: list[Box], texts: list[Box]) -> Box:
-    """Grow from the graphic nearest the caption: graphics within 30 pt, text labels within 6 pt."""
+    """Grow from the graphic nearest the caption: graphics within 30 pt above or below, or anywhere beside it
+    in the caption's span (panels side by side), and text labels within 6 pt."""
     box = seed
-    pending = [(g, 30.0) for g in graphics if g != seed] + [(t, 6.0) for t in texts]
+    pending = [(g, 30.0, 1e9) for g in graphics if g != seed] + [(t, 6.0, 6.0) for t in texts]
     changed = True
     while changed:
         changed = False
         rest = []
-        for element, gap in pending:
-            if _near(element, box, gap):
+        for element, gap, gap_x in pending:
+            if _near(element, box, gap, gap_x):
                 box = _union(box, element)
                 changed = True
             else:
-                rest.append((element, gap))
+                rest.append((element, gap, gap_x))
         pending = rest
     return box
 

@@ -89,12 +89,12 @@ def table(page: pymupdf.Page, rect: pymupdf.Rect) -> None:
         page.insert_text((rect.x0 + 4, rect.y0 + 30 + 14 * row), f"Ours-{row}   9{row}.1   8{row}.4", fontsize=8)
 
 
-def caption(page: pymupdf.Page, rect: pymupdf.Rect, text: str) -> None:
-    page.insert_textbox(rect, text, fontsize=9)
+def caption(page: pymupdf.Page, rect: pymupdf.Rect, text: str, centered: bool = False) -> None:
+    page.insert_textbox(rect, text, fontsize=9, align=pymupdf.TEXT_ALIGN_CENTER if centered else 0)
 
 
 def figures_pdf() -> bytes:
-    """Five pages in two columns: every layout the figure extractor must handle (see EXPECTED_FIGURES)."""
+    """Six pages in two columns: every layout the figure extractor must handle (see EXPECTED_FIGURES)."""
     doc = pymupdf.open()
     # p0: a vector plot with its caption below, in the left column
     page = doc.new_page(width=612, height=792)
@@ -125,7 +125,18 @@ def figures_pdf() -> bytes:
     caption(page, pymupdf.Rect(RIGHT[0], 72, RIGHT[1], 96), "Table 1: Numbers next to a figure.")
     table(page, pymupdf.Rect(327, 104, 552, 180))
     body(page, RIGHT, 205, 720)
-    # p4: prose only; it mentions Figure 1 in a sentence, which is not a caption
+    # p4: a figure with two panels, each with a prose-like sub-caption, and one caption for both
+    page = doc.new_page(width=612, height=792)
+    plot(page, pymupdf.Rect(60, 72, 290, 200))
+    plot(page, pymupdf.Rect(322, 72, 552, 200))
+    page.insert_text((60, 214), "(a) Per-token loss on the fine-tuning dataset,", fontsize=10)
+    page.insert_text((60, 226), "measured for every position after each step.", fontsize=10)
+    page.insert_text((322, 214), "(b) Per-token gradient norm on the same data,", fontsize=10)
+    page.insert_text((322, 226), "measured the same way after each gradient step.", fontsize=10)
+    caption(page, pymupdf.Rect(50, 236, 562, 260), "Figure 6: Two panels share one caption.", centered=True)
+    body(page, LEFT, 280, 720)
+    body(page, RIGHT, 280, 720)
+    # p5: prose only; it mentions Figure 1 in a sentence, which is not a caption
     page = doc.new_page(width=612, height=792)
     body(page, LEFT, 72, 130, "Figure 1 shows that the method converges quickly, and Table 1 lists the "
          "numbers behind it. " * 3)
@@ -144,4 +155,5 @@ EXPECTED_FIGURES = [
     ("figure", "4", 2, (317, 72, 552, 218)),
     ("figure", "5", 3, (50, 72, 285, 250)),
     ("table", "1", 3, (317, 72, 552, 180)),
+    ("figure", "6", 4, (60, 72, 552, 248)),
 ]

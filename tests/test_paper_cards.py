@@ -284,7 +284,7 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     bot.tg.send_text("arXiv:2408.14227", chat_id=622)
     [album] = await bot.tg.wait_for("sendMediaGroup", chat_id=622)
     assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
-                                                                           "Fig. 5"]
+                                                                           "Fig. 5", "Fig. 6"]
     card = bot.tg.calls_to("editMessageText", 622)[-1]
     [[button]] = card.params["reply_markup"]["inline_keyboard"]
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
