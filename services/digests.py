@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ARCHIVES = ("cs", "stat", "eess")
 DAILY_CAP = 30
+KEEP_ANNOUNCEMENTS = timedelta(days=30)
 STALE_AFTER = timedelta(hours=30)
 """arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
 
@@ -111,6 +112,7 @@ class DigestService:
                 continue
             day = (feed.day or now.date()).isoformat()
             added = self._store.save_announcements(day, list(feed.items))
+            self._store.prune_announcements((now.date() - KEEP_ANNOUNCEMENTS).isoformat())
             if added:
                 self._store.save_feed_state(name, status="ok", last_day=day, last_new_at=now.isoformat(),
                                             last_polled=now.isoformat())
@@ -132,7 +134,11 @@ class DigestService:
         delivered = self._store.delivered(chat.chat_id)
         chosen: dict[str, tuple[Topic, Announcement]] = {}
         newest = chat.last_digest_day
-        for day, paper in self._store.announcements_after(chat.last_digest_day or ""):
+        after = chat.last_digest_day
+        if not after:  # a chat's first digest starts with the newest announcement day, not the archive
+            days = self._store.announcement_days()
+            after = days[-2] if len(days) > 1 else ""
+        for day, paper in self._store.announcements(after):
             newest = max(newest, day)
             if paper.base_id in delivered or paper.base_id in chosen:
                 continue
@@ -236,7 +242,7 @@ class DigestService:
         base_ids = self._store.skipped(chat_id, day)
         if not base_ids:
             return 0
-        announced = {a.base_id: a for d, a in self._store.announcements_after("") if d <= day}
+        announced = {a.base_id: a for _, a in self._store.announcements(until=day)}
         papers = [announced[b] for b in base_ids if b in announced]
         cards = await self._cards(papers, chat.language)
         entries = [DigestEntry(c.paper, c.summary.one_sentence) for c in cards.values()]

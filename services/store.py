@@ -156,17 +156,21 @@ class Store:
         )
         return table.count - before
 
-    def announcements_after(self, day: str) -> list[tuple[str, Announcement]]:
-        """(day, announcement) of every day after `day` (exclusive), oldest first."""
+    def announcements(self, after: str = "", until: str = "9999") -> list[tuple[str, Announcement]]:
+        """(day, announcement) of the days in (`after`, `until`], oldest first."""
         return [(row["day"], Announcement(
             base_id=row["base_id"], version=row["version"], title=row["title"],
             authors=tuple(json.loads(row["authors"])), abstract=row["abstract"],
             categories=tuple(json.loads(row["categories"])), announce_type=row["announce_type"],
-        )) for row in self._table("announcements").rows_where("day > ?", [day], order_by="day, rowid")]
+        )) for row in self._table("announcements").rows_where("day > ? AND day <= ?", [after, until],
+                                                              order_by="day, rowid")]
 
-    def latest_announcement_day(self) -> str:
-        row = next(iter(self.db.query("SELECT max(day) AS day FROM announcements")), None)
-        return (row or {}).get("day") or ""
+    def prune_announcements(self, before: str) -> None:
+        """Forget announcements of days before `before`: digests only ever look at the last few days."""
+        self.db.execute("DELETE FROM announcements WHERE day < ?", [before])
+
+    def announcement_days(self) -> list[str]:
+        return [row["day"] for row in self.db.query("SELECT DISTINCT day FROM announcements ORDER BY day")]
 
     def feed_state(self, name: str) -> dict[str, Any]:
         try:

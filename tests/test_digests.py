@@ -326,3 +326,17 @@ async def test_the_llm_budget_falls_back_to_the_extract(env: dict[str, str], tg:
         assert digest.count("A transformer that reads papers faster.") == 2
         assert "We study vision paper" in digest
         assert len(gemini.requests) == 2
+
+
+async def test_a_new_chat_starts_with_the_newest_day(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    paper(arxiv_fake, "2408.10002", "Optical Flow Today")
+    await command(bot, "/subscribe cs.CV", 751)
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    arxiv_fake.announce("cs.CV", "2024-08-27", [("2408.10002", "new")])
+    await command(bot, "/subscribe cs.CV", 752)
+    await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(751, "new papers")) == 2
+    [first] = bot.tg.texts_to(752, "new papers")
+    assert "Optical Flow Today" in first and "Diffusion Transformers" not in first
