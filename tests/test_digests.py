@@ -38,6 +38,15 @@ def paper(arxiv: FakeArxiv, base_id: str, title: str, category: str = "cs.CV", *
     return arxiv.add(fake)
 
 
+def announce(arxiv: FakeArxiv, feed: str, titles: list[str], day: str = "2024-08-26") -> list[str]:
+    """Papers 2408.10000, 2408.10001 … with these titles, announced as new in `feed` on `day`."""
+    ids = [f"2408.{10000 + i}" for i in range(len(titles))]
+    for base_id, title in zip(ids, titles, strict=True):
+        paper(arxiv, base_id, title)
+    arxiv.announce(feed, day, [(b, "new") for b in ids])
+    return ids
+
+
 def services_of(bot: RunningBot) -> Services:
     services: Services = bot.app.bot_data["services"]
     return services
@@ -183,9 +192,7 @@ async def test_digest_now_and_the_card_button(bot: RunningBot, arxiv_fake: FakeA
 async def test_each_paper_is_summarized_once_for_all_chats(env: dict[str, str], tg: FakeTelegram,
                                                           arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     with_gemini(env, gemini)
-    for i in range(3):
-        paper(arxiv_fake, f"2408.1000{i}", f"Diffusion Paper {i}")
-    arxiv_fake.announce("cs", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(3)])
+    announce(arxiv_fake, "cs", [f"Diffusion Paper {i}" for i in range(3)])
     async with running_bot(env, tg) as running:
         clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
         services_of(running).digests.clock = clock
@@ -234,9 +241,7 @@ async def test_a_flood_of_429_delays_but_loses_nothing(bot: RunningBot, arxiv_fa
 
 async def test_a_crash_mid_fanout_loses_nothing_and_repeats_at_most_one(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
-    for i in range(3):
-        paper(arxiv_fake, f"2408.1000{i}", f"Vision Paper {i}")
-    arxiv_fake.announce("cs.CV", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(3)])
+    announce(arxiv_fake, "cs.CV", [f"Vision Paper {i}" for i in range(3)])
     chats = list(range(800, 850))
     clock = Clock(datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
 
@@ -289,10 +294,7 @@ async def test_settings_full_mode_replacements_and_the_cap(bot: RunningBot, arxi
 
 
 async def test_a_capped_digest_offers_the_rest(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
-    ids = [f"2408.{10000 + i}" for i in range(33)]
-    for i, base_id in enumerate(ids):
-        paper(arxiv_fake, base_id, f"Vision Paper {i}")
-    arxiv_fake.announce("cs.CV", "2024-08-26", [(b, "new") for b in ids])
+    announce(arxiv_fake, "cs.CV", [f"Vision Paper {i}" for i in range(33)])
     await command(bot, "/subscribe cs.CV", 742)
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
     texts = bot.tg.texts_to(742)
@@ -314,9 +316,7 @@ async def test_the_llm_budget_falls_back_to_the_extract(env: dict[str, str], tg:
                                                         arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     with_gemini(env, gemini)
     env["LLM_DAILY_BUDGET"] = "2"
-    for i in range(3):
-        paper(arxiv_fake, f"2408.1000{i}", f"Vision Paper {i}")
-    arxiv_fake.announce("cs.CV", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(3)])
+    announce(arxiv_fake, "cs.CV", [f"Vision Paper {i}" for i in range(3)])
     async with running_bot(env, tg) as running:
         clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
         services_of(running).digests.clock = clock
