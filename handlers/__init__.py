@@ -23,6 +23,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(["start", "help"], start.start))
     app.add_handler(CommandHandler("channel", chats.channel_command, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler(list(ACTIONS), subscriptions.command))
+    app.add_handler(CommandHandler("export", subscriptions.export_digest))
     app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))

@@ -6,6 +6,7 @@ Everyone may read (/topics, /digest, links); in groups only admins may change to
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -116,6 +117,29 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer()
     chat = settings_for(update, context)
     await send_card(context, query.message.chat.id, query.data.split(":", 1)[1], chat.language)
+
+
+async def export_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/export [YYYY-MM-DD]`: the chat's digest as Markdown posts with their figures, in a zip."""
+    message = update.effective_message
+    assert message is not None
+    chat = settings_for(update, context)
+    day = argument(message)
+    exported = await services_of(context).digests.export(chat, day) if not day or _is_day(day) else None
+    if exported is None:
+        await message.reply_text(t(chat.language, "export_none"))
+        return
+    name, data = exported
+    await message.reply_document(data, filename=name, caption=t(chat.language, "export_caption",
+                                                                  day=day or chat.last_digest_day))
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def tables_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -20,6 +20,7 @@ from services.card import card_messages
 from services.categories import archive_of
 from services.digest_format import DigestEntry, overview_messages
 from services.i18n import t
+from services.markdown_post import post, slug, zip_posts
 from services.models import ChatSettings, PaperMeta, PaperRef
 from services.papers import PaperCard, PaperService
 from services.store import Store, utcnow
@@ -233,6 +234,29 @@ class DigestService:
                 except Exception:
                     log.exception("could not plan the digest of chat %s", chat.chat_id)
         return planned
+
+    async def export(self, chat: ChatSettings, day: str = "") -> tuple[str, bytes] | None:
+        """The chat's digest of `day` (default: its latest) as blog posts, one per topic, zipped with their
+        figures; None when there is no such digest."""
+        day = day or chat.last_digest_day
+        base_ids = self._store.delivered_on(chat.chat_id, day) if day else []
+        if not base_ids:
+            return None
+        announced = {a.base_id: a for d, a in self._store.announcements(until=day) if d == day}
+        papers = [announced[b] for b in base_ids if b in announced]
+        cards = await self._cards(papers, chat.language)
+        topics = [topic for _, topic in self._store.topics(chat.chat_id)]
+        by_topic: dict[str, list[PaperCard]] = {}
+        for paper in papers:
+            topic = next((tp for tp in topics if tp.matches(paper)), None)
+            if paper.base_id in cards:
+                by_topic.setdefault(topic.text if topic else "arXiv", []).append(cards[paper.base_id])
+        writer = "an offline extract of each paper" if self._papers.offline else self._papers.model
+        posts = []
+        for topic_text, topic_cards in by_topic.items():
+            text, files = post(topic_text, day, topic_cards, writer)
+            posts.append((f"{day}-{slug(topic_text)}.md", text, files))
+        return f"papergram-{day}.zip", zip_posts(posts)
 
     async def more(self, chat_id: int, day: str) -> int:
         """The papers a capped digest left out, as one more overview."""

@@ -46,6 +46,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_resume": "Resume digests",
         "menu_settings": "Digest mode, replacements, cross-lists, archives",
         "menu_channel": "Set up a channel feed: /channel @name subscribe cs.CV",
+        "menu_export": "The latest digest as Markdown posts for a blog",
         "card_summary": "Summary",
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
@@ -81,6 +82,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "digest_more_button": "Show {count} more",
         "digest_rest": "More papers",
         "tables_button": "📊 Tables",
+        "export_none": "There is no digest to export for that day. Usage: /export or /export 2024-08-26.",
+        "export_caption": "Digest of {day} as Markdown posts with their figures, ready for a blog.",
         "no_tables": "I found no numbered tables in arXiv:{id}.",
         "digest_quiet": "No new papers on your topics today (arXiv announced nothing new).",
         "digest_nothing": "No new papers on your topics since the last digest.",
@@ -187,6 +190,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_resume": "恢复摘要",
         "menu_settings": "摘要模式、新版本、交叉列表、检索范围",
         "menu_channel": "设置频道推送：/channel @频道 subscribe cs.CV",
+        "menu_export": "把最新摘要导出为博客用的 Markdown 文章",
         "card_summary": "一句话总结",
         "card_takeaways": "要点",
         "card_title": "标题",
@@ -222,6 +226,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "digest_more_button": "再看 {count} 篇",
         "digest_rest": "更多论文",
         "tables_button": "📊 表格",
+        "export_none": "那一天没有可导出的摘要。用法：/export 或 /export 2024-08-26。",
+        "export_caption": "{day} 的摘要（Markdown 文章及图片），可直接发布到博客。",
         "no_tables": "在 arXiv:{id} 中没有找到编号的表格。",
         "digest_quiet": "今天你关注的主题没有新论文（arXiv 没有发布）。",
         "digest_nothing": "自上次摘要以来，你关注的主题没有新论文。",
@@ -291,7 +297,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "channel", "lang")
+                 "channel", "export", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -82,6 +82,10 @@ class PaperService:
         """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
 
     @property
+    def model(self) -> str:
+        return self._summarizer.model
+
+    @property
     def offline(self) -> bool:
         return self._summarizer.model == self._extractive.model
 

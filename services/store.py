@@ -226,6 +226,11 @@ class Store:
                             "WHERE chat_id = ? AND day = ? AND state = 'skipped'", [now, chat_id, day])
             self._queue_messages(chat_id, day, messages, now)
 
+    def delivered_on(self, chat_id: int, day: str) -> list[str]:
+        """Papers of the chat's digest of `day` (sent or on their way), in digest order."""
+        return [row["base_id"] for row in self._table("deliveries").rows_where(
+            "chat_id = ? AND day = ? AND state IN ('queued', 'sent')", [chat_id, day], order_by="id")]
+
     def skipped(self, chat_id: int, day: str) -> list[str]:
         return [row["base_id"] for row in self._table("deliveries").rows_where(
             "chat_id = ? AND day = ? AND state = 'skipped'", [chat_id, day], order_by="rowid")]

@@ -340,3 +340,27 @@ async def test_a_new_chat_starts_with_the_newest_day(bot: RunningBot, arxiv_fake
     assert len(bot.tg.texts_to(751, "new papers")) == 2
     [first] = bot.tg.texts_to(752, "new papers")
     assert "Optical Flow Today" in first and "Diffusion Transformers" not in first
+
+
+async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    import io
+    import zipfile
+
+    announce(arxiv_fake, "cs", ["Diffusion <Transformers> for Video", "Optical Flow Today"])
+    await command(bot, "/subscribe diffusion", 761)
+    await command(bot, "/subscribe cs.CV", 761)
+    assert await command(bot, "/export", 761) == t("en", "export_none")
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    bot.tg.send_text("/export", chat_id=761)
+    [document] = await bot.tg.wait_for("sendDocument", chat_id=761)
+    assert document.params["caption"] == t("en", "export_caption", day="2024-08-26")
+    archive = zipfile.ZipFile(io.BytesIO(next(iter(document.files.values()))))
+    names = sorted(archive.namelist())
+    assert names == ["2024-08-26-cs-cv.md", "2024-08-26-diffusion.md", "2408-10000v1/figure-1.png",
+                     "2408-10001v1/figure-1.png"]
+    diffusion = archive.read("2024-08-26-diffusion.md").decode()
+    assert diffusion.startswith('---\ntitle: "diffusion"\ndate: 2024-08-26\ntags: [')
+    assert "# 2024-08-26 Update" in diffusion and "## Diffusion \\<Transformers\\> for Video" in diffusion
+    assert "machine-written" in diffusion and "![Fig. 1 — Figure 1: " in diffusion
+    assert "<details>" in diffusion and "](2408-10000v1/figure-1.png)" in diffusion
+    assert "Optical Flow" not in diffusion, "each paper under its first matching topic"

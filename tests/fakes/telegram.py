@@ -283,6 +283,8 @@ class FakeTelegram(FakeServer):
                 return {**self._message(params, text=params.get("text", "")),
                         "message_id": int(params["message_id"])}
             return self._message(params, text=params.get("text", ""))
+        if method == "sendDocument":
+            return self._message(params, document={"file_id": "d", "file_unique_id": "d"})
         if method == "sendPhoto":
             return self._message(params, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}])
         if method == "sendMediaGroup":
