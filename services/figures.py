@@ -198,8 +198,8 @@ def _looks_like_prose(block: Block, body_size: float) -> bool:
         return False
     if sum(len(line.text) >= 35 for line in block.lines) < max(2, len(block.lines) // 2):
         return False
-    letters = sum(c.isalpha() for c in text)
-    digits = sum(c.isdigit() for c in text)
+    letters = sum(map(str.isalpha, text))
+    digits = sum(map(str.isdigit, text))
     return letters >= 0.6 * len(text) and digits <= 0.15 * len(text)
 
 
@@ -218,6 +218,8 @@ def learn_layout(pages: list[list[Block]], page_width: float) -> Layout:
 # Graphics ------------------------------------------------------------------------------------------------
 
 def _images(page: pymupdf.Page) -> list[Box]:
+    if not page.get_images():  # cheap: reads the page's resources; image placement needs a text page
+        return []
     area = page.rect.width * page.rect.height
     boxes: list[Box] = []
     for info in page.get_image_info():
