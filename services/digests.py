@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 DEFAULT_ARCHIVES = ("cs", "stat", "eess")
 DAILY_CAP = 30
 KEEP_ANNOUNCEMENTS = timedelta(days=30)
+ON_DEMAND_REPOLL = timedelta(minutes=5)
+"""/digest reads a chat's feeds unless they were read this recently: a busy group cannot hammer arXiv."""
 STALE_AFTER = timedelta(hours=30)
 """arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
 
@@ -100,6 +102,9 @@ class DigestService:
         now = self.clock()
         for name in sorted(self.feeds_needed() if feeds is None else feeds):
             state = self._store.feed_state(name)
+            polled = state.get("last_polled")
+            if feeds is not None and polled and now - datetime.fromisoformat(polled) < ON_DEMAND_REPOLL:
+                continue  # /digest asked again: the feed was read moments ago
             try:
                 feed = await self._feeds.fetch(name)
             except FeedUnavailable as error:

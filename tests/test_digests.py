@@ -187,6 +187,7 @@ async def test_digest_now_and_the_card_button(bot: RunningBot, arxiv_fake: FakeA
     assert "<code>arXiv:2408.10001v1</code> · cs.CV" in bot.tg.calls_to("editMessageText", 705)[-1].text
     bot.tg.send_text("/digest", chat_id=705)
     await bot.tg.wait_for("editMessageText", chat_id=705, contains=t("en", "digest_nothing"))
+    assert arxiv_fake.rss_requests == ["cs.CV"], "a second /digest minutes later does not read the feed again"
 
 
 async def test_each_paper_is_summarized_once_for_all_chats(env: dict[str, str], tg: FakeTelegram,
