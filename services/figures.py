@@ -19,7 +19,7 @@ import pymupdf
 
 from services.models import FigureImage
 
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 """Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
@@ -56,7 +56,8 @@ class Block:
 
     @property
     def text(self) -> str:
-        return " ".join(line.text for line in self.lines)
+        """The lines as one text; a word hyphenated across a line break is joined again."""
+        return re.sub(r"(?<=[a-z])- (?=[a-z])", "", " ".join(line.text for line in self.lines))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field, ValidationError
 
 from services.models import PaperMeta, PdfContent
+from services.pdf_text import split_sections
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ _STOP = set(
     "the a an and or of for in on to with by from we our this that these those is are was were be been as at it "
     "its into than then via using use used can which such also not has have show shows based new paper method "
     "methods approach results model models propose proposed task tasks data while both more most however their "
-    "they over under between through across each other only may many much large small high low".split()
+    "they over under between through across each other only may many much large small high low towards toward "
+    "without within where when what which while whose there here than very well first second third even".split()
 )
 _AFFILIATION_WORDS = re.compile(
     r"(Universit|Institut|College|School|Laborator|\bLab\b|Research|Academy|Inc\.|Ltd|Corporation|Google|"
@@ -74,8 +76,21 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"-\n(?=[a-z])", "", text)).strip()
 
 
+def _prose_like(sentence: str) -> bool:
+    """A sentence a reader can use: mostly letters (not an equation), no e-mail or footnote debris."""
+    letters = sum(map(str.isalpha, sentence)) + sentence.count(" ")
+    return letters >= 0.85 * len(sentence) and "@" not in sentence and "Equal contribution" not in sentence
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(plain(text)) if 20 <= len(s.strip()) <= 400]
+    return [s for s in (s.strip() for s in _SENTENCE_END.split(plain(text)))
+            if 20 <= len(s) <= 400 and _prose_like(s)]
+
+
+def section_sentences(text: str, *names: str) -> list[str]:
+    """Sentences of the paper's sections whose heading names one of `names` (e.g. introduction)."""
+    return [s for section in split_sections(text) if any(n in section.heading.lower() for n in names)
+            for s in sentences(section.text)]
 
 
 def _pick(candidates: list[str], pattern: str, limit: int, exclude: set[str]) -> list[str]:
@@ -111,6 +126,8 @@ class ExtractiveSummarizer:
     def extract(self, paper: PaperMeta, content: PdfContent) -> SummaryFields:
         abstract = sentences(paper.abstract)
         body = sentences(content.text) if content.text else []
+        introduction = section_sentences(content.text, "introduction")
+        methods = section_sentences(content.text, "method", "approach", "model", "framework")
         pool = abstract + [s for s in body if s not in abstract]
         used: set[str] = set()
         first = abstract[0] if abstract else paper.title
@@ -118,7 +135,8 @@ class ExtractiveSummarizer:
         method = _pick(pool, r"\bwe (propose|present|introduce|develop)|\bour (method|approach|model)", 2, used)
         results = _pick(pool, r"outperform|state-of-the-art|achiev|improv|\d+(\.\d+)?\s?%", 2, used)
         past = _pick(pool, r"\bhowever\b|existing|previous|prior (work|methods)|limitation|suffer", 2, used)
-        steps = _pick(body or pool, r"\b(first|then|next|finally|we (use|train|apply|compute|design))\b", 5, used)
+        steps = _pick(methods or body or pool,
+                      r"\b(first|then|next|finally|we (use|train|apply|compute|design|define))\b", 5, used)
         conclusion = _pick(body[::-1] or pool, r"\b(in this (paper|work)|we (have )?(shown|demonstrated))", 1, used)
         takeaways = [s for s in abstract if s != first][:5] or pool[:3]
         return SummaryFields(
@@ -127,7 +145,7 @@ class ExtractiveSummarizer:
             title_translation="",
             affiliation=guess_affiliation(content.first_page),
             keywords=keywords_of(paper.title + " " + paper.abstract),
-            background=" ".join(abstract[:1] if not body else body[:2]),
+            background=" ".join(introduction[:2] or abstract[:1]),
             past_methods=" ".join(past),
             method=" ".join(method),
             results=" ".join(results),
