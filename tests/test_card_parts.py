@@ -10,7 +10,7 @@ import pymupdf
 from services.card import CAPTION_LIMIT, card_messages, figure_caption, split_messages
 from services.concurrency import KeyedLimiter
 from services.links import PaperLinks, find_links
-from services.models import FigureImage, PaperMeta
+from services.models import FigureImage, PaperMeta, PdfContent
 from services.papers import PaperCard, verified_affiliation
 from services.pdf import process_pdf
 from services.pdf_text import budget_text
@@ -113,3 +113,14 @@ async def test_a_chat_runs_at_most_two_jobs_at_once() -> None:
 
     await asyncio.gather(*(job() for _ in range(5)))
     assert peak == 2 and not limiter.busy("chat") and not limiter._slots
+
+
+def test_the_offline_extract_skips_equations_and_reads_the_introduction() -> None:
+    text = ("Title of the paper\nAda Lovelace ada@example.org\nAbstract\nWe propose a thing that works.\n"
+            "1 Introduction\nPapers are many and time is short. Readers need some help with them.\n"
+            "2 Method\nFirst we compute LCF M = Et,pt(z|ϵ)||vΘ(z, t) −a′ t at z||2 2 (11) for all t. "
+            "Then we train the model on all the data we have.\n")
+    paper = PaperMeta("1", 1, "A thing", ("A",), "We propose a thing that works.", "cs.CL")
+    summary = ExtractiveSummarizer().extract(paper, PdfContent(text, text, 1))
+    assert summary.background == "Papers are many and time is short. Readers need some help with them."
+    assert summary.method_steps == ["Then we train the model on all the data we have."]
