@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
@@ -32,6 +32,8 @@ DEFAULT_ARCHIVES = ("cs", "stat", "eess")
 DAILY_CAP = 30
 KEEP_ANNOUNCEMENTS = timedelta(days=30)
 ON_DEMAND_REPOLL = timedelta(minutes=5)
+QUIET_AFTER = timedelta(hours=6)
+"""A chat that asked to hear about quiet days hears it this long after its digest time, if nothing came."""
 """/digest reads a chat's feeds unless they were read this recently: a busy group cannot hammer arXiv."""
 STALE_AFTER = timedelta(hours=30)
 """arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
@@ -53,11 +55,16 @@ def local_now(chat: ChatSettings, now: datetime) -> datetime:
     return now.astimezone(zone)
 
 
+def _digest_moment(chat: ChatSettings, now: datetime) -> datetime:
+    """Today's digest time in the chat's zone."""
+    hours, minutes = (int(x) for x in chat.digest_time.split(":"))
+    return local_now(chat, now).replace(hour=hours, minute=minutes, second=0, microsecond=0)
+
+
 def is_due(chat: ChatSettings, now: datetime) -> bool:
     """The chat's digest time has passed today (its local time) and today's digest was not made yet."""
     local = local_now(chat, now)
-    hours, minutes = (int(x) for x in chat.digest_time.split(":"))
-    return local.time() >= time(hours, minutes) and chat.last_digest_local != local.date().isoformat()
+    return local >= _digest_moment(chat, now) and chat.last_digest_local != local.date().isoformat()
 
 
 class DigestService:
@@ -167,10 +174,14 @@ class DigestService:
             topics = [topic for _, topic in self._store.topics(chat.chat_id)]
             newest, selected = self.select(chat, topics)
             if not selected:
-                if scheduled:
-                    quiet = [{"kind": "text", "text": t(chat.language, "digest_quiet"), "base_ids": []}] \
-                        if chat.quiet_note and newest == chat.last_digest_day else []
-                    self._store.queue_digest(chat.chat_id, newest or chat.last_digest_day, local_date, quiet, [])
+                if not scheduled:
+                    return 0
+                if newest != chat.last_digest_day:  # arXiv announced, nothing for this chat: the day is done
+                    self._store.queue_digest(chat.chat_id, newest, local_date, [], [])
+                elif chat.quiet_note and local_now(chat, now) >= _digest_moment(chat, now) + QUIET_AFTER:
+                    quiet = [{"kind": "text", "text": t(chat.language, "digest_quiet"), "base_ids": []}]
+                    self._store.queue_digest(chat.chat_id, newest, local_date, quiet, [])
+                # else: today's batch may still come (feeds are rebuilt hours after 20:00 US Eastern): wait
                 return 0
             kept, skipped = selected[: self._cap], [a.base_id for _, a in selected[self._cap:]]
             cards = await self._cards([a for _, a in kept], chat.language)

@@ -365,3 +365,27 @@ async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake:
     assert "machine-written" in diffusion and "![Fig. 1 — Figure 1: " in diffusion
     assert "<details>" in diffusion and "](2408-10000v1/figure-1.png)" in diffusion
     assert "Optical Flow" not in diffusion, "each paper under its first matching topic"
+
+
+async def test_a_late_batch_still_makes_the_days_digest(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    announce(arxiv_fake, "cs.CV", ["Diffusion Transformers for Video"])
+    await command(bot, "/subscribe cs.CV", 771)
+    await command(bot, "/settings quiet on", 771)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(771, "new papers")) == 1
+    # Tuesday 09:00: the feed still shows Monday's batch; the new one appears at noon
+    await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
+    assert bot.tg.texts_to(771, "2024-08-27") == []
+    paper(arxiv_fake, "2408.20001", "Optical Flow Today")
+    arxiv_fake.announce("cs.CV", "2024-08-27", [("2408.20001", "new")])
+    await tick(bot, clock, datetime(2024, 8, 27, 12, 0, tzinfo=UTC))
+    [late] = bot.tg.texts_to(771, "2024-08-27")
+    assert "Optical Flow Today" in late
+    # Saturday: nothing is announced; the chat asked to hear about quiet days, six hours after its time
+    arxiv_fake.announce("cs.CV", "2024-08-31", [])
+    await tick(bot, clock, datetime(2024, 8, 31, 9, 30, tzinfo=UTC))
+    assert bot.tg.texts_to(771, "No new papers") == []
+    await tick(bot, clock, datetime(2024, 8, 31, 15, 30, tzinfo=UTC))
+    assert bot.tg.texts_to(771, "No new papers") == [t("en", "digest_quiet")]
+    await tick(bot, clock, datetime(2024, 8, 31, 18, 0, tzinfo=UTC))
+    assert len(bot.tg.texts_to(771, "No new papers")) == 1
