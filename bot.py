@@ -27,7 +27,7 @@ from services.arxiv_ids import find_papers
 from services.card import PLAIN, card_text, figure_caption
 from services.concurrency import KeyedLimiter
 from services.config import Config, ConfigError, load_config, load_dotenv_file
-from services.digests import DigestService
+from services.digests import DigestService, poll_interval
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
 from services.outbox import Outbox
@@ -87,7 +87,8 @@ async def digest_tick(services: Services, sender: Sender) -> None:
     digest days in SQLite carry everything across restarts.
     """
     now = services.digests.clock()
-    if services.last_poll is None or now - services.last_poll >= timedelta(minutes=services.config.poll_minutes):
+    interval = poll_interval(now, timedelta(minutes=services.config.poll_minutes))
+    if services.last_poll is None or now - services.last_poll >= interval:
         services.last_poll = now
         await services.digests.poll()
     await services.digests.run_due()

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
@@ -45,6 +45,17 @@ class PollReport:
     quiet: list[str] = field(default_factory=list)  # feeds that announced nothing (weekend, holiday)
     stale: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
+
+
+ARXIV_ZONE = ZoneInfo("America/New_York")
+QUIET_POLL = timedelta(hours=1)
+
+
+def poll_interval(now: datetime, busy: timedelta) -> timedelta:
+    """How long to wait between feed reads: `busy` from 19:30 to 08:00 US Eastern, when arXiv announces
+    (20:00) and rebuilds its feeds (a few hours later, sometimes late); hourly the rest of the day."""
+    eastern = now.astimezone(ARXIV_ZONE).time()
+    return busy if eastern >= time(19, 30) or eastern < time(8, 0) else max(busy, QUIET_POLL)
 
 
 def local_now(chat: ChatSettings, now: datetime) -> datetime:

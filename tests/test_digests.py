@@ -389,3 +389,14 @@ async def test_a_late_batch_still_makes_the_days_digest(bot: RunningBot, arxiv_f
     assert bot.tg.texts_to(771, "No new papers") == [t("en", "digest_quiet")]
     await tick(bot, clock, datetime(2024, 8, 31, 18, 0, tzinfo=UTC))
     assert len(bot.tg.texts_to(771, "No new papers")) == 1
+
+
+def test_feeds_are_read_often_only_around_announcements() -> None:
+    from datetime import timedelta
+
+    from services.digests import poll_interval
+
+    busy = timedelta(minutes=15)
+    assert poll_interval(datetime(2024, 8, 27, 1, 0, tzinfo=UTC), busy) == busy  # 21:00 US Eastern
+    assert poll_interval(datetime(2024, 8, 27, 11, 0, tzinfo=UTC), busy) == busy  # 07:00 US Eastern
+    assert poll_interval(datetime(2024, 8, 27, 16, 0, tzinfo=UTC), busy) == timedelta(hours=1)  # noon there
