@@ -3,6 +3,7 @@ or a channel managed from a private chat with `/channel @name …`. Each action 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ Action = Callable[[ContextTypes.DEFAULT_TYPE, ChatSettings, str], Awaitable[Repl
 
 
 def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
 
 
 async def subscribe(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:

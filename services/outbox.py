@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from services.card import figure_caption
-from services.figures import EXTRACTOR_VERSION
+from services.figures import EXTRACTOR_VERSION, MAX_FIGURES
 from services.sending import Button, ChatGone, ChatMoved, Sender, SendFailed
 from services.store import Store, utcnow
 
@@ -65,7 +65,6 @@ class Outbox:
         self._store = store
         self._pacer = pacer or Pacer()
         self._lock = asyncio.Lock()
-        self.sent_count = 0
 
     async def drain(self, sender: Sender) -> int:
         """Send everything pending now; returns how many messages went out. One drain at a time."""
@@ -133,7 +132,6 @@ class Outbox:
                                     not_before=(utcnow() + timedelta(seconds=delay)).isoformat())
             return "retry"
         self._store.mark_outbox(row["id"], "sent", message_ids=json.dumps(ids))
-        self.sent_count += 1
         return "sent"
 
     async def _deliver(self, sender: Sender, chat_id: int, row: dict[str, Any]) -> list[int]:
@@ -145,7 +143,8 @@ class Outbox:
             if not paper or not figures:
                 return []
             lang = chat.language if chat else "en"
-            return await sender.photos(chat_id, figures[:6], [figure_caption(f, lang, paper) for f in figures[:6]])
+            figures = figures[:MAX_FIGURES]
+            return await sender.photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
         buttons = [[Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line]
                    for line in json.loads(row["buttons"] or "[]")]
         return await sender.text(chat_id, row["text"], buttons)

@@ -127,6 +127,8 @@ class PaperService:
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
         document = self._store.get_document(paper)
         content = document
+        if figures is None and document is not None and document.note:
+            figures = []  # an unusable PDF has no figures: do not download it again for them
         text_missing = document is not None and not document.text and not document.note
         if figures is None or document is None or (cached is None and text_missing):
             await progress(Stage.READING)
@@ -169,11 +171,10 @@ class PaperService:
         cached = self._store.get_figures(paper, EXTRACTOR_VERSION, kinds=("table",))
         if cached is not None:
             return cached
-        async with self._downloads:
-            try:
-                data = await self._arxiv.download_pdf(paper)
-            except PdfUnavailable:
-                return []
+        try:
+            data = await self._download(paper)
+        except PdfUnavailable:
+            return []
         tables = await self._pdfs.tables(data, self._max_pages)
         if tables:
             self._store.save_figures(paper, tables, EXTRACTOR_VERSION, kinds=("table",))
@@ -181,12 +182,15 @@ class PaperService:
 
     async def _read_pdf(self, paper: PaperMeta) -> tuple[PdfResult, bool]:
         """What the PDF gave, and whether that is worth caching (True unless the download failed)."""
-        async with self._downloads:
-            try:
-                data = await self._arxiv.download_pdf(paper)
-            except PdfTooLarge:
-                return PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
-            except PdfUnavailable as error:
-                log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
-                return PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
+        try:
+            data = await self._download(paper)
+        except PdfTooLarge:
+            return PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
+        except PdfUnavailable as error:
+            log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
+            return PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
         return await self._pdfs.process(data, self._max_pages), True
+
+    async def _download(self, paper: PaperMeta) -> bytes:
+        async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once
+            return await self._arxiv.download_pdf(paper)

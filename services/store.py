@@ -241,11 +241,6 @@ class Store:
             "SELECT o.* FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.state IN ('pending', 'sending') "
             "AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id", [now.isoformat()])]
 
-    def next_retry(self) -> datetime | None:
-        row = next(iter(self.db.query(
-            "SELECT min(not_before) AS t FROM outbox WHERE state = 'pending' AND not_before IS NOT NULL")), None)
-        return _parse_time(row["t"]) if row and row["t"] else None
-
     def mark_outbox(self, row_id: int, state: str, **fields: Any) -> None:
         now = utcnow().isoformat()
         with self.db.conn:
