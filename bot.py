@@ -28,6 +28,8 @@ from services.card import PLAIN, card_text, figure_caption
 from services.concurrency import KeyedLimiter
 from services.config import Config, ConfigError, load_config, load_dotenv_file
 from services.digests import DigestService, poll_interval
+from services.embeddings import GeminiEmbedder, PaperEmbeddings
+from services.feedback import Feedback
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
 from services.outbox import Outbox
@@ -54,6 +56,7 @@ class Services:
     papers: PaperService
     digests: DigestService
     outbox: Outbox
+    feedback: Feedback
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
 
@@ -75,9 +78,14 @@ def build_services(config: Config) -> Services:
     pdfs = PdfPool(workers=config.pdf_workers)
     papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages,
                           llm_budget=config.llm_daily_budget)
+    feedback = Feedback(store)
+    embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
+                                                       config.gemini_base_url), config.about_threshold) \
+        if config.gemini_api_key else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
-                            archives=config.discovery_archives)
-    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests, outbox=Outbox(store))
+                            archives=config.discovery_archives, feedback=feedback, embeddings=embeddings)
+    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests, outbox=Outbox(store),
+                    feedback=feedback)
 
 
 async def digest_tick(services: Services, sender: Sender) -> None:
@@ -124,6 +132,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
+    await services.feedback.close()
     services.close()
 
 

@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import chats, papers, start, subscriptions
+from handlers import chats, feedback, papers, start, subscriptions
 from handlers.settings_actions import ACTIONS
 
 
@@ -28,6 +28,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(subscriptions.tables_button, pattern=r"^tables:"))
+    app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=r"^rate:[+-]:[\w./-]{1,40}$"))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
+                                   feedback.bib_file))
     # new messages only: editing a message must not send its cards again
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), papers.on_message))

@@ -15,6 +15,7 @@ from handlers.telegram_sender import NO_PREVIEW, TelegramSender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import MAX_PAPERS_PER_MESSAGE, find_papers
 from services.card import card_messages, figure_caption
+from services.digest_format import DISLIKE, LIKE, rate_data
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
 from services.papers import PaperCard, Stage
@@ -95,8 +96,12 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
                      reply_to: int | None) -> None:
     chat_id = status.chat_id
     parts = card_messages(card)
-    tables = InlineKeyboardMarkup([[InlineKeyboardButton(t(card.language, "tables_button"),
-                                                         callback_data=f"tables:{card.paper.versioned_id}")]])
+    tables = InlineKeyboardMarkup([
+        [InlineKeyboardButton(LIKE, callback_data=rate_data(card.paper, 1)),
+         InlineKeyboardButton(DISLIKE, callback_data=rate_data(card.paper, -1)),
+         InlineKeyboardButton(t(card.language, "tables_button"), callback_data=f"tables:{card.paper.versioned_id}")],
+    ])
+    services_of(context).store.record_card(chat_id, card.paper.base_id)
     last = len(parts) - 1
     if reply_to is None:
         await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from handlers.common import services_of
 from handlers.telegram_sender import TelegramSender
 from services.arxiv_client import ArxivUnavailable
+from services.arxiv_ids import find_papers
 from services.categories import ARCHIVES
 from services.i18n import LANGUAGES, t
 from services.models import ChatSettings
@@ -47,7 +48,10 @@ async def subscribe(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text
         return Reply(t(lang, "subscribe_limit", limit=MAX_TOPICS_PER_CHAT))
     if not store.add_topic(chat.chat_id, topic):
         return Reply(t(lang, "subscribe_duplicate", topic=escape(topic.text)))
-    return Reply(t(lang, "subscribed", topic=escape(topic.text), kind=t(lang, f"kind_{topic.kind}"),
+    kind = topic.kind
+    if kind == "about" and not services_of(context).config.gemini_api_key:
+        kind = "about_words"  # said when created: without a key a sentence is matched by its words
+    return Reply(t(lang, "subscribed", topic=escape(topic.text), kind=t(lang, f"kind_{kind}"),
                    time=chat.digest_time, zone=chat.timezone))
 
 
@@ -160,6 +164,22 @@ async def digest(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str 
     return Reply(t(lang, "digest_queued", count=count) if count else t(lang, "digest_nothing"))
 
 
+async def like(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
+    """`/like <IDs or links>`: seed the chat's taste with papers it already knows it likes."""
+    lang = chat.language
+    refs = find_papers(text)
+    if not refs:
+        return Reply(t(lang, "like_none" if text else "like_usage"))
+    services = services_of(context)
+    try:
+        report = await services.feedback.like_library(chat.chat_id, refs, [], "like", services.papers.lookup)
+    except ArxivUnavailable:
+        return Reply(t(lang, "arxiv_down", id="…"))
+    if not report.arxiv:
+        return Reply(t(lang, "like_none"))
+    return Reply(t(lang, "like_done", count=report.arxiv, known=report.arxiv, total=len(refs)))
+
+
 ACTIONS: dict[str, tuple[Action, bool]] = {
     # name: (action, changes the chat: admins only in groups and channels)
     "subscribe": (subscribe, True),
@@ -171,4 +191,5 @@ ACTIONS: dict[str, tuple[Action, bool]] = {
     "settings": (settings, True),
     "lang": (set_language, True),
     "digest": (digest, False),
+    "like": (like, False),  # a group's taste is every member's: anyone may teach it, as with 👍
 }

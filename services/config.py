@@ -14,6 +14,11 @@ from urllib.parse import urlsplit
 
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 """The only place a model name is written: a current Gemini Flash model."""
+DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
+DEFAULT_ABOUT_THRESHOLD = 0.70
+"""Cosine similarity (768-dimension Gemini embeddings, title + abstract) from which a paper is on an `about:`
+topic. Not measured against real embeddings yet (tests have no network): `bench/relevance.py --embed` measures
+the best value on the labelled set when a key is at hand; ABOUT_THRESHOLD overrides it."""
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -43,6 +48,8 @@ class Config:
     gemini_api_key: str = field(default="", repr=False)
     gemini_model: str = DEFAULT_GEMINI_MODEL
     gemini_base_url: str = ""
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    about_threshold: float = DEFAULT_ABOUT_THRESHOLD
     db_path: Path = Path("data/papergram.db")
     log_level: str = "INFO"
     arxiv_delay_seconds: float = 3.0
@@ -139,6 +146,8 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         gemini_api_key=env.get("GEMINI_API_KEY", "").strip(),
         gemini_model=env.get("GEMINI_MODEL", "").strip() or DEFAULT_GEMINI_MODEL,
         gemini_base_url=gemini_base,
+        embedding_model=env.get("GEMINI_EMBEDDING_MODEL", "").strip() or DEFAULT_EMBEDDING_MODEL,
+        about_threshold=_number(env, "ABOUT_THRESHOLD", DEFAULT_ABOUT_THRESHOLD, problems),
         db_path=Path(env.get("PAPERGRAM_DB", "").strip() or "data/papergram.db"),
         log_level=log_level,
         arxiv_delay_seconds=_number(env, "ARXIV_DELAY_SECONDS", 3.0, problems),

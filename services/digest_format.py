@@ -11,12 +11,26 @@ from services.models import PaperMeta
 from services.sending import Button
 
 BUTTONS_PER_ROW = 5
+ENTRIES_PER_MESSAGE = 30
+"""Three buttons an entry: Telegram allows 100 buttons under a message."""
+LIKE, DISLIKE = "👍", "👎"
 
 
 @dataclass(frozen=True)
 class DigestEntry:
     paper: PaperMeta
     one_sentence: str
+    reason: str = ""
+    """Why the paper was chosen, one line, only when it helps ("matches: …", "like 2 papers you rated 👍")."""
+
+
+def rate_data(paper: PaperMeta, vote: int) -> str:
+    return f"rate:{'+' if vote > 0 else '-'}:{paper.base_id}"
+
+
+def rating_buttons(paper: PaperMeta) -> list[list[dict[str, str]]]:
+    """👍 / 👎 under a card, as the outbox stores buttons."""
+    return [[{"text": LIKE, "data": rate_data(paper, 1)}, {"text": DISLIKE, "data": rate_data(paper, -1)}]]
 
 
 def card_button_data(paper: PaperMeta) -> str:
@@ -32,8 +46,9 @@ def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: st
                       total: int | None = None, bot_username: str = "") -> list[dict[str, object]]:
     """Messages (text, buttons, papers) for one topic; a long list is split between entries, never inside one.
 
-    With `bot_username` (channels: a button press there would post to every reader) buttons open the card in
-    a private chat with the bot.
+    Each paper gets a row: 📄 opens its card, 👍 / 👎 rate it. With `bot_username` (channels: a button press
+    there would post to every reader) the buttons open the card in a private chat with the bot, and channels
+    have no rating buttons (their readers are an audience; the channel's admins teach it with /like).
     """
     total = len(entries) if total is None else total
     header = t(lang, "digest_header", topic=html.escape(topic, quote=False), day=day, count=total)
@@ -43,25 +58,32 @@ def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: st
         line = f'{number}. <b><a href="{abs_url(entry.paper)}">{title}</a></b>'
         if entry.one_sentence:
             line += "\n" + html.escape(shorten(entry.one_sentence, 600), quote=False)
+        if entry.reason:
+            line += "\n<i>" + html.escape(shorten(entry.reason, 200), quote=False) + "</i>"
         blocks.append((number, entry, line))
     messages: list[dict[str, object]] = []
     text = header
     buttons: list[Button] = []
     papers: list[str] = []
     for number, entry, line in blocks:
-        if len(text) + 2 + len(line) > MESSAGE_LIMIT:
-            messages.append(_message(text, buttons, papers))
+        if len(text) + 2 + len(line) > MESSAGE_LIMIT or len(papers) >= ENTRIES_PER_MESSAGE:
+            messages.append(_message(text, buttons, papers, rated=not bot_username))
             text, buttons, papers = t(lang, "digest_continued", topic=html.escape(topic, quote=False)), [], []
         text += "\n\n" + line
         label = t(lang, "digest_button", number=number)
-        buttons.append(Button(label, url=deep_link(bot_username, entry.paper)) if bot_username else
-                       Button(label, card_button_data(entry.paper)))
+        if bot_username:
+            buttons.append(Button(label, url=deep_link(bot_username, entry.paper)))
+        else:
+            buttons += [Button(label, card_button_data(entry.paper)), Button(LIKE, rate_data(entry.paper, 1)),
+                        Button(DISLIKE, rate_data(entry.paper, -1))]
         papers.append(entry.paper.base_id)
-    messages.append(_message(text, buttons, papers))
+    messages.append(_message(text, buttons, papers, rated=not bot_username))
     return messages
 
 
-def _message(text: str, buttons: list[Button], papers: list[str]) -> dict[str, object]:
-    rows = [buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+def _message(text: str, buttons: list[Button], papers: list[str], rated: bool) -> dict[str, object]:
+    """A row per paper (📄 N, 👍, 👎) where readers rate; in channels the card links, five to a row."""
+    width = 3 if rated else BUTTONS_PER_ROW
+    rows = [buttons[i:i + width] for i in range(0, len(buttons), width)]
     return {"kind": "text", "text": text, "base_ids": papers,
             "buttons": [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in rows]}

@@ -11,19 +11,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
 from services.card import card_messages
 from services.categories import archive_of
-from services.digest_format import DigestEntry, overview_messages
+from services.digest_format import DigestEntry, overview_messages, rating_buttons
+from services.embeddings import PaperEmbeddings
+from services.feedback import Feedback
 from services.i18n import t
 from services.markdown_post import post, slug, zip_posts
-from services.models import ChatSettings, PaperMeta, PaperRef
+from services.models import ChatSettings, PaperMeta, PaperRef, PaperText
 from services.papers import PaperCard, PaperService
+from services.relevance import Corpus, normalized
 from services.store import Store, utcnow
+from services.taste import Space, like_counts
 from services.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,48 @@ QUIET_AFTER = timedelta(hours=6)
 """/digest reads a chat's feeds unless they were read this recently: a busy group cannot hammer arXiv."""
 STALE_AFTER = timedelta(hours=30)
 """arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
+
+
+MAX_TASTE_WEIGHT = 0.8
+"""However many ratings a chat gave, a paper's match with the topic still counts for a fifth of its rank."""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A paper chosen for a chat's digest, under its first matching topic, with its rank and reason."""
+
+    topic: Topic
+    paper: Announcement
+    score: float
+    reason: str = ""
+
+
+class Window:
+    """The announcements a digest looks at, with the corpus statistics and TF-IDF space ranking needs."""
+
+    def __init__(self, key: tuple[str, int, str], rows: list[tuple[str, Announcement]]) -> None:
+        self.key = key
+        self.rows = rows
+        self.papers = {a.base_id: a for _, a in rows}
+        self.corpus = Corpus(self.papers.values())
+        self._rows = {base_id: i for i, base_id in enumerate(self.papers)}
+        self._space: Space | None = None
+
+    @property
+    def space(self) -> Space:
+        """TF-IDF of the window's papers, made when a chat with a taste model first needs it."""
+        if self._space is None:
+            self._space = Space([PaperText(a.title, a.abstract, a.authors) for a in self.papers.values()])
+        return self._space
+
+    def row(self, base_id: str) -> int:
+        return self._rows[base_id]
+
+
+def _spread(values: Any) -> list[float]:
+    """Scores rescaled to 0–1 within one chat's papers (only their order matters)."""
+    low, high = float(min(values, default=0.0)), float(max(values, default=0.0))
+    return [(float(v) - low) / (high - low) if high > low else 0.0 for v in values]
 
 
 @dataclass
@@ -81,8 +128,12 @@ def is_due(chat: ChatSettings, now: datetime) -> bool:
 class DigestService:
     def __init__(self, store: Store, feeds: FeedReader, papers: PaperService,
                  clock: Callable[[], datetime] = utcnow, *, archives: tuple[str, ...] = DEFAULT_ARCHIVES,
-                 daily_cap: int = DAILY_CAP, prepare_concurrency: int = 4) -> None:
+                 daily_cap: int = DAILY_CAP, prepare_concurrency: int = 4, feedback: Feedback | None = None,
+                 embeddings: PaperEmbeddings | None = None) -> None:
         self._store = store
+        self._feedback = feedback
+        self._embeddings = embeddings
+        self._last_window: Window | None = None
         self._feeds = feeds
         self._papers = papers
         self.clock = clock
@@ -153,16 +204,46 @@ class DigestService:
 
     # Planning ------------------------------------------------------------------------------------------
 
-    def select(self, chat: ChatSettings, topics: list[Topic]) -> tuple[str, list[tuple[Topic, Announcement]]]:
-        """(newest day, [(first matching topic, paper)]) of announced papers this chat has not had."""
-        delivered = self._store.delivered(chat.chat_id)
-        chosen: dict[str, tuple[Topic, Announcement]] = {}
-        newest = chat.last_digest_day
+    def _window(self, chat: ChatSettings) -> Window:
+        """The announcements this chat's next digest looks at; chats planning the same days share one."""
         after = chat.last_digest_day
         if not after:  # a chat's first digest starts with the newest announcement day, not the archive
             days = self._store.announcement_days()
             after = days[-2] if len(days) > 1 else ""
-        for day, paper in self._store.announcements(after):
+        rows = self._store.announcements(after)
+        key = (after, len(rows), rows[-1][1].base_id if rows else "")
+        if self._last_window is None or self._last_window.key != key:
+            self._last_window = Window(key, rows)
+        return self._last_window
+
+    async def _about_scores(self, topics: list[Topic], window: Window) -> dict[str, dict[str, float]]:
+        """Embedding similarity of each sentence topic to each paper (empty without an embedder)."""
+        if self._embeddings is None or not window.papers:
+            return {}
+        scores: dict[str, dict[str, float]] = {}
+        papers = [(a.base_id, a.title, a.abstract) for a in window.papers.values()]
+        for topic in topics:
+            if topic.kind == "about" and topic.query not in scores:
+                try:
+                    scores[topic.query] = await self._embeddings.similarities(topic.query, papers)
+                except Exception as error:  # the embedder is down: this digest matches sentences by their words
+                    log.warning("embeddings unavailable, sentence topics match by words: %s", error)
+        return scores
+
+    def select(self, chat: ChatSettings, topics: list[Topic], window: Window,
+               about: dict[str, dict[str, float]]) -> tuple[str, list[tuple[Topic, Announcement]]]:
+        """(newest day, [(first matching topic, paper)]) of announced papers this chat has not had."""
+        delivered = self._store.delivered(chat.chat_id)
+        chosen: dict[str, tuple[Topic, Announcement]] = {}
+        newest = chat.last_digest_day
+        threshold = self._embeddings.threshold if self._embeddings else 1.0
+
+        def matches(topic: Topic, paper: Announcement) -> bool:
+            if topic.kind == "about" and topic.query in about:
+                return about[topic.query].get(paper.base_id, 0.0) >= threshold
+            return topic.matches(paper)
+
+        for day, paper in window.rows:
             newest = max(newest, day)
             if paper.base_id in delivered or paper.base_id in chosen:
                 continue
@@ -170,10 +251,52 @@ class DigestService:
                 continue
             if paper.announce_type in ("cross", "replace-cross") and not chat.crosslists:
                 continue
-            topic = next((tp for tp in topics if tp.matches(paper)), None)
+            topic = next((tp for tp in topics if matches(tp, paper)), None)
             if topic is not None:
                 chosen[paper.base_id] = (topic, paper)
         return newest, list(chosen.values())
+
+    async def rank(self, chat: ChatSettings, selected: list[tuple[Topic, Announcement]], window: Window,
+                   about: dict[str, dict[str, float]]) -> list[Pick]:
+        """The chat's papers, most relevant first: how strongly each matches its topic (BM25, or the sentence
+        topic's similarity) blended with what the chat taught its model — the more ratings, the more it weighs."""
+        lexical: dict[str, float] = {}
+        for topic in dict.fromkeys(tp for tp, _ in selected):
+            ids = [a.base_id for tp, a in selected if tp == topic]
+            if topic.kind == "about" and topic.query in about:
+                raw = {b: about[topic.query].get(b, 0.0) for b in ids}
+            else:
+                raw = {b: window.corpus.bm25(topic, b) for b in ids}
+            lexical.update(normalized(raw))
+        model = await self._feedback.model(chat.chat_id) if self._feedback and selected else None
+        taste: dict[str, float] = {}
+        weight = 0.0
+        if model is not None:
+            rows = [window.row(a.base_id) for _, a in selected]
+            taste = dict(zip((a.base_id for _, a in selected), _spread(model.decision(window.space.matrix[rows])),
+                             strict=True))
+            weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
+        picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)
+                      + weight * taste.get(paper.base_id, 0.0)) for topic, paper in selected]
+        picks.sort(key=lambda p: -p.score)  # stable: equal scores keep the feed's order
+        return picks
+
+    def _reasons(self, chat: ChatSettings, picks: list[Pick], window: Window, liked_weight: bool) -> list[Pick]:
+        """A short "why" for the picks where it helps: the words an either-or or sentence topic matched, and
+        how many of the chat's 👍 papers a paper resembles."""
+        liked = self._feedback.liked_papers(chat.chat_id) if self._feedback and liked_weight else []
+        similar = like_counts(window.space, [window.row(p.paper.base_id) for p in picks], liked) if liked else []
+        out = []
+        for index, pick in enumerate(picks):
+            parts = []
+            if pick.topic.kind == "about" or (pick.topic.kind == "query" and " OR " in pick.topic.query):
+                found = window.corpus.matched(pick.topic, pick.paper.base_id)
+                if found:
+                    parts.append(t(chat.language, "why_matches", terms=", ".join(found[:4])))
+            if similar and similar[index]:
+                parts.append(t(chat.language, "why_liked", count=similar[index]))
+            out.append(replace(pick, reason=" · ".join(parts)))
+        return out
 
     async def plan(self, chat: ChatSettings, *, scheduled: bool = True) -> int:
         """Queue this chat's digest; returns how many papers it holds. Safe to call twice: the second finds
@@ -183,7 +306,9 @@ class DigestService:
             now = self.clock()
             local_date = local_now(chat, now).date().isoformat() if scheduled else chat.last_digest_local
             topics = [topic for _, topic in self._store.topics(chat.chat_id)]
-            newest, selected = self.select(chat, topics)
+            window = self._window(chat)
+            about = await self._about_scores(topics, window)
+            newest, selected = self.select(chat, topics, window, about)
             if not selected:
                 if not scheduled:
                     return 0
@@ -194,8 +319,11 @@ class DigestService:
                     self._store.queue_digest(chat.chat_id, newest, local_date, quiet, [])
                 # else: today's batch may still come (feeds are rebuilt hours after 20:00 US Eastern): wait
                 return 0
-            kept, skipped = selected[: self._cap], [a.base_id for _, a in selected[self._cap:]]
-            cards = await self._cards([a for _, a in kept], chat.language)
+            picks = await self.rank(chat, selected, window, about)
+            kept, skipped = picks[: self._cap], [p.paper.base_id for p in picks[self._cap:]]
+            kept = self._reasons(chat, kept, window, self._feedback is not None and any(p.score for p in kept))
+            kept = self._in_topic_order(topics, kept)
+            cards = await self._cards([p.paper for p in kept], chat.language)
             messages = self._messages(chat, newest, kept, cards)
             if skipped:
                 messages.append({"kind": "text", "text": t(chat.language, "digest_more", count=len(skipped)),
@@ -222,26 +350,34 @@ class DigestService:
         cards = await asyncio.gather(*(one(m) for m in found))
         return {c.paper.base_id: c for c in cards if c is not None}
 
-    def _messages(self, chat: ChatSettings, day: str, kept: list[tuple[Topic, Announcement]],
+    @staticmethod
+    def _in_topic_order(topics: list[Topic], picks: list[Pick]) -> list[Pick]:
+        """Grouped under the chat's topics in the order it added them, most relevant first within each."""
+        position = {topic.query: i for i, topic in enumerate(topics)}
+        return sorted(picks, key=lambda p: position.get(p.topic.query, len(position)))
+
+    def _messages(self, chat: ChatSettings, day: str, kept: list[Pick],
                   cards: dict[str, PaperCard]) -> list[dict[str, object]]:
         messages: list[dict[str, object]] = []
+        channel = chat.type == "channel" and bool(self.bot_username)
         if chat.mode == "full":
-            for _, paper in kept:
-                card = cards.get(paper.base_id)
+            for pick in kept:
+                card = cards.get(pick.paper.base_id)
                 if card is None:
                     continue
                 parts = card_messages(card)
-                messages += [{"kind": "text", "text": p, "base_ids": [paper.base_id] if i == len(parts) - 1 else []}
+                messages += [{"kind": "text", "text": p, "base_ids": [card.paper.base_id] if i == len(parts) - 1
+                              else [], "buttons": [] if channel or i < len(parts) - 1 else rating_buttons(card.paper)}
                              for i, p in enumerate(parts)]
                 if card.figures:
                     messages.append({"kind": "photos", "base_ids": [], "text": card.paper.versioned_id})
             return messages
         by_topic: dict[str, list[DigestEntry]] = {}
-        for topic, paper in kept:
-            card = cards.get(paper.base_id)
+        for pick in kept:
+            card = cards.get(pick.paper.base_id)
             if card is not None:
-                by_topic.setdefault(topic.text, []).append(DigestEntry(card.paper, card.summary.one_sentence))
-        channel = chat.type == "channel" and bool(self.bot_username)
+                by_topic.setdefault(pick.topic.text, []).append(
+                    DigestEntry(card.paper, card.summary.one_sentence, pick.reason))
         for topic_text, entries in by_topic.items():
             messages += overview_messages(topic_text, day, entries, chat.language,
                                           bot_username=self.bot_username if channel else "")
@@ -274,7 +410,7 @@ class DigestService:
         cards = await self._cards(papers, chat.language)
         topics = [topic for _, topic in self._store.topics(chat.chat_id)]
         by_topic: dict[str, list[PaperCard]] = {}
-        for paper in papers:
+        for paper in papers:  # the topic a paper came under: by its words (sentence topics too, for the file)
             topic = next((tp for tp in topics if tp.matches(paper)), None)
             if paper.base_id in cards:
                 by_topic.setdefault(topic.text if topic else "arXiv", []).append(cards[paper.base_id])

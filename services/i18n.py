@@ -94,7 +94,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "• a category: <code>cs.CV</code>\n"
             "• keywords: <code>diffusion models</code> (all words in title or abstract), or a phrase in quotes\n"
             "• an author: <code>au:\"Yann LeCun\"</code>\n"
-            "• arXiv query syntax: <code>ti:diffusion AND cat:cs.CV</code>"
+            "• arXiv query syntax: <code>ti:diffusion AND cat:cs.CV</code>\n"
+            "• a sentence, matched by meaning: <code>about: making diffusion sampling faster</code>\n"
+            "Word forms do not matter: <code>diffusion model</code> also finds \"Diffusion Models\", "
+            "<code>text-to-image</code> finds \"text to image\"."
         ),
         "subscribed": "Subscribed to <b>{topic}</b> ({kind}). Digest every announcement day at {time} ({zone}).",
         "subscribe_duplicate": "This chat already follows <b>{topic}</b>.",
@@ -108,6 +111,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_keyword": "keywords",
         "kind_author": "author",
         "kind_query": "query",
+        "kind_about": "a sentence, matched by meaning",
+        "kind_about_words": "a sentence, matched by its words — no Gemini key is set, so meaning is not compared",
+        "why_matches": "matches: {terms}",
+        "why_liked": "like {count} papers you rated 👍",
+        "rated_like": "👍 noted: papers like this one will rank higher here ({likes} 👍, {dislikes} 👎 so far).",
+        "rated_dislike": "👎 noted: papers like this one will rank lower here ({likes} 👍, {dislikes} 👎 so far).",
+        "rate_refused": "This paper was not sent to this chat, so it cannot be rated here.",
+        "like_usage": (
+            "Usage: /like followed by arXiv links or IDs, e.g. <code>/like 2006.11239 1706.03762</code> — or send "
+            "me a <code>.bib</code> file. Liked papers teach this chat's digests what to rank first."
+        ),
+        "like_done": (
+            "Liked {count} papers ({known} recognised of {total}). Digests here now rank similar papers higher."
+        ),
+        "like_none": "I recognised none of those as arXiv papers; nothing was changed.",
+        "bib_too_big": "That file is too large ({size} KB; at most {limit} KB). Nothing was changed.",
+        "bib_not_text": "That file is not a text BibTeX file. Nothing was changed.",
+        "bib_no_entries": "I found no BibTeX entries in that file. Nothing was changed.",
+        "bib_done": (
+            "From {entries} BibTeX entries I recognised {known}: {ids} arXiv papers and {titles} by their title. "
+            "Digests here now rank similar papers higher."
+        ),
+        "menu_like": "Teach the digest your taste: /like <arXiv IDs> or send a .bib",
         "topics_none": "This chat follows no topics yet. Try /subscribe cs.CV",
         "topics_list": "Topics of this chat (digest at {time}, {zone}{paused}):",
         "topics_paused": ", paused",
@@ -238,7 +264,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "• 分类：<code>cs.CV</code>\n"
             "• 关键词：<code>diffusion models</code>（标题或摘要包含所有词），或用引号表示短语\n"
             "• 作者：<code>au:\"Yann LeCun\"</code>\n"
-            "• arXiv 查询语法：<code>ti:diffusion AND cat:cs.CV</code>"
+            "• arXiv 查询语法：<code>ti:diffusion AND cat:cs.CV</code>\n"
+            "• 一句话，按语义匹配：<code>about: making diffusion sampling faster</code>\n"
+            "词形不影响匹配：<code>diffusion model</code> 也能找到 “Diffusion Models”，"
+            "<code>text-to-image</code> 能找到 “text to image”。"
         ),
         "subscribed": "已订阅 <b>{topic}</b>（{kind}）。每个发布日 {time}（{zone}）推送摘要。",
         "subscribe_duplicate": "本聊天已订阅 <b>{topic}</b>。",
@@ -252,6 +281,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_keyword": "关键词",
         "kind_author": "作者",
         "kind_query": "查询",
+        "kind_about": "一句话，按语义匹配",
+        "kind_about_words": "一句话，按词语匹配——未设置 Gemini 密钥，无法比较语义",
+        "why_matches": "匹配：{terms}",
+        "why_liked": "与你点过 👍 的 {count} 篇相似",
+        "rated_like": "👍 已记录：类似的论文会在这里排得更靠前（目前 {likes} 👍，{dislikes} 👎）。",
+        "rated_dislike": "👎 已记录：类似的论文会在这里排得更靠后（目前 {likes} 👍，{dislikes} 👎）。",
+        "rate_refused": "这篇论文没有发到本聊天，不能在这里评分。",
+        "like_usage": (
+            "用法：/like 加 arXiv 链接或编号，例如 <code>/like 2006.11239 1706.03762</code>；也可以发给我一个 "
+            "<code>.bib</code> 文件。喜欢的论文会教会本聊天的摘要优先排什么。"
+        ),
+        "like_done": "已标记喜欢 {count} 篇（{total} 个中识别出 {known} 个）。之后的摘要会把相似论文排得更靠前。",
+        "like_none": "没有识别出任何 arXiv 论文，未做任何更改。",
+        "bib_too_big": "文件太大（{size} KB，最多 {limit} KB），未做任何更改。",
+        "bib_not_text": "这不是文本格式的 BibTeX 文件，未做任何更改。",
+        "bib_no_entries": "文件里没有找到 BibTeX 条目，未做任何更改。",
+        "bib_done": (
+            "{entries} 个 BibTeX 条目中识别出 {known} 个：{ids} 篇 arXiv 论文，{titles} 篇按标题识别。"
+            "之后的摘要会把相似论文排得更靠前。"
+        ),
+        "menu_like": "教摘要你的口味：/like <arXiv 编号> 或发送 .bib 文件",
         "topics_none": "本聊天还没有订阅主题。试试 /subscribe cs.CV",
         "topics_list": "本聊天的主题（{time} 推送，{zone}{paused}）：",
         "topics_paused": "，已暂停",
@@ -297,7 +347,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "channel", "export", "lang")
+                 "like", "channel", "export", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

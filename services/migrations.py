@@ -188,3 +188,46 @@ def m0003_digests(db: Database) -> None:
 def m0004_document_text(db: Database) -> None:
     # the budgeted text the summarizer reads: a second language is summarized without a new download
     db.table("documents").add_column("text", str)
+
+
+@migrations(name="0005_relevance")
+def m0005_relevance(db: Database) -> None:
+    db.table("ratings").create(
+        {
+            "chat_id": int,
+            "base_id": str,
+            "vote": int,  # 1 (👍, /like, a .bib entry) or -1 (👎)
+            "source": str,  # button, like, bib
+            "title": str,  # a copy of what the taste model reads: ratings outlive announcements
+            "abstract": str,
+            "authors": str,  # JSON list
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("chat_id", "base_id"),
+    )
+    db.table("chat_models").create(
+        {
+            "chat_id": int,
+            "model": str,  # JSON of services.taste.TasteModel (numbers only, never a pickle)
+            "trained_at": str,
+        },
+        pk="chat_id",
+    )
+    db.table("cards_sent").create(
+        {
+            "chat_id": int,
+            "base_id": str,  # a card of this paper was sent to this chat (a link, a 📄 button): it may be rated
+            "sent_at": str,
+        },
+        pk=("chat_id", "base_id"),
+    )
+    db.table("embeddings").create(
+        {
+            "key": str,  # "paper:<base_id>" (title + abstract) or "topic:<normalized about: query>"
+            "model": str,  # embedding model name
+            "vector": bytes,  # float32 little-endian, unit length
+            "created_at": str,
+        },
+        pk=("key", "model"),
+    )

@@ -82,3 +82,12 @@ class ChatSettings:
     quiet_note: bool = False
     last_digest_day: str = ""
     last_digest_local: str = ""
+
+
+@dataclass(frozen=True)
+class PaperText:
+    """What relevance reads of a paper. Ratings keep a copy, so a chat's taste outlives the announcements."""
+
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ from sqlite_utils.db import NotFoundError, Table
 
 from services.announcements import Announcement
 from services.migrations import migrations
-from services.models import ChatSettings, FigureImage, PaperMeta, PdfContent
+from services.models import ChatSettings, FigureImage, PaperMeta, PaperText, PdfContent
 from services.topics import Topic
 
 
@@ -116,7 +116,7 @@ class Store:
                 self.db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", [new_id, old_id])
             else:
                 self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
-            for table in ("subscriptions", "deliveries", "outbox"):
+            for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent"):
                 self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
 
     # Subscriptions -------------------------------------------------------------------------------------
@@ -158,12 +158,15 @@ class Store:
 
     def announcements(self, after: str = "", until: str = "9999") -> list[tuple[str, Announcement]]:
         """(day, announcement) of the days in (`after`, `until`], oldest first."""
+        return self._announcement_rows("SELECT * FROM announcements WHERE day > ? AND day <= ? ORDER BY day, rowid",
+                                       [after, until])
+
+    def _announcement_rows(self, sql: str, params: list[Any]) -> list[tuple[str, Announcement]]:
         return [(row["day"], Announcement(
             base_id=row["base_id"], version=row["version"], title=row["title"],
             authors=tuple(json.loads(row["authors"])), abstract=row["abstract"],
             categories=tuple(json.loads(row["categories"])), announce_type=row["announce_type"],
-        )) for row in self._table("announcements").rows_where("day > ? AND day <= ?", [after, until],
-                                                              order_by="day, rowid")]
+        )) for row in self.db.query(sql, params)]
 
     def prune_announcements(self, before: str) -> None:
         """Forget announcements of days before `before`: digests only ever look at the last few days."""
@@ -256,6 +259,81 @@ class Store:
         """The chat blocked or removed the bot: keep its messages, send them if it comes back."""
         self.db.execute("UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'sending'", [chat_id])
         self.update_chat(chat_id, active=False)
+
+    # Ratings, taste models and embeddings ----------------------------------------------------------------
+
+    def record_card(self, chat_id: int, base_id: str) -> None:
+        """A card of this paper reached this chat: from now on the chat may rate it."""
+        self._table("cards_sent").upsert({"chat_id": chat_id, "base_id": base_id, "sent_at": utcnow().isoformat()},
+                                         pk=("chat_id", "base_id"))
+
+    def received(self, chat_id: int, base_id: str) -> bool:
+        """Whether the chat got this paper in a digest or as a card (only such papers may be rated)."""
+        return bool(next(iter(self.db.query(
+            "SELECT 1 FROM deliveries WHERE chat_id = ? AND base_id = ? AND state IN ('queued', 'sent') "
+            "UNION SELECT 1 FROM cards_sent WHERE chat_id = ? AND base_id = ? "
+            "UNION SELECT 1 FROM ratings WHERE chat_id = ? AND base_id = ?",
+            [chat_id, base_id] * 3)), None))
+
+    def paper_text(self, base_id: str) -> PaperText | None:
+        """Title, abstract and authors of a paper from its announcement or its arXiv metadata."""
+        row = next(iter(self.db.query(
+            "SELECT title, abstract, authors FROM announcements WHERE base_id = ? UNION ALL "
+            "SELECT title, abstract, authors FROM papers WHERE base_id = ? LIMIT 1", [base_id, base_id])), None)
+        if row is None:
+            return None
+        return PaperText(row["title"] or "", row["abstract"] or "", tuple(json.loads(row["authors"] or "[]")))
+
+    def save_rating(self, chat_id: int, base_id: str, vote: int, source: str, title: str, abstract: str,
+                    authors: tuple[str, ...]) -> None:
+        now = utcnow().isoformat()
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO ratings (chat_id, base_id, vote, source, title, abstract, authors, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, base_id) DO UPDATE SET "
+                "vote = excluded.vote, source = excluded.source, updated_at = excluded.updated_at",
+                [chat_id, base_id, vote, source, title, abstract, json.dumps(list(authors), ensure_ascii=False),
+                 now, now])
+
+    def ratings(self, chat_id: int) -> list[dict[str, Any]]:
+        """The chat's ratings, oldest first: base_id, vote, title, abstract, authors (a tuple)."""
+        return [{**row, "authors": tuple(json.loads(row["authors"] or "[]"))} for row in self.db.query(
+            "SELECT base_id, vote, title, abstract, authors FROM ratings WHERE chat_id = ? ORDER BY created_at, "
+            "rowid", [chat_id])]
+
+    def rating_counts(self, chat_id: int) -> tuple[int, int]:
+        row = next(iter(self.db.query("SELECT coalesce(sum(vote > 0), 0) AS likes, coalesce(sum(vote < 0), 0) "
+                                      "AS dislikes FROM ratings WHERE chat_id = ?", [chat_id])))
+        return int(row["likes"]), int(row["dislikes"])
+
+    def save_model(self, chat_id: int, model_json: str) -> None:
+        self._table("chat_models").upsert({"chat_id": chat_id, "model": model_json,
+                                           "trained_at": utcnow().isoformat()}, pk="chat_id")
+
+    def get_model(self, chat_id: int) -> str | None:
+        row = next(iter(self.db.query("SELECT model FROM chat_models WHERE chat_id = ?", [chat_id])), None)
+        return str(row["model"]) if row else None
+
+    def recent_announcements(self, limit: int) -> list[Announcement]:
+        """The newest announced papers (any feed), for a taste model's background of unrated papers."""
+        return [a for _, a in self._announcement_rows(
+            "SELECT * FROM announcements WHERE rowid IN (SELECT max(rowid) FROM announcements GROUP BY base_id) "
+            "ORDER BY rowid DESC LIMIT ?", [limit])]
+
+    def get_embeddings(self, keys: list[str], model: str) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update({row["key"]: row["vector"] for row in self.db.query(
+                f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", [model, *chunk])})
+        return found
+
+    def save_embeddings(self, vectors: dict[str, bytes], model: str) -> None:
+        now = utcnow().isoformat()
+        self._table("embeddings").upsert_all(
+            ({"key": k, "model": model, "vector": v, "created_at": now} for k, v in vectors.items()),
+            pk=("key", "model"))
 
     # LLM budget ----------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
+from services.gemini import gemini_client
 from services.models import PaperMeta, PdfContent
 from services.pdf_text import split_sections
 
@@ -180,20 +181,11 @@ class GeminiSummarizer:
 
     def __init__(self, api_key: str, model: str, base_url: str = "", timeout: float = 120.0,
                  attempts: int = 4, initial_delay: float = 2.0) -> None:
-        from google import genai
         from google.genai import types
 
         self._types = types
         self._model = model
-        http_options = types.HttpOptions(
-            base_url=base_url or None,
-            timeout=int(timeout * 1000),
-            retry_options=types.HttpRetryOptions(
-                attempts=attempts, initial_delay=initial_delay, max_delay=30.0,
-                http_status_codes=[408, 429, 500, 502, 503, 504],
-            ),
-        )
-        self._client = genai.Client(api_key=api_key, http_options=http_options)  # kept referenced while used
+        self._client = gemini_client(api_key, base_url, timeout, attempts, initial_delay)  # kept while used
 
     @property
     def model(self) -> str:

@@ -5,19 +5,22 @@ A topic is one of:
 - an author: `au:"Yann LeCun"` or `au:LeCun` — every word must be in one author's name;
 - arXiv query syntax: `ti:diffusion AND cat:cs.CV`, with ti, abs, au, cat, all, AND, OR, ANDNOT, parentheses
   (arXiv's `co:` and `jr:` are not offered: announcements do not carry comments or journal references);
-- keywords: `diffusion models` (every word in the title or abstract) or a quoted phrase `"diffusion model"`.
-Keyword, author and query topics are matched locally against the announcements of the chat's archives.
+- keywords: `diffusion models` (every word in the title or abstract) or a quoted phrase `"diffusion model"`;
+- a sentence: `about: making diffusion sampling faster` — matched by meaning (embeddings, see
+  services/embeddings.py) when an LLM key is set, by its words otherwise.
+Keyword, author, query and sentence topics are matched locally against the announcements of the chat's archives.
+Words match in any inflection, case, accent and hyphenation (services/text_match.py).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
 from services.categories import ARCHIVES, archive_of, canonical_category
+from services.text_match import Analyzed, Needle, analyze, fold, needles
 
 MAX_TOPIC_LENGTH = 200
 MAX_TOPICS_PER_CHAT = 20
@@ -46,7 +49,7 @@ class Announced(Protocol):
 
 @dataclass(frozen=True)
 class Topic:
-    kind: str  # category, author, query, keyword
+    kind: str  # category, author, query, keyword, about
     text: str  # as the user wrote it (trimmed), shown in /topics
     query: str  # normalized: the key for duplicates
 
@@ -56,14 +59,27 @@ class Topic:
             return {self.query.removeprefix("cat:")}
         return {archive_of(c) for c in _categories_in(self.query)}
 
+    @property
+    def tree(self) -> Node:
+        if self.kind == "category":
+            return Term("cat", (self.query.removeprefix("cat:"),), False)
+        if self.kind == "about":
+            return _about_tree(self.query)
+        return _parse(self.text)
+
     def matches(self, paper: Announced) -> bool:
-        tree = Term("cat", (self.query.removeprefix("cat:"),), False) if self.kind == "category" else _parse(self.text)
-        return _evaluate(tree, paper)
+        """Whether the paper is on this topic by its words (an `about:` topic's meaning is judged elsewhere)."""
+        return _evaluate(self.tree, paper)
+
+    def needles(self) -> list[tuple[str, Needle]]:
+        """(field, needle) of every word or phrase the topic asks for, not counting what it excludes:
+        what relevance scoring weighs."""
+        return _wanted(self.tree)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, for matching names and words."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+ABOUT_PREFIX = "about:"
+ABOUT_MIN_SHARE = 0.5
+"""Without embeddings, a sentence topic matches a paper holding at least this share of its content words."""
 
 
 # Parsing a topic -----------------------------------------------------------------------------------------
@@ -78,6 +94,11 @@ def parse_topic(text: str) -> Topic:
         raise TopicError("empty")
     if len(text) > MAX_TOPIC_LENGTH:
         raise TopicError("too_long")
+    if text.lower().startswith(ABOUT_PREFIX):
+        sentence = text[len(ABOUT_PREFIX):].strip()
+        if not needles(sentence, False, sentence=True):
+            raise TopicError("empty")
+        return Topic("about", text, ABOUT_PREFIX + " ".join(fold(sentence).split()))
     category = canonical_category(text)
     if category:
         return Topic("category", category, f"cat:{category}")
@@ -99,6 +120,22 @@ class Term:
     field: str
     words: tuple[str, ...]
     phrase: bool
+    at_least: float = 1.0
+    """Share of the needles that must be found: all of them, except for a sentence topic's words."""
+
+    @property
+    def needles(self) -> tuple[Needle, ...]:
+        return _needles(self.words, self.phrase, self.at_least < 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _needles(words: tuple[str, ...], phrase: bool, sentence: bool) -> tuple[Needle, ...]:
+    return needles(" ".join(words), phrase, sentence)
+
+
+@functools.lru_cache(maxsize=1024)
+def _about_tree(query: str) -> Term:
+    return Term("all", tuple(query.removeprefix(ABOUT_PREFIX).split()), False, ABOUT_MIN_SHARE)
 
 
 @dataclass(frozen=True)
@@ -201,11 +238,18 @@ def _categories_in(query: str) -> set[str]:
 
 # Matching ------------------------------------------------------------------------------------------------
 
-def _contains(haystack: str, term: Term) -> bool:
-    if term.phrase:
-        pattern = r"\b" + r"\W+".join(re.escape(w) for w in term.words) + r"s?\b"
-        return re.search(pattern, haystack) is not None
-    return all(re.search(r"\b" + re.escape(w) + r"(s|es)?\b", haystack) for w in term.words)
+def _found(text: Analyzed, term: Term) -> bool:
+    wanted = term.needles
+    hits = sum(1 for needle in wanted if needle.count(text))
+    return hits >= max(1, term.at_least * len(wanted) - 1e-9)
+
+
+def _texts(field: str, paper: Announced) -> Analyzed:
+    if field == "ti":
+        return analyze(paper.title)
+    if field == "abs":
+        return analyze(paper.abstract)
+    return analyze(paper.title + " \n " + paper.abstract)
 
 
 def _evaluate(node: Node, paper: Announced) -> bool:
@@ -220,10 +264,19 @@ def _evaluate(node: Node, paper: Announced) -> bool:
         wanted = node.words[0]
         return any(c == wanted or (wanted in ARCHIVES and archive_of(c) == wanted) for c in paper.categories)
     if node.field == "au":
-        return any(_contains(fold(name), node) for name in paper.authors)
-    title, abstract = fold(paper.title), fold(paper.abstract)
-    if node.field == "ti":
-        return _contains(title, node)
-    if node.field == "abs":
-        return _contains(abstract, node)
-    return _contains(title + " \n " + abstract, node)
+        return any(_author_matches(fold(name), node) for name in paper.authors)
+    return _found(_texts(node.field, paper), node)
+
+
+def _author_matches(name: str, term: Term) -> bool:
+    """Names are not stemmed: every word of the term is a word of one author's name."""
+    name_words = set(re.findall(r"[\w\-.']+", name))
+    return all(w in name_words or any(part == w for n in name_words for part in n.split("-")) for w in term.words)
+
+
+def _wanted(node: Node) -> list[tuple[str, Needle]]:
+    if isinstance(node, Op):
+        return _wanted(node.left) + ([] if node.name == "ANDNOT" else _wanted(node.right))
+    if node.field in ("cat", "au"):
+        return []
+    return [(node.field, needle) for needle in node.needles]

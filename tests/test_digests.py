@@ -134,8 +134,11 @@ async def test_a_week_of_digests(bot: RunningBot, arxiv_fake: FakeArxiv, clock: 
         "We study language diffusion models.",
     ]
     first = bot.tg.calls_to("sendMessage", 703)[-2]
-    assert first.params["reply_markup"]["inline_keyboard"] == [[
-        {"text": "📄 1", "callback_data": "card:2408.10001v1"}, {"text": "📄 2", "callback_data": "card:2408.10002v1"}]]
+    assert first.params["reply_markup"]["inline_keyboard"] == [
+        [{"text": "📄 1", "callback_data": "card:2408.10001v1"}, {"text": "👍", "callback_data": "rate:+:2408.10001"},
+         {"text": "👎", "callback_data": "rate:-:2408.10001"}],
+        [{"text": "📄 2", "callback_data": "card:2408.10002v1"}, {"text": "👍", "callback_data": "rate:+:2408.10002"},
+         {"text": "👎", "callback_data": "rate:-:2408.10002"}]]
 
     await tick(bot, clock, datetime(2024, 8, 26, 15, 0, tzinfo=UTC))
     assert len(bot.tg.texts_to(703, "new papers")) == 2, "one digest a day"

@@ -286,7 +286,9 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
                                                                            "Fig. 5", "Fig. 6"]
     card = bot.tg.calls_to("editMessageText", 622)[-1]
-    [[button]] = card.params["reply_markup"]["inline_keyboard"]
+    [[like, dislike, button]] = card.params["reply_markup"]["inline_keyboard"]
+    assert (like, dislike) == ({"text": "👍", "callback_data": "rate:+:2408.14227"},
+                               {"text": "👎", "callback_data": "rate:-:2408.14227"})
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
     bot.tg.press(button["callback_data"], chat_id=622)
     [table] = await bot.tg.wait_for("sendPhoto", chat_id=622)

@@ -92,6 +92,8 @@ class FakeTelegram(FakeServer):
         """(chat, user) -> status for getChatMember; "member" when not set."""
         self.bot_can_post: dict[int, bool] = {}
         self.usernames: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, bytes] = {}
+        """Files users sent (documents), served by getFile and the file URL."""
 
     # What tests call -----------------------------------------------------------------------------------
 
@@ -165,6 +167,23 @@ class FakeTelegram(FakeServer):
         self.push({"channel_post": post})
         return message_id
 
+    def send_document(self, filename: str, data: bytes, chat_id: int = 4242, chat_type: str = "private",
+                      caption: str = "", user_id: int = 4242, mime_type: str = "text/x-bibtex") -> int:
+        """A user sends a file; the bot can download it through getFile as from Telegram."""
+        message_id = next(self._message_ids)
+        file_id = f"doc{message_id}"
+        self.uploads[file_id] = data
+        message: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id),
+            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": filename,
+                         "mime_type": mime_type, "file_size": len(data)},
+        }
+        if caption:
+            message["caption"] = caption
+        self.push({"message": message})
+        return message_id
+
     def press(self, data: str, chat_id: int, message_id: int = 1, user_id: int = 4242,
               chat_type: str = "private") -> None:
         """A user presses an inline button carrying `data` under message `message_id`."""
@@ -202,6 +221,9 @@ class FakeTelegram(FakeServer):
     # The Bot API ---------------------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        download = f"/file/bot{self.token}/documents/"
+        if request.path.startswith(download) and request.path[len(download):] in self.uploads:
+            return Response(body=self.uploads[request.path[len(download):]], content_type="application/octet-stream")
         prefix = f"/bot{self.token}/"
         if not request.path.startswith(prefix):
             return Response.json({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
@@ -290,6 +312,10 @@ class FakeTelegram(FakeServer):
         if method == "sendMediaGroup":
             return [self._message(params, photo=[{"file_id": f"p{i}", "file_unique_id": f"p{i}", "width": 1,
                                                   "height": 1}]) for i, _ in enumerate(params.get("media", []))]
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.uploads.get(file_id, b"")),
+                    "file_path": f"documents/{file_id}"}
         if method == "getChatMember":
             status = self.members.get((int(params["chat_id"]), int(params["user_id"])), "member")
             user = BOT_USER if int(params["user_id"]) == BOT_USER["id"] else self.user(int(params["user_id"]))

@@ -1,0 +1,127 @@
+"""Words as a search engine sees them: folded, split at hyphens, stemmed. Pure functions.
+
+Matching, ranking and the per-chat taste model all read text through `analyze`, so "diffusion model" finds
+"Diffusion Models", "text-to-image" finds "text to image", and "pre-training" finds "pretraining".
+Stemming is Snowball's English stemmer (PyStemmer), not a suffix list of ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_COMPOUND = re.compile(r"[a-z0-9]+(?:[-‐‑–][a-z0-9]+)+")
+
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or our that the their this to via was "
+    "we were which with".split()
+)
+"""Words a keyword topic does not require (a quoted phrase keeps them, in their place)."""
+
+FILLER = STOPWORDS | frozenset(
+    "about all also any approach approaches based better can do does doing how i if improve improving is make "
+    "makes making me method methods more my new novel other paper papers so some study such than toward towards "
+    "use using what when where who why will work works".split()
+)
+"""Words of a sentence topic (`about: making diffusion sampling faster`) that carry no subject."""
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching names and words."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word.removesuffix("'s")))
+
+
+def words(text: str) -> list[str]:
+    """Folded words in order; hyphens and other punctuation separate words."""
+    return _WORD.findall(fold(text))
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def compounds(text: str) -> set[str]:
+    """Hyphenated words written as one (`pre-training` → the stem of `pretraining`)."""
+    return {stem(c.replace("-", "").replace("‐", "").replace("‑", "").replace("–", ""))
+            for c in _COMPOUND.findall(fold(text))}
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """A field of a paper (title or abstract) ready for matching and scoring."""
+
+    stems: tuple[str, ...]
+    counts: Counter[str] = field(compare=False)
+    joined: frozenset[str] = field(compare=False)
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+    def has(self, word_stem: str) -> bool:
+        return word_stem in self.counts or word_stem in self.joined
+
+    def phrase_count(self, phrase: tuple[str, ...]) -> int:
+        """How often the stems occur in this order, one after the other."""
+        if len(phrase) == 1:
+            return self.counts.get(phrase[0], 0) + (phrase[0] in self.joined)
+        if any(s not in self.counts for s in phrase):
+            return int("".join(phrase) in self.joined)
+        n = len(phrase)
+        return sum(1 for i in range(len(self.stems) - n + 1) if self.stems[i:i + n] == phrase)
+
+
+@functools.lru_cache(maxsize=8192)
+def analyze(text: str) -> Analyzed:
+    """`text` analysed once (cached: a day's papers are matched against every topic of every chat)."""
+    found = tuple(stems(text))
+    return Analyzed(found, Counter(found), frozenset(compounds(text)))
+
+
+@dataclass(frozen=True)
+class Needle:
+    """One thing a topic looks for: a word, or words that must stand together in order."""
+
+    stems: tuple[str, ...]
+    joined: str = ""
+    """A hyphenated word also matches when written as one word (`self-supervised` ~ `selfsupervised`)."""
+    label: str = field(default="", compare=False)
+    """As the reader wrote it, for "matches: …" lines."""
+
+    def count(self, text: Analyzed) -> int:
+        found = text.phrase_count(self.stems)
+        if not found and self.joined and self.joined in text.counts:
+            found = text.counts[self.joined]
+        return found
+
+
+def needles(value: str, phrase: bool, sentence: bool = False) -> tuple[Needle, ...]:
+    """What a keyword term requires: every word (stopwords aside), or the whole phrase in order.
+
+    A hyphenated word is a small phrase of its own: `text-to-image` asks for text, to, image in that order.
+    """
+    if phrase:
+        return (Needle(tuple(stems(value)), label=" ".join(value.split())),)
+    found: list[Needle] = []
+    for token in fold(value).split():
+        parts = tuple(stem(w) for w in _WORD.findall(token))
+        if not parts:
+            continue
+        if len(parts) == 1 and words(token)[0] in (FILLER if sentence else STOPWORDS):
+            continue
+        joined = stem("".join(_WORD.findall(token))) if len(parts) > 1 else ""
+        found.append(Needle(parts, joined, label=token.strip("\"'.,;:()")))
+    if not found:  # only stopwords: then they are what the reader wants
+        found = [Needle((stem(w),), label=w) for w in words(value)]
+    return tuple(found)
