@@ -50,7 +50,7 @@ async def bib_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(t(lang, str(error), size=size // 1000, limit=MAX_BIB_BYTES // 1000))
         return
     except TelegramError:
-        await message.reply_text(t(lang, "failed", id="(.bib)"))
+        await message.reply_text(t(lang, "bib_download_failed"))
         return
     services = services_of(context)
     try:

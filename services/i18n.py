@@ -129,6 +129,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "bib_too_big": "That file is too large ({size} KB; at most {limit} KB). Nothing was changed.",
         "bib_not_text": "That file is not a text BibTeX file. Nothing was changed.",
         "bib_no_entries": "I found no BibTeX entries in that file. Nothing was changed.",
+        "bib_download_failed": "I could not download that file from Telegram. Please send it again.",
         "bib_done": (
             "From {entries} BibTeX entries I recognised {known}: {ids} arXiv papers and {titles} by their title. "
             "Digests here now rank similar papers higher."
@@ -297,6 +298,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "bib_too_big": "文件太大（{size} KB，最多 {limit} KB），未做任何更改。",
         "bib_not_text": "这不是文本格式的 BibTeX 文件，未做任何更改。",
         "bib_no_entries": "文件里没有找到 BibTeX 条目，未做任何更改。",
+        "bib_download_failed": "无法从 Telegram 下载这个文件，请重新发送。",
         "bib_done": (
             "{entries} 个 BibTeX 条目中识别出 {known} 个：{ids} 篇 arXiv 论文，{titles} 篇按标题识别。"
             "之后的摘要会把相似论文排得更靠前。"

@@ -1,8 +1,12 @@
-"""A fake Gemini API for `google-genai`: answers `:generateContent` with structured JSON, or fails on demand."""
+"""A fake Gemini API for `google-genai`: answers `:generateContent` with structured JSON, or fails on demand, and
+`:batchEmbedContents` with bag-of-concepts vectors (texts sharing concepts are similar)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import re
 from typing import Any
 
 from tests.fakes.http import FakeServer, Request, Response
@@ -32,8 +36,30 @@ class FakeGemini(FakeServer):
         self.script: list[str] = []
         """What the next calls answer: "ok", "429", "500", "safety", "invalid", "empty"; then "ok" forever."""
         self.summary = dict(SUMMARY)
+        self.concepts: dict[str, str] = {}
+        """word -> concept for embeddings: words of one concept embed alike (`accelerating` ~ `faster`)."""
+        self.embedded: list[str] = []
+        """Every text embedded, in order."""
+
+    def embedding(self, text: str, dimensions: int) -> list[float]:
+        vector = [0.0] * dimensions
+        for word in re.findall(r"[a-z]+", text.lower()):
+            if len(word) < 4:
+                continue
+            concept = self.concepts.get(word, word)
+            vector[int(hashlib.md5(concept.encode()).hexdigest(), 16) % dimensions] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
 
     def handle(self, request: Request) -> Response:
+        if request.path.endswith(":batchEmbedContents"):
+            body = json.loads(request.body or b"{}")
+            texts = ["".join(p.get("text", "") for p in r["content"]["parts"]) for r in body.get("requests", [])]
+            with self.lock:
+                self.embedded += texts
+            return Response.json({"embeddings": [
+                {"values": self.embedding(text, int(r.get("outputDimensionality") or 768))}
+                for text, r in zip(texts, body["requests"], strict=True)]})
         if not request.path.endswith(":generateContent"):
             return Response.json({"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, 404)
         with self.lock:

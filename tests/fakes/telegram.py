@@ -11,6 +11,7 @@ import itertools
 import json
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,9 +222,9 @@ class FakeTelegram(FakeServer):
     # The Bot API ---------------------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
-        download = f"/file/bot{self.token}/documents/"
-        if request.path.startswith(download) and request.path[len(download):] in self.uploads:
-            return Response(body=self.uploads[request.path[len(download):]], content_type="application/octet-stream")
+        download, path = f"/file/bot{self.token}/documents/", urllib.parse.unquote(request.path)
+        if path.startswith(download) and path[len(download):] in self.uploads:
+            return Response(body=self.uploads[path[len(download):]], content_type="application/octet-stream")
         prefix = f"/bot{self.token}/"
         if not request.path.startswith(prefix):
             return Response.json({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
