@@ -273,7 +273,7 @@ class DigestService:
         weight = 0.0
         if model is not None:
             rows = [window.row(a.base_id) for _, a in selected]
-            taste = dict(zip((a.base_id for _, a in selected), _spread(model.decision(window.space.matrix[rows])),
+            taste = dict(zip((a.base_id for _, a in selected), _spread(window.space.decision(model, rows)),
                              strict=True))
             weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
         picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)

@@ -10,6 +10,7 @@ never pickled; it can always be trained again from the ratings.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import itertools
 import json
@@ -42,6 +43,12 @@ class Rated:
     liked: bool
 
 
+@functools.lru_cache(maxsize=20000)
+def paper_terms(text: str) -> tuple[str, ...]:
+    """A paper's terms, cached: the same announcements are the background of every chat's training."""
+    return tuple(_analyzer(text))
+
+
 def _analyzer(text: str) -> list[str]:
     title, _, rest = text.partition("\x1f")
     abstract, _, authors = rest.partition("\x1f")
@@ -52,7 +59,7 @@ def _analyzer(text: str) -> list[str]:
     return title_stems * 2 + body + pairs + names
 
 
-_HASHER = HashingVectorizer(analyzer=_analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None)
+_HASHER = HashingVectorizer(analyzer=paper_terms, n_features=N_FEATURES, alternate_sign=False, norm=None)
 
 
 def counts(papers: Sequence[PaperText]) -> sp.csr_matrix:
@@ -68,11 +75,25 @@ class Space:
         raw = counts(papers)
         self._tfidf = TfidfTransformer(sublinear_tf=True).fit(raw) if papers else None
         self.matrix = self.transform(raw)
+        self._columns = np.unique(self.matrix.indices)
+        self._compact = self.matrix[:, self._columns].tocsr()
+        """The matrix over only the terms these papers use: scoring a chat's model is then a small product."""
 
     def transform(self, raw: sp.csr_matrix) -> sp.csr_matrix:
         if self._tfidf is None:
             return raw
         return self._tfidf.transform(raw).tocsr()
+
+    def decision(self, model: TasteModel, rows: Sequence[int] | None = None) -> np.ndarray:
+        """The model's score for each paper (or the given rows): higher is more like what the chat liked."""
+        position = np.searchsorted(self._columns, model.indices)
+        inside = position < len(self._columns)
+        known = np.zeros(len(model.indices), dtype=bool)
+        known[inside] = self._columns[position[inside]] == model.indices[inside]
+        weights = np.zeros(len(self._columns), dtype=np.float64)
+        weights[position[known]] = model.weights[known]
+        matrix = self._compact if rows is None else self._compact[list(rows)]
+        return np.asarray(matrix @ weights).ravel() + model.intercept
 
 
 @dataclass(frozen=True)
@@ -84,12 +105,6 @@ class TasteModel:
     dislikes: int
     version: str
     """Which ratings it was trained on: a model whose version differs from the chat's ratings is stale."""
-
-    def decision(self, matrix: sp.csr_matrix) -> np.ndarray:
-        """The SVM's score for each row of `matrix` (higher: more like what the chat liked)."""
-        column = sp.csr_matrix((self.weights, (self.indices, np.zeros(len(self.indices), dtype=np.int32))),
-                               shape=(N_FEATURES, 1))
-        return np.asarray((matrix @ column).todense()).ravel() + self.intercept
 
     def to_json(self) -> str:
         return json.dumps({

@@ -38,9 +38,18 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
+_VOWELS = set("aeiouy")
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word.removesuffix("'s")))
+    """Snowball's stem, and two things Snowball leaves alone: an acronym's plural (`LLMs`, `GNNs`) is the
+    acronym, and a tool named after its action is the action (`fuzzer` ~ `fuzzing`, `sampler` ~ `sampling`)."""
+    word = word.removesuffix("'s")
+    if len(word) > 2 and word.endswith("s") and not _VOWELS & set(word[:-1]) and not word[:-1].isdigit():
+        return word[:-1]
+    stemmed = str(_STEMMER.stemWord(word))
+    return stemmed[:-2] if len(stemmed) >= 6 and stemmed.endswith("er") else stemmed
 
 
 def words(text: str) -> list[str]:

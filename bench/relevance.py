@@ -1,0 +1,204 @@
+"""How well digests find and rank what a reader means, on real arXiv titles and abstracts.
+
+    python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl] [--trials 30] [--embed]
+
+The data: one real announcement day (2025-10-14) of cs.CR, cs.NI and cs.SE, 72 papers, abstracts abridged to
+their first sentences (arXiv metadata is CC0). Each paper carries its primary category (the simulated readers'
+subject, set by its authors, not by us) and the topics below it is about (labelled by hand from title and
+abstract). See the README for where it came from.
+
+- Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels.
+- Ranking: readers who like one subject (one primary category) follow all three categories; after k ratings of
+  random papers from one half of the day, the other half is ranked by the chat's taste model exactly as a digest
+  ranks a category topic; NDCG@10 against the reader's subject, averaged over trials.
+- Cost: ranking 1,000 chats × 200 papers (CPU seconds), and one retrain with 500 ratings (ms).
+- `--embed` (needs GEMINI_API_KEY): cosine similarity of sentence topics to each paper, and the threshold that
+  gives the best F1 — how ABOUT_THRESHOLD is set.
+
+Last line: `relevance: topics=T recall=R precision=P ndcg10_0=A ndcg10_5=B ndcg10_20=C`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from services.models import PaperText
+from services.relevance import Corpus
+from services.taste import Rated, Space, paper_terms, train
+from services.topics import Topic, parse_topic
+
+TOPICS = {
+    "llm": "LLM OR \"large language models\"",
+    "testing": "\"software testing\" OR fuzzing OR \"test generation\"",
+    "iot": "IoT OR \"internet of things\"",
+    "jailbreak": "jailbreak OR \"red teaming\"",
+    "6g": "6G",
+    "blockchain": "blockchain",
+    "repair": "program repair",
+    "rl": "reinforcement learning",
+}
+"""Each labelled topic as a user would subscribe to it."""
+
+SENTENCES = {
+    "llm": "about: what large language models can do and how they are built into tools",
+    "testing": "about: automatically testing software and finding bugs with generated tests",
+    "iot": "about: security of connected smart devices at home and in hospitals",
+    "jailbreak": "about: attacks that make chatbots produce harmful answers",
+    "6g": "about: the next generation of mobile networks after 5G",
+    "blockchain": "about: cryptocurrencies and distributed ledgers",
+    "repair": "about: fixing bugs in programs automatically",
+    "rl": "about: agents that learn a control policy from rewards",
+}
+
+
+@dataclass(frozen=True)
+class Paper:
+    base_id: str
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+    categories: tuple[str, ...]
+    primary: str
+    topics: frozenset[str]
+
+    @property
+    def text(self) -> PaperText:
+        return PaperText(self.title, self.abstract, self.authors)
+
+
+def load(path: Path) -> list[Paper]:
+    papers = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        papers.append(Paper(row["id"], row["title"], row["abstract"], tuple(row["authors"]), (row["primary"],),
+                            row["primary"], frozenset(row["topics"])))
+    return papers
+
+
+def matching(papers: list[Paper]) -> tuple[float, float]:
+    hits = false_hits = misses = 0
+    for key, text in TOPICS.items():
+        topic = parse_topic(text)
+        tp = sum(1 for p in papers if topic.matches(p) and key in p.topics)
+        fp = sum(1 for p in papers if topic.matches(p) and key not in p.topics)
+        fn = sum(1 for p in papers if not topic.matches(p) and key in p.topics)
+        missed = [p.title[:60] for p in papers if not topic.matches(p) and key in p.topics]
+        wrong = [p.title[:60] for p in papers if topic.matches(p) and key not in p.topics]
+        print(f"  topic {text!r}: tp={tp} fp={fp} fn={fn}" + (f" missed={missed}" if missed else "")
+              + (f" wrong={wrong}" if wrong else ""))
+        hits, false_hits, misses = hits + tp, false_hits + fp, misses + fn
+    return hits / max(1, hits + misses), hits / max(1, hits + false_hits)
+
+
+def ndcg10(ranked: list[Paper], subject: str) -> float:
+    gains = [1.0 if p.primary == subject else 0.0 for p in ranked]
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(gains, reverse=True)[:10]))
+    return dcg / ideal if ideal else 0.0
+
+
+def rank_with_ratings(papers: list[Paper], subject: str, ratings: int, rng: random.Random) -> float:
+    """One simulated reader: rate `ratings` random papers of one half, rank the other half."""
+    shuffled = papers[:]
+    rng.shuffle(shuffled)
+    half = len(shuffled) // 2
+    seen, today = shuffled[:half], shuffled[half:]
+    rated = [Rated(p.text, p.primary == subject) for p in seen[:ratings]]
+    model = train(rated, [p.text for p in seen[ratings:]], "bench") if rated else None
+    if model is None:  # no taste yet: a category topic keeps the feed's order
+        return ndcg10(today, subject)
+    space = Space([p.text for p in today])
+    scores = space.decision(model)
+    order = sorted(range(len(today)), key=lambda i: -scores[i])
+    return ndcg10([today[i] for i in order], subject)
+
+
+def ranking(papers: list[Paper], trials: int) -> dict[int, float]:
+    subjects = sorted({p.primary for p in papers})
+    results = {}
+    for ratings in (0, 5, 20):
+        rng = random.Random(ratings)
+        values = [rank_with_ratings(papers, s, ratings, rng) for s in subjects for _ in range(trials)]
+        results[ratings] = sum(values) / len(values)
+    return results
+
+
+def costs(papers: list[Paper]) -> tuple[float, float]:
+    """CPU seconds to rank 1,000 chats × 200 papers (3 topics each), and ms to retrain on 500 ratings."""
+    pool = [Paper(f"{p.base_id}.{i}", p.title, p.abstract, p.authors, p.categories, p.primary, p.topics)
+            for i in range(3) for p in papers][:200]
+    rng = random.Random(7)
+    rated = [Rated(p.text, p.primary == "cs.SE") for p in rng.sample(pool, 60)]
+    models = [train(rated[: 20 + i], [p.text for p in pool], f"m{i}") for i in range(20)]
+    topic_texts = list(TOPICS.values())
+    start = time.process_time()
+    corpus = Corpus(pool)
+    space = Space([p.text for p in pool])
+    for chat in range(1000):
+        topics: list[Topic] = [parse_topic(topic_texts[(chat + k) % len(topic_texts)]) for k in range(3)]
+        lexical = [max(corpus.bm25(t, p.base_id) for t in topics) for p in pool]
+        model = models[chat % len(models)]
+        taste = space.decision(model) if model else [0.0] * len(pool)
+        sorted(range(len(pool)), key=lambda i: -(lexical[i] + taste[i]))
+    rank_s = time.process_time() - start
+    many = [Rated(p.text, i % 3 == 0) for i, p in enumerate((pool * 3)[:500])]
+    paper_terms.cache_clear()  # cold: no paper analysed before
+    start = time.perf_counter()
+    train(many, [p.text for p in pool], "500")
+    retrain_ms = (time.perf_counter() - start) * 1000
+    return rank_s, retrain_ms
+
+
+async def embedding_threshold(papers: list[Paper]) -> None:
+    """With a key: similarities of each sentence topic to each paper, and the threshold with the best F1."""
+    from services.config import DEFAULT_EMBEDDING_MODEL
+    from services.embeddings import GeminiEmbedder
+
+    embedder = GeminiEmbedder(os.environ["GEMINI_API_KEY"], os.environ.get("GEMINI_EMBEDDING_MODEL")
+                              or DEFAULT_EMBEDDING_MODEL, os.environ.get("GEMINI_BASE_URL", ""))
+    vectors = await embedder.embed([f"{p.title}\n\n{p.abstract}" for p in papers], "RETRIEVAL_DOCUMENT")
+    pairs = []
+    for key, sentence in SENTENCES.items():
+        [topic] = await embedder.embed([sentence.split(":", 1)[1]], "RETRIEVAL_QUERY")
+        pairs += [(float(v @ topic), key in p.topics) for v, p in zip(vectors, papers, strict=True)]
+    best = (0.0, 0.0)
+    for step in range(40, 95):
+        threshold = step / 100
+        tp = sum(1 for s, y in pairs if s >= threshold and y)
+        fp = sum(1 for s, y in pairs if s >= threshold and not y)
+        fn = sum(1 for s, y in pairs if s < threshold and y)
+        f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+        best = max(best, (f1, threshold))
+    print(f"embeddings: best_threshold={best[1]:.2f} f1={best[0]:.3f} pairs={len(pairs)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(__file__).parent / "data" / "relevance-2025-10-14.jsonl")
+    parser.add_argument("--trials", type=int, default=30)
+    parser.add_argument("--embed", action="store_true", help="measure the about: threshold (needs GEMINI_API_KEY)")
+    args = parser.parse_args()
+    papers = load(args.data)
+    recall, precision = matching(papers)
+    results = ranking(papers, args.trials)
+    rank_s, retrain_ms = costs(papers)
+    print(f"cost: rank_1000_chats_x_200_papers_cpu_s={rank_s:.2f} retrain_500_ratings_ms={retrain_ms:.0f}")
+    if args.embed:
+        asyncio.run(embedding_threshold(papers))
+    print(f"relevance: topics={len(TOPICS)} recall={recall:.3f} precision={precision:.3f} "
+          f"ndcg10_0={results[0]:.3f} ndcg10_5={results[5]:.3f} ndcg10_20={results[20]:.3f}")
+
+
+if __name__ == "__main__":
+    main()
