@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py ../shared/pdfs
 	$(BIN)/python bench/figures.py ../shared/pdfs
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/relevance.py
 
 clean:
 	rm -rf $(VENV)

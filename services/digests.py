@@ -55,6 +55,8 @@ class Pick:
     topic: Topic
     paper: Announcement
     score: float
+    taste: float | None = None
+    """How much it is like what the chat liked (0–1 among its papers), when the chat has a taste model."""
     reason: str = ""
 
 
@@ -277,14 +279,15 @@ class DigestService:
                              strict=True))
             weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
         picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)
-                      + weight * taste.get(paper.base_id, 0.0)) for topic, paper in selected]
+                      + weight * taste.get(paper.base_id, 0.0), taste.get(paper.base_id)) for topic, paper in selected]
         picks.sort(key=lambda p: -p.score)  # stable: equal scores keep the feed's order
         return picks
 
-    def _reasons(self, chat: ChatSettings, picks: list[Pick], window: Window, liked_weight: bool) -> list[Pick]:
+    def _reasons(self, chat: ChatSettings, picks: list[Pick], window: Window) -> list[Pick]:
         """A short "why" for the picks where it helps: the words an either-or or sentence topic matched, and
-        how many of the chat's 👍 papers a paper resembles."""
-        liked = self._feedback.liked_papers(chat.chat_id) if self._feedback and liked_weight else []
+        how many of the chat's 👍 papers a paper resembles (when the chat's taste ranked it)."""
+        tasted = self._feedback is not None and any(p.taste is not None for p in picks)
+        liked = self._feedback.liked_papers(chat.chat_id) if self._feedback and tasted else []
         similar = like_counts(window.space, [window.row(p.paper.base_id) for p in picks], liked) if liked else []
         out = []
         for index, pick in enumerate(picks):
@@ -293,7 +296,7 @@ class DigestService:
                 found = window.corpus.matched(pick.topic, pick.paper.base_id)
                 if found:
                     parts.append(t(chat.language, "why_matches", terms=", ".join(found[:4])))
-            if similar and similar[index]:
+            if similar and similar[index] and (pick.taste or 0.0) >= 0.5:
                 parts.append(t(chat.language, "why_liked", count=similar[index]))
             out.append(replace(pick, reason=" · ".join(parts)))
         return out
@@ -321,7 +324,7 @@ class DigestService:
                 return 0
             picks = await self.rank(chat, selected, window, about)
             kept, skipped = picks[: self._cap], [p.paper.base_id for p in picks[self._cap:]]
-            kept = self._reasons(chat, kept, window, self._feedback is not None and any(p.score for p in kept))
+            kept = self._reasons(chat, kept, window)
             kept = self._in_topic_order(topics, kept)
             cards = await self._cards([p.paper for p in kept], chat.language)
             messages = self._messages(chat, newest, kept, cards)
