@@ -166,7 +166,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "group_privacy": "I can't read all messages here (privacy mode): mention me or reply to me with a link.",
         "channel_usage": (
             "Usage: /channel @channelname <command> — e.g. <code>/channel @mychannel subscribe cs.CV</code>. "
-            "Commands: subscribe, unsubscribe, topics, time, pause, resume, settings, lang, digest."
+            "Commands: subscribe, unsubscribe, topics, time, pause, resume, settings, lang, digest, like."
         ),
         "channel_not_found": "I can't find the channel {name}. Check the name, and add me to it as an admin.",
         "channel_not_admin": "You are not an admin of {name}, so you can't change its feed.",
@@ -335,7 +335,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "group_privacy": "隐私模式下我看不到所有消息：请提及我或回复我的消息来发送链接。",
         "channel_usage": (
             "用法：/channel @频道名 <命令> — 例如 <code>/channel @mychannel subscribe cs.CV</code>。"
-            "命令：subscribe、unsubscribe、topics、time、pause、resume、settings、lang、digest。"
+            "命令：subscribe、unsubscribe、topics、time、pause、resume、settings、lang、digest、like。"
         ),
         "channel_not_found": "找不到频道 {name}。请检查名称，并把我添加为频道管理员。",
         "channel_not_admin": "你不是 {name} 的管理员，不能修改它的推送。",
