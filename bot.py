@@ -36,7 +36,7 @@ from services.outbox import Outbox
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.sending import Sender
-from services.store import Store
+from services.store import Store, StoreRefused, check_database
 from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summarizer
 
 log = logging.getLogger("papergram")
@@ -94,6 +94,8 @@ async def digest_tick(services: Services, sender: Sender) -> None:
     JobQueue jobs are not persisted, so this is scheduled at every start; the outbox and the chats' last
     digest days in SQLite carry everything across restarts.
     """
+    if services.store.broken:
+        return  # a damaged database takes no more writes; the operator was told when it happened
     now = services.digests.clock()
     interval = poll_interval(now, timedelta(minutes=services.config.poll_minutes))
     if services.last_poll is None or now - services.last_poll >= interval:
@@ -109,12 +111,6 @@ async def _tick_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
         await digest_tick(services, TelegramSender(context.bot))
     except Exception:
         log.exception("digest tick failed; the next one tries again")
-
-
-async def _log_error(update: object, context: object) -> None:
-    """Anything a handler did not handle is logged, never shown to the user as a stack trace."""
-    log.error("unhandled error for update %s", getattr(update, "update_id", update),
-              exc_info=getattr(context, "error", None))
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -156,7 +152,6 @@ def build_application(config: Config, services: Services | None = None) -> Appli
     )
     app.bot_data["services"] = services
     handlers.register(app)
-    app.add_error_handler(_log_error)
     return app
 
 
@@ -210,16 +205,22 @@ def _load_config_or_exit(require_token: bool = True) -> Config:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["summarize"]:
-        config = _load_config_or_exit(require_token=False)
+    try:
+        if argv[:1] == ["summarize"]:
+            config = _load_config_or_exit(require_token=False)
+            check_database(config.db_path)
+            setup_logging(config.log_level, [config.telegram_token, config.gemini_api_key])
+            return summarize_main(config, argv[1:])
+        config = _load_config_or_exit()
+        check_database(config.db_path)  # before anything is logged or opened: a refusal is one line
         setup_logging(config.log_level, [config.telegram_token, config.gemini_api_key])
-        return summarize_main(config, argv[1:])
-    config = _load_config_or_exit()
-    setup_logging(config.log_level, [config.telegram_token, config.gemini_api_key])
-    log.info("Papergram starting. %s", config.describe())
-    if not config.gemini_api_key:
-        log.warning("GEMINI_API_KEY is not set: cards use the offline extractive summarizer, not an LLM.")
-    build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("Papergram starting. %s", config.describe())
+        if not config.gemini_api_key:
+            log.warning("GEMINI_API_KEY is not set: cards use the offline extractive summarizer, not an LLM.")
+        build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+    except StoreRefused as refused:
+        print(f"papergram: PAPERGRAM_DB: {refused}", file=sys.stderr)
+        return 2
     return 0
 
 

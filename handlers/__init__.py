@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import chats, feedback, papers, start, subscriptions
+from handlers import chats, errors, feedback, papers, start, subscriptions
 from handlers.settings_actions import ACTIONS
 
 
@@ -31,6 +31,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=r"^rate:[+-]:[\w./-]{1,40}$"))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
                                    feedback.bib_file))
+    app.add_handler(CallbackQueryHandler(errors.expired_button))  # any other button data: answered, never spins
     # new messages only: editing a message must not send its cards again
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), papers.on_message))
+    app.add_error_handler(errors.on_error)

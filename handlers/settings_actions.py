@@ -7,7 +7,6 @@ import html
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
@@ -17,6 +16,7 @@ from handlers.telegram_sender import TelegramSender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.categories import ARCHIVES
+from services.digests import valid_zone
 from services.i18n import LANGUAGES, t
 from services.models import ChatSettings
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
@@ -75,7 +75,7 @@ async def unsubscribe(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, te
         return Reply(t(lang, "unsubscribe_usage"))
     listed = store.topics(chat.chat_id)
     chosen = None
-    if text.isdigit() and 1 <= int(text) <= len(listed):
+    if re.fullmatch(r"[0-9]{1,3}", text) and 1 <= int(text) <= len(listed):
         chosen = listed[int(text) - 1][0]
     else:
         try:
@@ -91,13 +91,11 @@ async def unsubscribe(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, te
 
 async def set_time(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
     lang = chat.language
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?:\s+(\S+))?", text)
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})(?:\s+(\S{1,64}))?", text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return Reply(t(lang, "time_usage", time=chat.digest_time, zone=chat.timezone))
     zone = match[3] or chat.timezone
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not valid_zone(zone):
         return Reply(t(lang, "time_bad_zone", zone=escape(zone)))
     digest_time = f"{int(match[1]):02d}:{match[2]}"
     services_of(context).store.update_chat(chat.chat_id, digest_time=digest_time, timezone=zone)

@@ -9,12 +9,14 @@ outbox (services/outbox.py) then sends it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
 from services.card import card_messages
@@ -107,11 +109,18 @@ def poll_interval(now: datetime, busy: timedelta) -> timedelta:
     return busy if eastern >= time(19, 30) or eastern < time(8, 0) else max(busy, QUIET_POLL)
 
 
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def valid_zone(name: str) -> bool:
+    """An IANA zone name (`Asia/Shanghai`), not a directory of them (`America`) nor a path."""
+    return name in _zones() or name == "UTC"
+
+
 def local_now(chat: ChatSettings, now: datetime) -> datetime:
-    try:
-        zone = ZoneInfo(chat.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = ZoneInfo(chat.timezone) if valid_zone(chat.timezone) else ZoneInfo("UTC")
     return now.astimezone(zone)
 
 

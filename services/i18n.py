@@ -32,6 +32,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_id": "I could not find arXiv:{id} on arXiv. Check the ID — it may be mistyped or withdrawn.",
         "arxiv_down": "arXiv is not answering right now, so I could not fetch arXiv:{id}. Please try again later.",
         "failed": "Something went wrong while preparing arXiv:{id}. Please try again later.",
+        "error_apology": "Sorry, something went wrong on my side with that. Please try again in a minute; "
+                         "if it keeps failing, send /help.",
+        "storage_broken": "Sorry, my storage is damaged, so I cannot save anything right now. The operator has been "
+                          "told in the logs; your topics and settings are kept as they were.",
+        "button_expired": "This button no longer works. Send the command again for fresh buttons.",
         "llm_name_gemini": "Gemini",
         "llm_name_offline": "an offline extractor (no LLM key configured)",
         "menu_start": "What Papergram does",
@@ -203,6 +208,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_id": "在 arXiv 上找不到 arXiv:{id}。请检查编号，它可能有误或已撤回。",
         "arxiv_down": "arXiv 暂时没有响应，无法获取 arXiv:{id}。请稍后再试。",
         "failed": "处理 arXiv:{id} 时出错了，请稍后再试。",
+        "error_apology": "抱歉，我这边处理出错了。请过一分钟再试；如果一直失败，请发送 /help。",
+        "storage_broken": "抱歉，我的存储已损坏，目前无法保存任何内容。已在日志中通知运维；你的主题和设置保持不变。",
+        "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
         "llm_name_gemini": "Gemini",
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
         "menu_start": "Papergram 能做什么",

@@ -2,11 +2,18 @@
 
 Used from the event loop's thread only (a sqlite-utils `Database` belongs to the thread that made it); every
 query here is a quick indexed lookup, so it does not hold up the loop in any way that matters.
+
+The store touches only a file it owns: before anything is written, `check_database` makes sure the file is
+empty or a Papergram database this version knows, intact, and writable. Anything else is refused in one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +26,61 @@ from services.announcements import Announcement
 from services.migrations import migrations
 from services.models import ChatSettings, FigureImage, PaperMeta, PaperText, PdfContent
 from services.topics import Topic
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+class StoreRefused(Exception):
+    """The database file is not one the store may use; the message is one line for the operator."""
+
+
+def _known_migrations() -> list[str]:
+    return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+def check_database(path: Path) -> None:
+    """Refuse a file that is not ours to write, without changing a byte of it.
+
+    Accepted: no file yet, an empty file, or an intact Papergram database whose migrations this version knows.
+    """
+    if path.is_dir():
+        raise StoreRefused(f"{path} is a directory, not a database file (set PAPERGRAM_DB to a file path)")
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreRefused(f"cannot write in {folder} (SQLite needs to create files beside {path.name})")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise StoreRefused(f"{path} is not readable and writable by this user")
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise StoreRefused(f"{path} is not an SQLite database; refusing to touch it")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied = [row[0] for row in connection.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [migrations.name])] \
+                if MIGRATIONS_TABLE in tables else []
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreRefused(f"{path} is damaged ({error}); restore it from a backup") from None
+    if problems != ["ok"]:
+        raise StoreRefused(f"{path} is damaged (quick_check: {problems[0]}); restore it from a backup")
+    if tables and not applied:
+        raise StoreRefused(f"{path} belongs to another program (no Papergram schema); refusing to touch it")
+    unknown = [name for name in applied if name not in _known_migrations()]
+    if unknown:
+        raise StoreRefused(f"{path} was written by a newer Papergram (migration {unknown[0]}); upgrade Papergram")
+
+
+BROKEN_ERRORS = ("malformed", "not a database", "disk i/o error", "corrupt")
+"""SQLite errors that mean the file is damaged (a busy database is not)."""
 
 
 def utcnow() -> datetime:
@@ -38,7 +100,13 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        check_database(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreRefused(f"cannot create {path.parent}: {error.strerror}") from None
+        self.broken = ""
+        """Why the database stopped taking writes at run time (a damaged file); empty while it is fine."""
         self.db = Database(path)
         self.db.enable_wal()
         # WAL with synchronous=NORMAL survives a killed process intact; only a power cut can lose the last commits
@@ -48,6 +116,17 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def mark_broken(self, error: str) -> bool:
+        """A damaged file showed itself at run time: no more writes (they would spread the damage).
+        Returns whether `error` was such damage; a busy or locked database is not."""
+        if not any(sign in error.lower() for sign in BROKEN_ERRORS):
+            return False
+        if not self.broken:
+            self.broken = error
+            with contextlib.suppress(sqlite3.DatabaseError):  # then every write fails anyway
+                self.db.execute("PRAGMA query_only = ON")
+        return True
 
     def _table(self, name: str) -> Table:
         return self.db.table(name)

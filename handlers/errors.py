@@ -1,0 +1,79 @@
+"""The one error boundary: whatever a handler failed at, the user gets an answer and the log gets one line.
+
+PTB hands every exception a handler raised to `on_error`. A button is always answered (it would spin forever),
+a message gets a short apology saying what to do, a damaged database stops the writes and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.common import services_of
+from services.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+def _describe(update: Update) -> str:
+    chat = update.effective_chat
+    message = update.effective_message
+    what = "button" if update.callback_query else "message" if message else "update"
+    text = (update.callback_query.data if update.callback_query else (message.text or "")[:60] if message else "")
+    return f"update {update.update_id} ({what} {text!r} in chat {chat.id if chat else '?'})"
+
+
+def _language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    chat = update.effective_chat
+    try:
+        stored = services_of(context).store.get_chat(chat.id) if chat else None
+    except sqlite3.DatabaseError:
+        stored = None
+    return stored.language if stored else "en"
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update: %r", error, exc_info=error)
+        return
+    if isinstance(error, BadRequest) and "message is not modified" in str(error).lower():
+        if update.callback_query:  # pressing a button whose list did not change: nothing to do
+            await _answer(update)
+        return
+    if isinstance(error, Forbidden):  # the user blocked the bot while we worked: nobody to answer
+        log.info("%s: the chat blocked the bot", _describe(update))
+        return
+    key = "error_apology"
+    store = services_of(context).store
+    if isinstance(error, sqlite3.DatabaseError) and (store.mark_broken(str(error)) or store.broken):
+        key = "storage_broken"
+        log.critical("%s: the database is damaged (%s); writes are stopped", _describe(update), error)
+    else:
+        log.error("%s failed", _describe(update), exc_info=error)
+    text = t(_language(update, context), key)
+    if update.callback_query:
+        await _answer(update, text)
+    elif update.effective_message and update.effective_chat and update.effective_chat.type != "channel":
+        try:
+            await update.effective_message.reply_text(text)
+        except TelegramError as reply_error:
+            log.info("could not apologise in %s: %s", _describe(update), reply_error)
+
+
+async def _answer(update: Update, text: str | None = None) -> None:
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(text, show_alert=bool(text))
+    except TelegramError as error:  # answered already, or too late: the button stops spinning anyway
+        log.info("could not answer a button: %s", error)
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data no handler knows (an old keyboard, or forged): answered, so the button stops spinning."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(t(_language(update, context), "button_expired"), show_alert=True)
