@@ -74,8 +74,9 @@ def build_summarizer(config: Config) -> Summarizer:
 def build_services(config: Config) -> Services:
     store = Store(config.db_path)
     arxiv = ArxivClient(config.arxiv_api_url, config.arxiv_pdf_url, delay_seconds=config.arxiv_delay_seconds,
-                        timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20)
-    pdfs = PdfPool(workers=config.pdf_workers)
+                        timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20,
+                        download_seconds=config.pdf_download_seconds)
+    pdfs = PdfPool(workers=config.pdf_workers, seconds=config.pdf_seconds)
     papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages,
                           llm_budget=config.llm_daily_budget)
     feedback = Feedback(store)

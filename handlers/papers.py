@@ -85,7 +85,7 @@ async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref
                 await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
-            card = await services.papers.card(paper, lang, progress)
+            card = await services.papers.card(paper, lang, progress, owner=chat_id)
             await _send_card(context, status, card, reply_to)
     except Exception:
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)

@@ -157,7 +157,7 @@ async def tables_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except ArxivUnavailable:
         await context.bot.send_message(query.message.chat.id, t(chat.language, "arxiv_down", id=refs[0]))
         return
-    tables = await services.papers.tables(paper) if paper else []
+    tables = await services.papers.tables(paper, owner=query.message.chat.id) if paper else []
     if not tables or paper is None:
         await context.bot.send_message(query.message.chat.id, t(chat.language, "no_tables", id=refs[0]))
         return

@@ -20,6 +20,7 @@ import requests
 
 from services.arxiv_ids import parse_entry_id
 from services.models import PaperMeta, PaperRef
+from services.pdf import looks_like_pdf
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,10 @@ class PdfUnavailable(Exception):
 
 class PdfTooLarge(PdfUnavailable):
     pass
+
+
+class NotAPdf(PdfUnavailable):
+    """The server answered 200 with something else (an HTML error page): not read, not cached, retried later."""
 
 
 class _TimeoutSession(requests.Session):
@@ -74,9 +79,11 @@ def to_meta(result: arxiv.Result) -> PaperMeta | None:
 
 class ArxivClient:
     def __init__(self, api_url: str, pdf_url: str, *, delay_seconds: float = 3.0, timeout: float = 30.0,
-                 max_pdf_bytes: int = 40 * 2**20, retries: int = 3) -> None:
+                 max_pdf_bytes: int = 40 * 2**20, retries: int = 3, download_seconds: float = 90.0) -> None:
         self._pdf_url = pdf_url
         self._timeout = timeout
+        self._download_seconds = download_seconds
+        """The whole download, not each read: a server that trickles a byte a second is given up on."""
         self._max_pdf_bytes = max_pdf_bytes
         self._retries = retries
         self._client = arxiv.Client(page_size=100, delay_seconds=delay_seconds, num_retries=retries)
@@ -128,15 +135,19 @@ class ArxivClient:
         delay = 1.0
         for attempt in range(self._retries + 1):
             try:
-                return await self._download(url)
-            except PdfTooLarge:
-                raise
+                data = await asyncio.wait_for(self._download(url), self._download_seconds)
+            except TimeoutError:
+                raise PdfUnavailable(f"{url}: not downloaded within {self._download_seconds:.0f}s") from None
             except (httpx.TransportError, _Retryable) as error:
                 if attempt == self._retries:
                     raise PdfUnavailable(f"{url}: {error}") from error
                 log.info("PDF download %s failed (%s); retrying in %.0fs", url, error, delay)
                 await asyncio.sleep(delay)
                 delay *= 2
+                continue
+            if not looks_like_pdf(data):
+                raise NotAPdf(f"{url}: the answer is not a PDF ({data[:15]!r}…)")
+            return data
         raise PdfUnavailable(url)  # pragma: no cover — the loop always returns or raises
 
     async def _download(self, url: str) -> bytes:

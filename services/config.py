@@ -57,6 +57,10 @@ class Config:
     max_pdf_mb: int = 40
     max_pdf_pages: int = 60
     http_timeout: float = 30.0
+    pdf_download_seconds: float = 90.0
+    """A whole PDF download, however slowly the server sends it."""
+    pdf_seconds: float = 60.0
+    """Reading one PDF in a worker; past it the worker is replaced and the card is made from the abstract."""
     pdf_workers: int = 2
     llm_daily_budget: int = 0
     """LLM calls per UTC day; 0 means no limit."""
@@ -154,6 +158,8 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         max_pdf_mb=int(_number(env, "MAX_PDF_MB", 40, problems)),
         max_pdf_pages=int(_number(env, "MAX_PDF_PAGES", 60, problems)),
         http_timeout=_number(env, "HTTP_TIMEOUT", 30.0, problems),
+        pdf_download_seconds=_number(env, "PDF_DOWNLOAD_SECONDS", 90.0, problems),
+        pdf_seconds=_number(env, "PDF_SECONDS", 60.0, problems),
         llm_daily_budget=int(_number(env, "LLM_DAILY_BUDGET", 0, problems)),
         discovery_archives=_archives(env, problems),
         poll_minutes=_number(env, "POLL_MINUTES", 15.0, problems) or 15.0,

@@ -353,7 +353,7 @@ class DigestService:
         async def one(meta: PaperMeta) -> PaperCard | None:
             async with self._prepare:
                 try:
-                    return await self._papers.card(meta, language)
+                    return await self._papers.card(meta, language, owner="digests")
                 except Exception:
                     log.exception("could not prepare %s for a digest", meta.versioned_id)
                     return None

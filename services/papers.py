@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
 
-from services.arxiv_client import ArxivClient, PdfTooLarge, PdfUnavailable
+from services.arxiv_client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
 from services.figures import EXTRACTOR_VERSION
 from services.links import PaperLinks, find_links
 from services.models import FigureImage, PaperMeta, PaperRef, PdfContent
@@ -110,18 +110,22 @@ class PaperService:
                 found[ref] = meta
         return {ref: found[ref] for ref in refs}
 
-    async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress) -> PaperCard:
-        """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so."""
+    async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress,
+                   owner: object = None) -> PaperCard:
+        """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so.
+
+        `owner` (the chat asking, or the digest planner) shares the PDF workers fairly with other owners.
+        """
         key = (paper.base_id, paper.version)
         lock = self._in_flight.setdefault(key, asyncio.Lock())
         try:
             async with lock:  # one paper is prepared once at a time (any language), then served from the cache
-                return await self._card(paper, language, progress)
+                return await self._card(paper, language, progress, owner)
         finally:
             if not lock.locked():
                 self._in_flight.pop(key, None)
 
-    async def _card(self, paper: PaperMeta, language: str, progress: Progress) -> PaperCard:
+    async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object) -> PaperCard:
         model = self._summarizer.model
         cached = self._store.get_summary(paper, language, model, PROMPT_VERSION)
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
@@ -132,7 +136,7 @@ class PaperService:
         text_missing = document is not None and not document.text and not document.note
         if figures is None or document is None or (cached is None and text_missing):
             await progress(Stage.READING)
-            result, lasting = await self._read_pdf(paper)
+            result, lasting = await self._read_pdf(paper, owner)
             content, figures = result.content, result.figures
             if lasting:  # a failed download is retried next time; a corrupt PDF stays corrupt
                 self._store.save_document(paper, content)
@@ -166,7 +170,7 @@ class PaperService:
             pdf_note=content.note,
         )
 
-    async def tables(self, paper: PaperMeta) -> list[FigureImage]:
+    async def tables(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
         """The paper's numbered tables, on request only (cards show figures): cached once found."""
         cached = self._store.get_figures(paper, EXTRACTOR_VERSION, kinds=("table",))
         if cached is not None:
@@ -175,21 +179,24 @@ class PaperService:
             data = await self._download(paper)
         except PdfUnavailable:
             return []
-        tables = await self._pdfs.tables(data, self._max_pages)
+        tables = await self._pdfs.tables(data, self._max_pages, owner)
         if tables:
             self._store.save_figures(paper, tables, EXTRACTOR_VERSION, kinds=("table",))
         return tables
 
-    async def _read_pdf(self, paper: PaperMeta) -> tuple[PdfResult, bool]:
+    async def _read_pdf(self, paper: PaperMeta, owner: object) -> tuple[PdfResult, bool]:
         """What the PDF gave, and whether that is worth caching (True unless the download failed)."""
         try:
             data = await self._download(paper)
         except PdfTooLarge:
             return PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
+        except NotAPdf as error:
+            log.warning("PDF of %s: %s", paper.versioned_id, error)
+            return PdfResult(PdfContent("", "", 0, note="arXiv answered with something that is not a PDF")), False
         except PdfUnavailable as error:
             log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
             return PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
-        return await self._pdfs.process(data, self._max_pages), True
+        return await self._pdfs.process(data, self._max_pages, owner), True
 
     async def _download(self, paper: PaperMeta) -> bytes:
         async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once

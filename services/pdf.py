@@ -1,7 +1,9 @@
 """Reading a PDF — text for the summarizer, the first page, the figures — in a pool of worker processes.
 
 PyMuPDF is not thread-safe and rendering is CPU-bound, so every PyMuPDF call happens in a child process; the
-event loop only awaits. One pool per bot, bounded workers: the bot keeps answering while PDFs render.
+event loop only awaits. One pool per bot, bounded workers, a time limit per paper and a memory limit per
+worker: the bot keeps answering while PDFs render, and a hostile PDF costs at most one worker for one limit.
+A "PDF" is read only if it is one (`%PDF-` at its start and PyMuPDF agrees).
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from typing import Any
 
+from services.concurrency import KeyedLimiter
 from services.models import FigureImage, PdfContent
 
 log = logging.getLogger(__name__)
@@ -27,6 +32,11 @@ class PdfResult:
     figures: list[FigureImage] = field(default_factory=list)
 
 
+def looks_like_pdf(data: bytes) -> bool:
+    """A PDF starts with `%PDF-` (readers accept it within the first 1024 bytes); an HTML error page does not."""
+    return b"%PDF-" in data[:1024]
+
+
 def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHARS) -> PdfResult:
     """Open the PDF once and take all we need from it. Never raises for a bad PDF: the note says why."""
     import pymupdf
@@ -34,11 +44,15 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
     from services.figures import extract_figures
     from services.pdf_text import budget_text
 
+    if not looks_like_pdf(data):
+        return PdfResult(PdfContent("", "", 0, note="the file is not a PDF"))
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as error:  # PyMuPDF raises several types for damaged files
         return PdfResult(PdfContent("", "", 0, note=f"corrupt PDF ({type(error).__name__})"))
     with doc:
+        if not doc.is_pdf:
+            return PdfResult(PdfContent("", "", 0, note="the file is not a PDF"))
         if doc.needs_pass or doc.is_encrypted:
             return PdfResult(PdfContent("", "", doc.page_count, note="encrypted PDF"))
         if doc.page_count == 0:
@@ -61,61 +75,138 @@ def process_tables(data: bytes, max_pages: int) -> list[FigureImage]:
 
     from services.figures import extract_figures
 
+    if not looks_like_pdf(data):
+        return []
     try:
         with pymupdf.open(stream=data, filetype="pdf") as doc:
-            if doc.needs_pass or doc.page_count == 0:
+            if not doc.is_pdf or doc.needs_pass or doc.page_count == 0:
                 return []
             return extract_figures(doc, max_pages, kinds=("table",), first_page_fallback=False)
     except Exception:  # a damaged file has no tables to show
         return []
 
 
-class PdfPool:
-    """Async front of the worker processes; workers start on first use and are replaced if one dies."""
+WorkerFunction = Callable[..., Any]
 
-    def __init__(self, workers: int = 2, timeout: float = 120.0) -> None:
-        self._workers = workers
-        self._timeout = timeout
-        self._executor: ProcessPoolExecutor | None = None
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            # spawn: forking a process that runs threads (asyncio, httpx) is unsafe
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
-        return self._executor
+def _serve(connection: Connection, memory_bytes: int) -> None:
+    """A worker process: run what the parent sends, one job at a time, until the pipe closes."""
+    import resource
 
-    async def process(self, data: bytes, max_pages: int) -> PdfResult:
-        loop = asyncio.get_running_loop()
+    if memory_bytes:  # a decompression bomb fails with MemoryError here instead of taking the machine
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    import pymupdf  # noqa: F401 - imported once per worker, not once per paper
+
+    while True:
         try:
-            future = loop.run_in_executor(self._pool(), process_pdf, data, max_pages)
-            return await asyncio.wait_for(future, self._timeout)
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            connection.send((True, function(*args)))
+        except Exception as error:
+            connection.send((False, error))
+
+
+class _Worker:
+    """One process and its pipe. `call` blocks (it runs in a thread); a worker past its deadline is killed."""
+
+    def __init__(self, context: BaseContext, memory_bytes: int) -> None:
+        self._connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory_bytes), daemon=True)  # type: ignore[attr-defined]
+        self.process.start()
+        child.close()
+
+    def call(self, function: WorkerFunction, args: tuple[Any, ...], seconds: float) -> Any:
+        self._connection.send((function, args))
+        if not self._connection.poll(seconds):
+            raise TimeoutError
+        ok, value = self._connection.recv()  # EOFError when the process died (killed, or crashed in MuPDF)
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        self.process.kill()
+        self._connection.close()
+        self.process.join(timeout=5)
+
+
+class PdfPool:
+    """Worker processes for PyMuPDF, each job with a time limit, shared fairly between the chats.
+
+    A job past `seconds` has its worker killed and replaced (the others keep working); the caller gets a note
+    instead of the content. One owner (a chat, or the digest planner) uses at most `workers - 1` workers at once
+    when there are two or more, so another chat's paper always finds a worker within one job's limit.
+    """
+
+    def __init__(self, workers: int = 2, seconds: float = 60.0, memory_mb: int = 2048) -> None:
+        self._size = max(1, workers)
+        self._seconds = seconds
+        self._memory = memory_mb * 2**20
+        self._context = multiprocessing.get_context("spawn")  # forking a process that runs threads is unsafe
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: list[_Worker] = []
+        self._owners = KeyedLimiter(max(1, self._size - 1))
+
+    def _start(self) -> asyncio.Queue[_Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for _ in range(self._size):
+                worker = _Worker(self._context, self._memory)
+                self._workers.append(worker)
+                self._idle.put_nowait(worker)
+        return self._idle
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        fresh = _Worker(self._context, self._memory)
+        self._workers = [fresh if w is worker else w for w in self._workers]
+        return fresh
+
+    async def run(self, function: WorkerFunction, *args: Any, owner: object = None) -> Any:
+        """`function(*args)` in a worker; TimeoutError past the limit, WorkerDied if the worker crashed."""
+        idle = self._start()
+        async with self._owners.slot(owner):
+            worker = await idle.get()
+            try:
+                return await asyncio.to_thread(worker.call, function, args, self._seconds)
+            except TimeoutError:
+                log.warning("a PDF job ran past %ss: its worker is replaced", self._seconds)
+                worker = self._replace(worker)
+                raise
+            except (EOFError, OSError) as error:
+                log.warning("a PDF worker died (out of memory or a crash in MuPDF)")
+                worker = self._replace(worker)
+                raise WorkerDied() from error
+            except asyncio.CancelledError:  # shutting down: the worker may be mid-job, so it goes too
+                worker = self._replace(worker)
+                raise
+            finally:
+                idle.put_nowait(worker)
+
+    async def process(self, data: bytes, max_pages: int, owner: object = None) -> PdfResult:
+        try:
+            result: PdfResult = await self.run(process_pdf, data, max_pages, owner=owner)
+            return result
         except TimeoutError:
-            log.warning("PDF processing timed out after %ss", self._timeout)
-            self._restart()
             return PdfResult(PdfContent("", "", 0, note="the PDF took too long to read"))
-        except BrokenProcessPool:
-            log.warning("a PDF worker died (out of memory or a crash in MuPDF)")
-            self._restart()
+        except (WorkerDied, MemoryError):
             return PdfResult(PdfContent("", "", 0, note="the PDF crashed the reader"))
 
-    async def tables(self, data: bytes, max_pages: int) -> list[FigureImage]:
-        loop = asyncio.get_running_loop()
+    async def tables(self, data: bytes, max_pages: int, owner: object = None) -> list[FigureImage]:
         try:
-            return await asyncio.wait_for(loop.run_in_executor(self._pool(), process_tables, data, max_pages),
-                                          self._timeout)
-        except (TimeoutError, BrokenProcessPool):
-            self._restart()
+            tables: list[FigureImage] = await self.run(process_tables, data, max_pages, owner=owner)
+            return tables
+        except (TimeoutError, WorkerDied, MemoryError):
             return []
 
-    def _restart(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            for process in list(getattr(self._executor, "_processes", {}).values()):
-                process.kill()
-        self._executor = None
-
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        for worker in self._workers:
+            worker.kill()
+        self._workers = []
+        self._idle = None
+
+
+class WorkerDied(Exception):
+    """The worker process ended in the middle of a job."""

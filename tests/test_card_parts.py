@@ -70,7 +70,8 @@ def test_the_text_budget_drops_references_before_the_method() -> None:
 
 
 def test_bad_pdfs_give_a_note_not_a_crash() -> None:
-    assert process_pdf(b"not a pdf", 10).content.note.startswith("corrupt PDF")
+    assert process_pdf(b"<html>not a pdf</html>", 10).content.note == "the file is not a PDF"
+    assert process_pdf(b"%PDF-1.7 truncated", 10).content.note.startswith("corrupt PDF")
     doc = pymupdf.open()
     doc.new_page()
     encrypted = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")

@@ -10,6 +10,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,12 @@ from sqlite_utils import Database
 from services.i18n import t
 from services.migrations import migrations
 from services.store import Store
-from tests.conftest import TOKEN, RunningBot
+from tests.conftest import TOKEN, RunningBot, running_bot, with_gemini
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.telegram import FakeTelegram
 from tests.test_digests import command
+from tests.test_paper_cards import add_paper
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,3 +142,69 @@ async def test_a_button_whose_list_did_not_change_is_quietly_answered(bot: Runni
     assert answers and not any(a.params.get("show_alert") for a in answers)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert bot.tg.texts_to(943)[-1].startswith("Subscribed to <b>cs.LG</b>"), "no apology"
+
+
+async def test_an_html_page_served_as_a_pdf_is_not_read(env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv,
+                                                         gemini: FakeGemini) -> None:
+    with_gemini(env, gemini)
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_html = True
+    async with running_bot(env, tg) as running:
+        running.tg.send_text("2408.14227", chat_id=944)
+        [edit] = await running.tg.wait_for("editMessageText", chat_id=944, contains="Faithful")
+        assert t("en", "note_pdf", reason="arXiv answered with something that is not a PDF") in edit.text
+        assert "Rate exceeded" not in gemini.prompt(), "the error page is not the paper's text"
+        assert not running.tg.calls_to("sendPhoto", 944) and not running.tg.calls_to("sendMediaGroup", 944)
+        arxiv_fake.pdf_html = False  # not cached: the next request reads the real PDF
+        running.tg.send_text("/lang zh", chat_id=944)
+        running.tg.send_text("2408.14227", chat_id=944)
+        await running.tg.wait_for("sendPhoto", chat_id=944)
+
+
+async def test_a_trickling_pdf_is_given_up_on_time(env: dict[str, str], tg: FakeTelegram,
+                                                   arxiv_fake: FakeArxiv) -> None:
+    env["PDF_DOWNLOAD_SECONDS"] = "2"
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_trickle = (64, 0.5)  # a 20 KB PDF would take over two minutes
+    async with running_bot(env, tg) as running:
+        started = time.monotonic()
+        running.tg.send_text("2408.14227", chat_id=945)
+        [edit] = await running.tg.wait_for("editMessageText", chat_id=945, contains="Faithful", timeout=30)
+        assert time.monotonic() - started < 10
+        assert t("en", "note_pdf", reason="the PDF could not be downloaded") in edit.text
+
+
+def heavy_pdf(pages: int = 30, paths: int = 20_000) -> bytes:
+    """A PDF whose pages hold tens of thousands of tiny vector paths: minutes of figure detection."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    ops = "\n".join(f"{(i * 7) % 500 + 20} {(i * 13) % 700 + 40} m {(i * 7) % 500 + 23} "
+                    f"{(i * 13) % 700 + 42} l S" for i in range(paths))
+    for number in range(pages):
+        page = doc.new_page()
+        page.insert_text((72, 72), f"Figure {number + 1}: Many lines.")
+        xref = page.get_contents()[0]
+        doc.update_stream(xref, doc.xref_stream(xref) + b"\n0.1 w\n" + ops.encode())
+    data: bytes = doc.tobytes()
+    return data
+
+
+async def test_heavy_pdfs_of_one_chat_do_not_hold_up_another(env: dict[str, str], tg: FakeTelegram,
+                                                             arxiv_fake: FakeArxiv) -> None:
+    env["PDF_SECONDS"] = "2"
+    heavy = heavy_pdf()
+    add_paper(arxiv_fake, "2408.20001", pdfs={1: heavy, 2: heavy})
+    add_paper(arxiv_fake, "2408.20002", pdfs={1: heavy, 2: heavy})
+    add_paper(arxiv_fake, "2408.14227")
+    async with running_bot(env, tg) as running:
+        running.tg.send_text("2408.20001 2408.20002", chat_id=946)
+        await running.tg.wait_for("editMessageText", chat_id=946, contains="Reading the PDF")
+        started = time.monotonic()
+        running.tg.send_text("2408.14227", chat_id=947)
+        await running.tg.wait_for("sendPhoto", chat_id=947, timeout=30)
+        bystander = time.monotonic() - started
+        print(f"bystander card latency with two heavy PDFs in progress: {bystander:.2f}s")
+        assert bystander <= 2 + 3, f"the bystander waited {bystander:.1f}s"
+        edits = await running.tg.wait_for("editMessageText", chat_id=946, contains="Faithful", count=2, timeout=30)
+        assert all(t("en", "note_pdf", reason="the PDF took too long to read") in e.text for e in edits)

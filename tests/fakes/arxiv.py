@@ -38,6 +38,10 @@ class FakeArxiv(FakeServer):
         self.rss_failures: list[int] = []
         self.pdf_delay = 0.0
         """Seconds each PDF takes to arrive: keeps papers in progress while a test sends more."""
+        self.pdf_trickle: tuple[int, float] | None = None
+        """(bytes, seconds): PDFs arrive that slowly, every read well within any per-read timeout."""
+        self.pdf_html = False
+        """PDFs are answered 200 with an HTML error page, as a misconfigured mirror does."""
 
     @property
     def api_url(self) -> str:
@@ -80,7 +84,10 @@ class FakeArxiv(FakeServer):
             paper = self.papers.get(base)
             if paper is None or not version.isdigit() or int(version) not in paper.pdfs:
                 return Response(404, b"not found", "text/plain")
-            return Response(200, paper.pdfs[int(version)], "application/pdf")
+            if self.pdf_html:
+                page = b"<!DOCTYPE html><html><body><h1>Rate exceeded</h1><p>Figure 1: not a figure</p></body></html>"
+                return Response(200, page, "text/html")
+            return Response(200, paper.pdfs[int(version)], "application/pdf", trickle=self.pdf_trickle)
         return Response(404, b"not found", "text/plain")
 
     def announce(self, feed: str, day: str, items: list[tuple[str, str]]) -> None:

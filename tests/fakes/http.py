@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,11 +49,13 @@ class Request:
 
 class Response:
     def __init__(self, status: int = 200, body: bytes = b"", content_type: str = "application/json",
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, trickle: tuple[int, float] | None = None) -> None:
         self.status = status
         self.body = body
         self.content_type = content_type
         self.headers = headers or {}
+        self.trickle = trickle
+        """(bytes, seconds): send the body that many bytes at a time with that pause, as a dying server does."""
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Response:
@@ -88,7 +91,17 @@ class FakeServer:
                 for key, value in response.headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(response.body)
+                if response.trickle is None:
+                    self.wfile.write(response.body)
+                    return
+                size, pause = response.trickle
+                for start in range(0, len(response.body), size):
+                    try:
+                        self.wfile.write(response.body[start:start + size])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up: as it should
+                        return
+                    time.sleep(pause)
 
             do_GET = do_POST = _serve
 
