@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext
+from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 import handlers
+from handlers.rate_limiter import ChatRateLimiter
 from handlers.telegram_sender import TelegramSender
 from services.announcements import FeedReader
 from services.arxiv_client import ArxivClient, ArxivUnavailable
@@ -33,6 +34,7 @@ from services.feedback import Feedback
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
 from services.outbox import Outbox
+from services.pacing import Pacer
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.sending import Sender
@@ -56,6 +58,8 @@ class Services:
     papers: PaperService
     digests: DigestService
     outbox: Outbox
+    pacer: Pacer
+    """Telegram's limits per chat, shared by the outbox and the rate limiter every request passes."""
     feedback: Feedback
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
@@ -80,13 +84,14 @@ def build_services(config: Config) -> Services:
     papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages,
                           llm_budget=config.llm_daily_budget)
     feedback = Feedback(store)
+    pacer = Pacer()
     embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
                                                        config.gemini_base_url), config.about_threshold) \
         if config.gemini_api_key else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings)
-    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests, outbox=Outbox(store),
-                    feedback=feedback)
+    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
+                    outbox=Outbox(store, pacer), pacer=pacer, feedback=feedback)
 
 
 async def digest_tick(services: Services, sender: Sender) -> None:
@@ -141,7 +146,8 @@ def build_application(config: Config, services: Services | None = None) -> Appli
         .token(config.telegram_token)
         .base_url(config.telegram_api_url)
         .base_file_url(config.telegram_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ChatRateLimiter(services.pacer, on_moved=services.store.migrate_chat,
+                                      on_gone=services.store.hold_chat))
         .concurrent_updates(True)
         .connect_timeout(config.http_timeout)
         .read_timeout(config.http_timeout)

@@ -9,7 +9,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.common import chat_title, services_of, settings_for
+from handlers.common import chat_title, revive, services_of, settings_for
 from handlers.settings_actions import ACTIONS, escape
 from handlers.subscriptions import ADMINS, argument, is_admin, send_card
 from services.i18n import normalize_language, t
@@ -44,6 +44,7 @@ async def my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         store.update_chat(chat.id, active=False)
     elif is_now and not was:
         store.update_chat(chat.id, active=True)
+        revive(context, chat.id)
         if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
             text = t(settings.language, "group_welcome")
             if not context.bot.can_read_all_group_messages:

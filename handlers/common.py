@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from telegram import Chat, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from handlers.rate_limiter import ChatRateLimiter
 from services.i18n import normalize_language
 from services.models import ChatSettings
 
@@ -31,7 +34,20 @@ def settings_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatSett
     assert chat is not None
     user = update.effective_user
     language = normalize_language(user.language_code if user else None)
-    return services_of(context).store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
+    store = services_of(context).store
+    settings = store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
+    if not settings.active and chat.type == ChatType.PRIVATE:  # the user blocked the bot once and is back
+        store.update_chat(chat.id, active=True)
+        revive(context, chat.id)
+        settings = replace(settings, active=True)
+    return settings
+
+
+def revive(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Requests go to the chat again (it had blocked or removed the bot, and is back)."""
+    limiter = getattr(context.bot, "rate_limiter", None)
+    if isinstance(limiter, ChatRateLimiter):
+        limiter.revive(chat_id)
 
 
 def addressed_to_other_bot(text: str, bot_username: str) -> bool:

@@ -128,7 +128,8 @@ async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures
     if not figures:
         return
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    await TelegramSender(context.bot).photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
+    await TelegramSender(context.bot, retries=None).photos(chat_id, figures,
+                                                           [figure_caption(f, lang, paper) for f in figures])
 
 
 async def _edit(status: Message, text: str) -> None:

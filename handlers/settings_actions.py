@@ -158,7 +158,7 @@ async def digest(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str 
         count = await services.digests.plan(chat, scheduled=False)
     except ArxivUnavailable:
         return Reply(t(lang, "arxiv_down", id="…"))
-    await services.outbox.drain(TelegramSender(context.bot))
+    await services.outbox.drain(TelegramSender(context.bot), wait=False)
     return Reply(t(lang, "digest_queued", count=count) if count else t(lang, "digest_nothing"))
 
 

@@ -172,4 +172,4 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = settings_for(update, context)
     services = services_of(context)
     if await services.digests.more(chat.chat_id, query.data.split(":", 1)[1]):
-        await services.outbox.drain(TelegramSender(context.bot))
+        await services.outbox.drain(TelegramSender(context.bot), wait=False)

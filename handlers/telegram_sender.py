@@ -21,13 +21,18 @@ def keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    """`retries` for a 429: the outbox asks for none (it serves other chats meanwhile and comes back);
+    a handler sending a card to the user in front of it asks for the rate limiter's default."""
+
+    def __init__(self, bot: Bot, retries: int | None = 0) -> None:
         self._bot = bot
+        self._limits = {"retries": retries} if retries is not None else None
 
     async def text(self, chat_id: int, html: str, buttons: list[list[Button]]) -> list[int]:
         async def send() -> list[int]:
             message = await self._bot.send_message(chat_id, html, parse_mode=ParseMode.HTML,
-                                                   link_preview_options=NO_PREVIEW, reply_markup=keyboard(buttons))
+                                                   link_preview_options=NO_PREVIEW, reply_markup=keyboard(buttons),
+                                                   rate_limit_args=self._limits)
             return [message.message_id]
 
         return await self._guarded(send)
@@ -36,11 +41,12 @@ class TelegramSender:
         async def send() -> list[int]:
             if len(figures) == 1:
                 message = await self._bot.send_photo(chat_id, figures[0].image, caption=captions[0],
-                                                     parse_mode=ParseMode.HTML)
+                                                     parse_mode=ParseMode.HTML, rate_limit_args=self._limits)
                 return [message.message_id]
             media = [InputMediaPhoto(f.image, caption=c, parse_mode=ParseMode.HTML)
                      for f, c in zip(figures, captions, strict=True)]
-            return [m.message_id for m in await self._bot.send_media_group(chat_id, media)]
+            return [m.message_id for m in await self._bot.send_media_group(chat_id, media,
+                                                                            rate_limit_args=self._limits)]
 
         return await self._guarded(send)
 

@@ -1,9 +1,10 @@
 """Sending queued digest messages: recorded before and after each send, paced within Telegram's limits.
 
-Messages go one at a time, so a crash can leave at most the one message in flight unconfirmed (Telegram has
-no idempotency key): it is sent again on restart, nothing else is. Pacing is ours — 30 messages a second
-overall, 20 a minute per group — and a group waiting for its minute never holds up the other chats: the next
-ready chat goes first. PTB's AIORateLimiter still honours any `retry_after` Telegram answers.
+Each message is marked `sending` before its request and `sent` after, so a crash leaves at most the message in
+flight unconfirmed (Telegram has no idempotency key): it is sent again on restart, nothing else is. Pacing is the
+shared `Pacer`'s (services/pacing.py): the outbox serves the chat that is ready first, so a group waiting for its
+minute, or a chat paused by a 429, never holds up the others. A drain stops at a message boundary when the bot
+is shutting down; what is left goes out after the restart.
 """
 
 from __future__ import annotations
@@ -13,100 +14,77 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from services.card import figure_caption
 from services.figures import EXTRACTOR_VERSION, MAX_FIGURES
+from services.pacing import Pacer
 from services.sending import Button, ChatGone, ChatMoved, Sender, SendFailed
 from services.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
-GLOBAL_PER_SECOND = 30
-GROUP_PER_MINUTE = 20
 MAX_ATTEMPTS = 5
-
-
-class Pacer:
-    """When the next message to a chat may go: a global spacing plus a sliding minute per group."""
-
-    def __init__(self, per_second: float = GLOBAL_PER_SECOND, group_per_minute: int = GROUP_PER_MINUTE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._spacing = 1.0 / per_second
-        self._group_limit = group_per_minute
-        self._clock = clock
-        self._next_global = 0.0
-        self._group_sends: dict[int, deque[float]] = {}
-
-    def ready_at(self, chat_id: int, is_group: bool) -> float:
-        at = self._next_global
-        sends = self._group_sends.get(chat_id)
-        if is_group and sends and len(sends) >= self._group_limit:
-            at = max(at, sends[0] + 60.0)
-        return at
-
-    def take(self, chat_id: int, is_group: bool) -> None:
-        """A message to `chat_id` starts now: spacing counts from the start, so latency is not added."""
-        now = self._clock()
-        self._next_global = max(now, self._next_global) + self._spacing
-        if is_group:
-            sends = self._group_sends.setdefault(chat_id, deque())
-            sends.append(now)
-            while sends and sends[0] < now - 60.0:
-                sends.popleft()
-            if len(sends) > self._group_limit:
-                sends.popleft()
 
 
 class Outbox:
     def __init__(self, store: Store, pacer: Pacer | None = None) -> None:
         self._store = store
         self._pacer = pacer or Pacer()
-        self._lock = asyncio.Lock()
+        self._serving: set[int] = set()
+        """Chats a drain is sending to right now: another drain leaves them alone (their order is kept)."""
+        self._stopping = False
 
-    async def drain(self, sender: Sender) -> int:
-        """Send everything pending now; returns how many messages went out. One drain at a time."""
-        async with self._lock:
-            sent = 0
-            while True:
-                rows = self._store.pending_outbox(utcnow())
-                if not rows:
-                    return sent
-                progressed = await self._send_round(sender, rows)
-                sent += progressed
-                if not progressed:
-                    return sent
+    def stop(self) -> None:
+        """Shutting down: every drain returns after the message it is sending."""
+        self._stopping = True
 
-    async def _send_round(self, sender: Sender, rows: list[dict[str, Any]]) -> int:
+    async def drain(self, sender: Sender, wait: bool = True) -> int:
+        """Send what is pending; returns how many messages went out.
+
+        With `wait` the drain also waits for chats that must wait (a group's minute, a 429), else it sends only
+        what may go now. Several drains may run at once (the scheduler, a /digest): each serves other chats.
+        """
+        sent = 0
+        while not self._stopping:
+            rows = [r for r in self._store.pending_outbox(utcnow()) if r["chat_id"] not in self._serving]
+            if not rows:
+                return sent
+            progressed = await self._send_round(sender, rows, wait)
+            sent += progressed
+            if not progressed:
+                return sent
+        return sent
+
+    async def _send_round(self, sender: Sender, rows: list[dict[str, Any]], wait: bool) -> int:
         queues: dict[int, deque[dict[str, Any]]] = {}
         for row in rows:
             queues.setdefault(row["chat_id"], deque()).append(row)
-        groups = {chat_id for chat_id in queues if self._is_group(chat_id)}
+        self._serving |= set(queues)
         sent = 0
-        while queues:
-            now = time.monotonic()
-            chat_id = min(queues, key=lambda c: (self._pacer.ready_at(c, c in groups), queues[c][0]["id"]))
-            wait = self._pacer.ready_at(chat_id, chat_id in groups) - now
-            if wait > 0:
-                await asyncio.sleep(wait)
-            row = queues[chat_id].popleft()
-            outcome = await self._send(sender, row, chat_id in groups)
-            if outcome == "sent":
-                sent += 1
-            if outcome != "sent" or not queues[chat_id]:
-                del queues[chat_id]  # a chat that failed waits for its retry; later messages keep their order
+        try:
+            while queues and not self._stopping:
+                chat_id = min(queues, key=lambda c: (self._pacer.ready_at(c), queues[c][0]["id"]))
+                delay = self._pacer.ready_at(chat_id) - time.monotonic()
+                if delay > 0:
+                    if not wait:
+                        break
+                    await asyncio.sleep(delay)
+                row = queues[chat_id].popleft()
+                outcome = await self._send(sender, row)
+                if outcome == "sent":
+                    sent += 1
+                if outcome != "sent" or not queues[chat_id]:
+                    del queues[chat_id]  # a chat that failed waits for its retry; later messages keep their order
+                    self._serving.discard(chat_id)
+        finally:
+            self._serving -= set(queues)
         return sent
 
-    def _is_group(self, chat_id: int) -> bool:
-        chat = self._store.get_chat(chat_id)
-        return chat is not None and chat.type in ("group", "supergroup")
-
-    async def _send(self, sender: Sender, row: dict[str, Any], is_group: bool) -> str:
+    async def _send(self, sender: Sender, row: dict[str, Any]) -> str:
         chat_id = row["chat_id"]
         self._store.mark_outbox(row["id"], "sending")
-        self._pacer.take(chat_id, is_group)
         try:
             ids = await self._deliver(sender, chat_id, row)
         except ChatMoved as moved:

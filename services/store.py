@@ -336,8 +336,10 @@ class Store:
 
     def hold_chat(self, chat_id: int) -> None:
         """The chat blocked or removed the bot: keep its messages, send them if it comes back."""
-        self.db.execute("UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'sending'", [chat_id])
-        self.update_chat(chat_id, active=False)
+        with self.db.conn:
+            self.db.execute("UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'sending'", [chat_id])
+            self.db.execute("UPDATE chats SET active = 0, updated_at = ? WHERE id = ?", [utcnow().isoformat(),
+                                                                                        chat_id])
 
     # Ratings, taste models and embeddings ----------------------------------------------------------------
 
