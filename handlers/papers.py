@@ -7,7 +7,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.common import services_of, settings_for
@@ -87,6 +87,8 @@ async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref
 
             card = await services.papers.card(paper, lang, progress, owner=chat_id)
             await _send_card(context, status, card, reply_to)
+    except Forbidden:
+        log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
     except Exception:
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
         await _edit(status, t(lang, "failed", id=paper.versioned_id))
@@ -135,5 +137,7 @@ async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures
 async def _edit(status: Message, text: str) -> None:
     try:
         await status.edit_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    except Forbidden:  # the user blocked the bot: nobody is waiting for this work
+        raise
     except TelegramError as error:  # e.g. the user deleted the status message: the work goes on
         log.info("could not edit status message: %s", error)

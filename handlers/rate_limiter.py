@@ -74,7 +74,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         moved = False
         while True:
             chat = _chat_key(data)
-            if chat is not None and chat in self._gone and count:
+            if chat is not None and chat in self._gone:
                 raise Forbidden("Forbidden: the chat blocked or removed the bot")
             if chat is not None and count:
                 await self._pacer.wait_turn(chat, count)

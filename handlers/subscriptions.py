@@ -74,6 +74,8 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if name == "digest":
         status = await message.reply_text(t(chat.language, "digest_preparing"))
+        if status.chat_id != chat.chat_id:  # the group became a supergroup just now: the chat moved with it
+            chat = services_of(context).store.get_chat(status.chat_id) or chat
         reply = await action(context, chat, argument(message))
         await status.edit_text(reply.text, parse_mode=ParseMode.HTML)
         return

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from handlers.telegram_sender import TelegramSender
 from services.i18n import t
 from services.migrations import migrations
 from services.store import Store
@@ -23,7 +24,7 @@ from tests.conftest import TOKEN, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
-from tests.test_digests import command
+from tests.test_digests import Clock, clock, command, services_of  # noqa: F401 - clock is a fixture
 from tests.test_paper_cards import add_paper
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,3 +209,88 @@ async def test_heavy_pdfs_of_one_chat_do_not_hold_up_another(env: dict[str, str]
         assert bystander <= 2 + 3, f"the bystander waited {bystander:.1f}s"
         edits = await running.tg.wait_for("editMessageText", chat_id=946, contains="Faithful", count=2, timeout=30)
         assert all(t("en", "note_pdf", reason="the PDF took too long to read") in e.text for e in edits)
+
+
+async def test_a_429_for_one_chat_delays_no_other(bot: RunningBot) -> None:
+    bot.tg.fail_next("sendMessage", "429", chat_id=948, retry_after=10)
+    bot.tg.send_text("/start", chat_id=948)
+    await asyncio.sleep(0.3)  # the 429 has been answered: chat 948 waits ten seconds
+    started = time.monotonic()
+    assert await command(bot, "/help", 949) == t("en", "welcome", llm=t("en", "llm_name_offline"))
+    assert time.monotonic() - started < 2
+    assert not bot.tg.calls_to("sendMessage", 948), "the paused chat is still waiting"
+    await bot.tg.wait_for("sendMessage", chat_id=948, timeout=20)
+
+
+def queue_texts(bot: RunningBot, chat_id: int, chat_type: str, count: int) -> None:
+    store = services_of(bot).store
+    store.ensure_chat(chat_id, chat_type, "Lab", "en")
+    messages = [{"kind": "text", "text": f"Queued {i}", "base_ids": []} for i in range(count)]
+    store.queue_digest(chat_id, "2024-08-26", "2024-08-26", messages, [])
+
+
+async def test_a_group_waiting_for_its_minute_holds_up_no_one(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                             clock: Clock) -> None:
+    bot.tg.enforce_limits = True
+    group = -950
+    queue_texts(bot, group, "supergroup", 25)
+    background = asyncio.create_task(services_of(bot).outbox.drain(TelegramSender(bot.app.bot)))
+    try:
+        await bot.tg.wait_for("sendMessage", chat_id=group, count=20)
+        add_paper(arxiv_fake, "2408.10001")
+        arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+        await command(bot, "/subscribe cs.CV", 951)
+        started = time.monotonic()
+        bot.tg.send_text("/digest", chat_id=951)
+        await bot.tg.wait_for("sendMessage", chat_id=951, contains="new papers", timeout=10)
+        assert time.monotonic() - started < 5, "the private digest did not wait for the group's minute"
+        assert len(bot.tg.calls_to("sendMessage", group)) == 20 and bot.tg.rejected == 0
+    finally:
+        background.cancel()
+
+
+async def test_every_message_to_a_group_counts_toward_its_minute(bot: RunningBot) -> None:
+    bot.tg.enforce_limits = True
+    group = -952
+    for _ in range(12):
+        bot.tg.send_text("/topics", chat_id=group, chat_type="group")
+    await bot.tg.wait_for("sendMessage", chat_id=group, count=12)
+    queue_texts(bot, group, "group", 12)
+    drain = asyncio.create_task(services_of(bot).outbox.drain(TelegramSender(bot.app.bot)))
+    await asyncio.sleep(2)
+    drain.cancel()
+    assert len(bot.tg.calls_to("sendMessage", group)) == 20, "12 replies + 8 digest messages, then the minute"
+    assert bot.tg.rejected == 0, "Telegram never had to refuse one"
+
+
+async def test_a_migrated_group_gets_its_queue_and_its_status_edit(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                   clock: Clock) -> None:
+    add_paper(arxiv_fake, "2408.10001")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    bot.tg.members[(-953, 4242)] = "administrator"
+    await command(bot, "/subscribe cs.CV", -953, chat_type="group")
+    # the group becomes a supergroup while its digest is prepared: the queued digest and the status edit are
+    # the first requests to meet the new id
+    bot.tg.fail_next("sendMessage", "migrate", chat_id=-953, to=-100953, contains="new papers")
+    bot.tg.fail_next("editMessageText", "migrate", chat_id=-953, to=-100953)
+    bot.tg.send_text("/digest", chat_id=-953, chat_type="group")
+    await bot.tg.wait_for("editMessageText", chat_id=-100953, contains=t("en", "digest_queued", count=1))
+    assert bot.tg.texts_to(-100953, "new papers"), "the digest went to the supergroup"
+    store = services_of(bot).store
+    assert store.get_chat(-953) is None and len(store.topics(-100953)) == 1
+
+
+async def test_a_user_who_blocks_the_bot_mid_card_is_left_alone(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_delay = 1.0
+    bot.tg.send_text("2408.14227", chat_id=954)
+    await bot.tg.wait_for("sendMessage", chat_id=954)
+    bot.tg.fail_next("editMessageText", "403", chat_id=954)
+    while not [c for c in bot.tg.failed_calls if c.chat_id == 954]:
+        await asyncio.sleep(0.05)
+    before = len([c for c in bot.tg.calls if c.chat_id == 954])
+    await asyncio.sleep(2)
+    assert len([c for c in bot.tg.failed_calls if c.chat_id == 954]) == 1, "one refusal"
+    assert len([c for c in bot.tg.calls if c.chat_id == 954]) == before, "then no more requests to that chat"
+    chat = services_of(bot).store.get_chat(954)
+    assert chat is not None and not chat.active

@@ -198,7 +198,8 @@ class FakeTelegram(FakeServer):
         return [c.text for c in self.calls_to("sendMessage", chat_id) if contains in c.text]
 
     def fail_next(self, method: str, kind: str, chat_id: int | None = None, **extra: Any) -> None:
-        """Make the next `method` call (for `chat_id`, if given) fail: kind is 429, 403 or migrate."""
+        """Make the next `method` call (for `chat_id`, if given; whose text holds `contains`, if given) fail:
+        kind is 429, 403, migrate or 400 (with `description`)."""
         with self.lock:
             self._failures.append((method, chat_id, {"kind": kind, **extra}))
 
@@ -245,6 +246,8 @@ class FakeTelegram(FakeServer):
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> Response | None:
         for index, (name, chat_id, spec) in enumerate(self._failures):
+            if spec.get("contains") and spec["contains"] not in str(params.get("text", "")):
+                continue
             if name == method and (chat_id is None or str(chat_id) == str(params.get("chat_id"))):
                 del self._failures[index]
                 kind = spec["kind"]
