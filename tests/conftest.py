@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +101,21 @@ async def running_bot(env: dict[str, str], tg: FakeTelegram) -> AsyncIterator[Ru
             await app.stop()
             if app.post_shutdown:
                 await app.post_shutdown(app)
+
+
+@dataclass
+class Clock:
+    """The digest service's clock, set by the test."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(bot: RunningBot) -> Clock:
+    """Monday 2024-08-26, 06:00 UTC, for the running bot's digests (announcements of that day are not pruned)."""
+    fake = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+    bot.app.bot_data["services"].digests.clock = fake
+    return fake

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,21 +13,13 @@ from handlers.telegram_sender import TelegramSender
 from services.config import load_config
 from services.i18n import t
 from services.topics import parse_topic
-from tests.conftest import RunningBot, running_bot, with_gemini
+from tests.conftest import Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv, FakePaper
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.pdfs import paper_pdf
 
 PDF = paper_pdf()
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def paper(arxiv: FakeArxiv, base_id: str, title: str, category: str = "cs.CV", **extra: Any) -> FakePaper:
@@ -62,13 +53,6 @@ async def command(bot: RunningBot, text: str, chat_id: int, **kwargs: Any) -> st
     bot.tg.send_text(text, chat_id=chat_id, **kwargs)
     replies = await bot.tg.wait_for("sendMessage", chat_id=chat_id, count=before + 1)
     return replies[before].text
-
-
-@pytest.fixture
-def clock(bot: RunningBot) -> Clock:
-    fake = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
-    services_of(bot).digests.clock = fake
-    return fake
 
 
 async def test_subscription_commands(bot: RunningBot) -> None:

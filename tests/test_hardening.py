@@ -20,11 +20,11 @@ from handlers.telegram_sender import TelegramSender
 from services.i18n import t
 from services.migrations import migrations
 from services.store import Store
-from tests.conftest import TOKEN, RunningBot, running_bot, with_gemini
+from tests.conftest import TOKEN, Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
-from tests.test_digests import Clock, clock, command, services_of  # noqa: F401 - clock is a fixture
+from tests.test_digests import command, services_of
 from tests.test_paper_cards import add_paper
 
 ROOT = Path(__file__).resolve().parent.parent

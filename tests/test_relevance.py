@@ -9,12 +9,12 @@ import pytest
 
 from services.i18n import t
 from services.topics import parse_topic
-from tests.conftest import RunningBot, running_bot, with_gemini
+from tests.conftest import Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv, FakePaper
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.pdfs import paper_pdf
-from tests.test_digests import Clock, command, services_of, tick
+from tests.test_digests import command, services_of, tick
 
 PDF = paper_pdf()
 MONDAY = datetime(2024, 8, 26, 9, 30, tzinfo=UTC)
