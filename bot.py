@@ -15,11 +15,13 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 import handlers
+from handlers import lifecycle
 from handlers.rate_limiter import ChatRateLimiter
 from handlers.telegram_sender import TelegramSender
 from services.announcements import FeedReader
@@ -63,6 +65,9 @@ class Services:
     feedback: Feedback
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    """Work in progress (updates being handled, the digest tick, resumed requests): a shutdown cuts it short."""
+    stopping: bool = False
 
     def close(self) -> None:
         self.pdfs.close()
@@ -113,10 +118,16 @@ async def digest_tick(services: Services, sender: Sender) -> None:
 
 async def _tick_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     services: Services = context.bot_data["services"]
+    task = asyncio.current_task()
+    if services.stopping or task is None:
+        return
+    services.tasks.add(task)
     try:
         await digest_tick(services, TelegramSender(context.bot))
     except Exception:
         log.exception("digest tick failed; the next one tries again")
+    finally:
+        services.tasks.discard(task)
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -128,8 +139,15 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     services.digests.bot_username = app.bot.username
     interval = services.config.digest_tick_seconds
     if app.job_queue is not None and interval > 0:
-        app.job_queue.run_repeating(_tick_job, interval=interval, first=5, name="digests",
+        app.job_queue.run_repeating(_tick_job, interval=interval, first=min(5.0, interval), name="digests",
                                     job_kwargs={"max_instances": 1, "coalesce": True})
+    await lifecycle.resume_card_requests(app)
+
+
+async def _with_stop_signals(app: Application) -> None:  # type: ignore[type-arg]
+    """The bot's own SIGTERM/SIGINT handling (a stop within seconds, work journaled), then the usual start-up."""
+    lifecycle.install_stop_signals(app)
+    await _post_init(app)
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -224,7 +242,9 @@ def main(argv: list[str]) -> int:
         log.info("Papergram starting. %s", config.describe())
         if not config.gemini_api_key:
             log.warning("GEMINI_API_KEY is not set: cards use the offline extractive summarizer, not an LLM.")
-        build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+        app = build_application(config)
+        app.post_init = _with_stop_signals
+        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
     except StoreRefused as refused:
         print(f"papergram: PAPERGRAM_DB: {refused}", file=sys.stderr)
         return 2

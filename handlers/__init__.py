@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from handlers import chats, errors, feedback, papers, start, subscriptions
+from handlers import chats, errors, feedback, lifecycle, papers, start, subscriptions
 from handlers.settings_actions import ACTIONS
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, lifecycle.track_update), group=-1)  # every update's task is known
     app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, chats.channel_post))

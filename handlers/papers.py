@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -33,6 +34,17 @@ def linked_urls(message: Message) -> list[str]:
     return [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url]
 
 
+@dataclass(frozen=True)
+class CardRequest:
+    """One paper a user asked for, its status message, and its line in the journal."""
+
+    status: Message
+    ref: PaperRef
+    language: str
+    reply_to: int | None
+    request_id: int | None
+
+
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Each arXiv paper named in the message gets a card; in a private chat, no paper gets a hint."""
     message, chat = update.effective_message, update.effective_chat
@@ -49,28 +61,61 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text(t(lang, "too_many_papers", count=len(refs), limit=MAX_PAPERS_PER_MESSAGE))
         refs = refs[:MAX_PAPERS_PER_MESSAGE]
     quote = chat.type != ChatType.PRIVATE
-    statuses = [await message.reply_text(t(lang, "status_fetching", id=ref), do_quote=quote) for ref in refs]
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-    try:
-        metas = await services_of(context).papers.lookup(refs)
-    except ArxivUnavailable:
-        for ref, status in zip(refs, statuses, strict=True):
-            await _edit(status, t(lang, "arxiv_down", id=ref))
-        return
     reply_to = message.message_id if quote else None
+    store = services_of(context).store
+    requests = []
+    for ref in refs:
+        status = await message.reply_text(t(lang, "status_fetching", id=ref), do_quote=quote)
+        request_id = store.add_card_request(chat.id, chat.type, message.message_id, status.message_id, str(ref),
+                                            lang, reply_to)
+        requests.append(CardRequest(status, ref, lang, reply_to, request_id))
+    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    await prepare(context, requests)
+
+
+async def prepare(context: ContextTypes.DEFAULT_TYPE, requests: list[CardRequest]) -> None:
+    """Look the papers up in one arXiv query, then prepare and send each card (journaled requests are
+    crossed off when the user has the card or the reason there is none)."""
+    try:
+        metas = await services_of(context).papers.lookup([r.ref for r in requests])
+    except ArxivUnavailable:
+        for request in requests:
+            await _edit(request.status, t(request.language, "arxiv_down", id=request.ref))
+            _finish(context, request.request_id)
+        return
     await asyncio.gather(*(
-        deliver_paper(context, status, ref, metas[ref], lang, reply_to)
-        for ref, status in zip(refs, statuses, strict=True)
+        deliver_paper(context, r.status, r.ref, metas[r.ref], r.language, r.reply_to, r.request_id)
+        for r in requests
     ))
 
 
+def _finish(context: ContextTypes.DEFAULT_TYPE, request_id: int | None) -> None:
+    if request_id is not None:
+        services_of(context).store.finish_card_request(request_id)
+
+
 async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: PaperRef | str,
-                        paper: PaperMeta | None, lang: str, reply_to: int | None = None) -> None:
+                        paper: PaperMeta | None, lang: str, reply_to: int | None = None,
+                        request_id: int | None = None) -> None:
     """Prepare one paper's card, following the work in `status`, then send the card and the figures.
 
     In private chats the status message becomes the card; in groups (`reply_to` set) the card answers the
-    message with the link and the status message is deleted.
+    message with the link and the status message is deleted. The journaled request is crossed off once the user
+    has an answer; work cut short by a shutdown stays in the journal and is finished after the restart.
     """
+    cancelled = False
+    try:
+        await _deliver(context, status, ref, paper, lang, reply_to)
+    except asyncio.CancelledError:
+        cancelled = True
+        raise
+    finally:
+        if not cancelled:
+            _finish(context, request_id)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: PaperRef | str,
+                   paper: PaperMeta | None, lang: str, reply_to: int | None) -> None:
     if paper is None:
         await _edit(status, t(lang, "unknown_id", id=ref))
         return

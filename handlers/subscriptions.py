@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from handlers import settings_actions
 from handlers.common import services_of, settings_for
-from handlers.papers import MAX_PHOTOS, deliver_paper, send_figures
+from handlers.papers import MAX_PHOTOS, CardRequest, prepare, send_figures
 from handlers.settings_actions import ACTIONS, Reply
 from handlers.telegram_sender import TelegramSender
 from services.arxiv_client import ArxivUnavailable
@@ -104,12 +104,10 @@ async def send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, versioned_
     if not refs:
         return
     status = await context.bot.send_message(chat_id, t(lang, "status_fetching", id=refs[0]))
-    try:
-        paper = (await services_of(context).papers.lookup(refs[:1]))[refs[0]]
-    except ArxivUnavailable:
-        await status.edit_text(t(lang, "arxiv_down", id=refs[0]))
-        return
-    await deliver_paper(context, status, refs[0], paper, lang)
+    chat = services_of(context).store.get_chat(chat_id)
+    request_id = services_of(context).store.add_card_request(
+        chat_id, chat.type if chat else "private", status.message_id, status.message_id, str(refs[0]), lang, None)
+    await prepare(context, [CardRequest(status, refs[0], lang, None, request_id)])
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

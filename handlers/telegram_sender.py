@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, LinkPreviewOptions
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from services.models import FigureImage
 from services.sending import Button, ChatGone, ChatMoved, SendFailed
@@ -24,7 +27,7 @@ class TelegramSender:
     """`retries` for a 429: the outbox asks for none (it serves other chats meanwhile and comes back);
     a handler sending a card to the user in front of it asks for the rate limiter's default."""
 
-    def __init__(self, bot: Bot, retries: int | None = 0) -> None:
+    def __init__(self, bot: ExtBot[Any], retries: int | None = 0) -> None:
         self._bot = bot
         self._limits = {"retries": retries} if retries is not None else None
 

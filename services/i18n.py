@@ -37,6 +37,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "storage_broken": "Sorry, my storage is damaged, so I cannot save anything right now. The operator has been "
                           "told in the logs; your topics and settings are kept as they were.",
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
+        "restart_too_late": "I was restarted before arXiv:{id} was ready, and it is a while ago now. "
+                            "Please send the link again if you still want the card.",
         "llm_name_gemini": "Gemini",
         "llm_name_offline": "an offline extractor (no LLM key configured)",
         "menu_start": "What Papergram does",
@@ -211,6 +213,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_apology": "抱歉，我这边处理出错了。请过一分钟再试；如果一直失败，请发送 /help。",
         "storage_broken": "抱歉，我的存储已损坏，目前无法保存任何内容。已在日志中通知运维；你的主题和设置保持不变。",
         "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
+        "restart_too_late": "arXiv:{id} 还没准备好我就重启了，而且已经过了一段时间。如果仍然需要卡片，请重新发送链接。",
         "llm_name_gemini": "Gemini",
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
         "menu_start": "Papergram 能做什么",

@@ -231,3 +231,23 @@ def m0005_relevance(db: Database) -> None:
         },
         pk=("key", "model"),
     )
+
+
+@migrations(name="0006_card_requests")
+def m0006_card_requests(db: Database) -> None:
+    db.table("card_requests").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "chat_type": str,
+            "message_id": int,  # the message that asked (a link), or the status message for a 📄 button
+            "status_id": int,  # the bot's status message, edited as the work goes on
+            "ref": str,  # the paper as asked for: 2408.14227 or 2408.14227v2
+            "language": str,
+            "reply_to": int,  # in groups the card answers this message
+            "created_at": str,  # a request found at start-up is finished, or, when too old, answered
+        },
+        pk="id",
+        not_null={"chat_id", "message_id", "status_id", "ref"},
+    )
+    db.table("card_requests").create_index(["chat_id", "message_id", "ref"], unique=True)

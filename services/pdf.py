@@ -148,6 +148,7 @@ class PdfPool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
         self._owners = KeyedLimiter(max(1, self._size - 1))
+        self._stopping = False
 
     def _start(self) -> asyncio.Queue[_Worker]:
         if self._idle is None:
@@ -158,8 +159,14 @@ class PdfPool:
                 self._idle.put_nowait(worker)
         return self._idle
 
+    def stop_taking(self) -> None:
+        """Shutting down: a worker that is cut short is not replaced."""
+        self._stopping = True
+
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
+        if self._stopping:
+            return worker
         fresh = _Worker(self._context, self._memory)
         self._workers = [fresh if w is worker else w for w in self._workers]
         return fresh

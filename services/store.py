@@ -195,7 +195,8 @@ class Store:
                 self.db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", [new_id, old_id])
             else:
                 self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
-            for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent"):
+            for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent",
+                          "card_requests"):
                 self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
 
     # Subscriptions -------------------------------------------------------------------------------------
@@ -340,6 +341,26 @@ class Store:
             self.db.execute("UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'sending'", [chat_id])
             self.db.execute("UPDATE chats SET active = 0, updated_at = ? WHERE id = ?", [utcnow().isoformat(),
                                                                                         chat_id])
+
+    # Card requests: the journal that lets a restart finish what a user asked for -------------------------
+
+    def add_card_request(self, chat_id: int, chat_type: str, message_id: int, status_id: int, ref: str,
+                         language: str, reply_to: int | None) -> int | None:
+        """Journal a request before the work starts; None when that very request is journaled already."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO card_requests (chat_id, chat_type, message_id, status_id, ref, language, "
+            "reply_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [chat_id, chat_type, message_id, status_id, ref, language, reply_to, utcnow().isoformat()])
+        self.db.conn.commit()
+        return cursor.lastrowid if cursor.rowcount else None
+
+    def finish_card_request(self, request_id: int) -> None:
+        self.db.execute("DELETE FROM card_requests WHERE id = ?", [request_id])
+        self.db.conn.commit()
+
+    def card_requests(self) -> list[dict[str, Any]]:
+        """Requests a previous run accepted and did not finish, oldest first."""
+        return [dict(row) for row in self.db.query("SELECT * FROM card_requests ORDER BY id")]
 
     # Ratings, taste models and embeddings ----------------------------------------------------------------
 

@@ -93,6 +93,8 @@ class FakeTelegram(FakeServer):
         """(chat, user) -> status for getChatMember; "member" when not set."""
         self.bot_can_post: dict[int, bool] = {}
         self.usernames: dict[str, dict[str, Any]] = {}
+        self.latency = 0.0
+        """Seconds each Bot API call takes (getUpdates aside), as on a real network; calls overlap."""
         self.uploads: dict[str, bytes] = {}
         """Files users sent (documents), served by getFile and the file URL."""
 
@@ -234,6 +236,8 @@ class FakeTelegram(FakeServer):
         params = {k: _decode(v) for k, v in fields.items()}
         if method == "getUpdates":
             return Response.json({"ok": True, "result": self._get_updates(params)})
+        if self.latency:
+            time.sleep(self.latency)
         with self.lock:
             failure = self._take_failure(method, params) or self._over_limit(method, params)
             (self.failed_calls if failure is not None else self.calls).append(Call(method, params, files))

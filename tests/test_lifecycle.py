@@ -1,0 +1,120 @@
+"""Crashes and restarts of the real process: kill -9 mid-card, SIGTERM mid-fan-out. Nobody is left waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from services.i18n import t
+from services.store import Store
+from tests.conftest import running_bot
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.telegram import FakeTelegram
+from tests.test_paper_cards import add_paper
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def bot_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`python bot.py`, as `make run` starts it, against the fakes; killed if a test leaves it running."""
+    with log.open("ab") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], cwd=ROOT,
+                                   env={"PATH": os.environ.get("PATH", ""), **env}, stdout=out, stderr=out)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def stop(process: subprocess.Popen[bytes]) -> float:
+    """SIGTERM, as systemd and Docker send it; returns the seconds until the process is gone."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    return time.monotonic() - started
+
+
+async def test_a_card_in_progress_at_a_kill_is_finished_after_the_restart(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_delay = 4.0
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as first:
+        tg.send_text("https://arxiv.org/abs/2408.14227", chat_id=961)
+        await until(lambda: tg.texts_to(961, "") != [], what="the status message")
+        await until(lambda: any("Reading the PDF" in c.text for c in tg.calls_to("editMessageText", 961)),
+                    what="the PDF being read")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert not tg.calls_to("sendPhoto", 961)
+    arxiv_fake.pdf_delay = 0.0
+    with bot_process(env, log) as second:
+        await until(lambda: bool(tg.calls_to("sendPhoto", 961)), what="the card after the restart")
+        elapsed = stop(second)
+    cards = [c for c in tg.calls_to("editMessageText", 961) if "Faithful Summaries" in c.text]
+    assert len(cards) == 1, "one card, in the status message the user saw"
+    assert len({int(c.params["message_id"]) for c in tg.calls_to("editMessageText", 961)}) == 1
+    assert len(tg.calls_to("sendMessage", 961)) == 1, "no second status message"
+    assert elapsed <= 5
+    store = Store(env["PAPERGRAM_DB"])
+    assert store.card_requests() == [], "the journal is empty once the card is there"
+    store.close()
+
+
+async def test_sigterm_mid_fanout_stops_in_seconds_and_repeats_nothing(
+        env: dict[str, str], tg: FakeTelegram, tmp_path: Path) -> None:
+    chats = list(range(5000, 5300))
+    store = Store(env["PAPERGRAM_DB"])
+    for chat_id in chats:
+        store.ensure_chat(chat_id, "private", "x", "en")
+        store.queue_digest(chat_id, "2024-08-26", "2024-08-26",
+                           [{"kind": "text", "text": f"Digest for {chat_id}", "base_ids": []}], [])
+    store.close()
+    env["DIGEST_TICK_SECONDS"] = "1"
+    tg.latency = 0.03
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as first:
+        await until(lambda: len(tg.calls_to("sendMessage")) >= 40, what="the fan-out to start")
+        elapsed = stop(first)
+        assert first.returncode == 0
+    sent_before = len(tg.calls_to("sendMessage"))
+    assert sent_before < len(chats), "stopped mid-fan-out"
+    print(f"shutdown under a full outbox: {elapsed:.2f}s, {sent_before} of {len(chats)} sent before it")
+    assert elapsed <= 5, f"stopped in {elapsed:.1f}s"
+    with bot_process(env, log) as second:
+        await until(lambda: all(tg.texts_to(c) for c in chats), timeout=60, what="every chat's digest")
+        stop(second)
+    repeats = sum(len(tg.texts_to(c)) - 1 for c in chats)
+    print(f"duplicates after the restart: {repeats}")
+    assert repeats <= 1, "at most the one message in flight"
+
+
+async def test_a_request_too_old_to_finish_is_answered(env: dict[str, str], tg: FakeTelegram) -> None:
+    store = Store(env["PAPERGRAM_DB"])
+    store.ensure_chat(962, "private", "Ada", "en")
+    request = store.add_card_request(962, "private", 10, 11, "2408.14227", "en", None)
+    store.db.execute("UPDATE card_requests SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", [request])
+    store.db.conn.commit()
+    store.close()
+    async with running_bot(env, tg):
+        [answer] = await tg.wait_for("editMessageText", chat_id=962)
+    assert answer.text == t("en", "restart_too_late", id="2408.14227")
+    assert int(answer.params["message_id"]) == 11
