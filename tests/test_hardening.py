@@ -17,7 +17,10 @@ import pytest
 from sqlite_utils import Database
 
 from handlers.telegram_sender import TelegramSender
+from bot import build_application, build_services, digest_tick
+from services.config import load_config
 from services.i18n import t
+from services.models import ChatSettings
 from services.migrations import migrations
 from services.store import Store
 from tests.conftest import TOKEN, Clock, RunningBot, running_bot, with_gemini
@@ -294,3 +297,37 @@ async def test_a_user_who_blocks_the_bot_mid_card_is_left_alone(bot: RunningBot,
     assert len([c for c in bot.tg.calls if c.chat_id == 954]) == before, "then no more requests to that chat"
     chat = services_of(bot).store.get_chat(954)
     assert chat is not None and not chat.active
+
+
+class DamagedStore(Store):
+    """A store whose file turns out damaged at run time (a page that reads back as garbage)."""
+
+    def get_chat(self, chat_id: int) -> ChatSettings | None:
+        if chat_id == 955:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return super().get_chat(chat_id)
+
+
+async def test_a_database_damaged_at_run_time_answers_and_stops_writing(env: dict[str, str],
+                                                                         tg: FakeTelegram) -> None:
+    config = load_config(env)
+    services = build_services(config)
+    services.store.close()
+    services.store = DamagedStore(config.db_path)
+    app = build_application(config, services)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            tg.send_text("/topics", chat_id=955)
+            [reply] = await tg.wait_for("sendMessage", chat_id=955)
+            assert reply.text == t("en", "storage_broken")
+            assert services.store.broken
+            with pytest.raises(sqlite3.OperationalError):
+                services.store.ensure_chat(956, "private", "Ada", "en")
+            await digest_tick(services, TelegramSender(app.bot))  # does nothing, writes nothing
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    services.close()
