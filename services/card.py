@@ -7,6 +7,7 @@ inside a tag.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,10 @@ CAPTION_LIMIT = 1024
 MAX_AUTHORS = 8
 FIELD_LIMIT = 1500
 """No LLM field may be longer than this: every line of a card then fits a message on its own."""
+TAKEAWAY_LIMIT = 300
+STRUCTURED_LIMITS = (700, 450, 300, 180, 100)
+"""Per-field lengths tried, longest first, until the folded 8-point block fits one message."""
+_LABEL = re.compile(r"^(?:fig(?:ure)?s?\.?|table)\s*[A-Z]?[\dIVXL.]*\d*[A-Z]?\s*[:.\-—–]?\s*", re.IGNORECASE)
 
 
 def abs_url(paper: PaperMeta) -> str:
@@ -38,6 +43,10 @@ class Markup:
     italic: Callable[[str], str]
     code: Callable[[str], str]
     link: Callable[[str, str], str]
+    fold: Callable[[str], str] = lambda s: s
+    """A block a reader opens on demand (Telegram's expandable blockquote); as is elsewhere."""
+    compact: bool = False
+    """Telegram: title, authors and links are in the header, so the 8-point block does not repeat them."""
 
 
 HTML = Markup(
@@ -46,6 +55,8 @@ HTML = Markup(
     italic=lambda s: f"<i>{s}</i>",
     code=lambda s: f"<code>{s}</code>",
     link=lambda text, url: f'<a href="{html.escape(url, quote=True)}">{text}</a>',
+    fold=lambda s: f"<blockquote expandable>{s}</blockquote>",
+    compact=True,
 )
 PLAIN = Markup(
     escape=lambda s: s,
@@ -76,15 +87,12 @@ def facts_line(paper: PaperMeta) -> list[str]:
 
 
 def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
-    """The card's paragraphs in FORMAT.md order."""
+    """The card's paragraphs: the header once, the contribution, the takeaways, then the 8-point layout folded
+    (Telegram) or in full (Markdown, terminal). A field with nothing to say is left out."""
     lang, paper, s = card.language, card.paper, card.summary
 
     def say(key: str, **values: object) -> str:
         return m.escape(t(lang, key, **values))
-
-    def prose(text: str) -> str:
-        text = shorten(text, FIELD_LIMIT)
-        return m.escape(text) if text else m.italic(say("not_stated"))
 
     title = m.bold(m.link(m.escape(paper.title), abs_url(paper)))
     if lang != "en" and s.title_translation.strip():
@@ -96,44 +104,25 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     if card.links.project:
         url_list.append(m.link(say("card_project"), card.links.project))
     urls = " · ".join(url_list)
-    header = "\n".join([title, m.italic(m.escape(authors_line(paper.authors, lang))), facts, urls])
-
+    paragraphs = ["\n".join([title, m.italic(m.escape(authors_line(paper.authors, lang))), facts, urls])]
+    if card.extractive and lang != "en":
+        paragraphs.append(m.italic(say("note_extract_language")))  # said first: the prose below is English
+    if s.one_sentence.strip():
+        paragraphs.append(f"{m.bold(say('card_contribution'))}: {m.escape(shorten(s.one_sentence, 600))}")
     takeaways = [x for x in s.takeaways if x.strip()][:7]
-    keywords = ", ".join(shorten(k, 60) for k in s.keywords[:6] if k.strip())
-    keyword_text = m.escape(keywords) if keywords else m.italic(say("not_stated"))
-    steps = [x for x in s.method_steps if x.strip()][:7]
-    paragraphs = [
-        header,
-        f"{m.bold(say('card_summary'))}: {prose(s.one_sentence)}",
-        m.bold(say("card_takeaways")) + "".join(f"\n• {m.escape(shorten(x, FIELD_LIMIT))}" for x in takeaways),
-        "\n".join([
-            f"{m.bold('1. ' + say('card_title'))}: {m.escape(paper.title)}"
-            + (f" ({m.escape(shorten(s.title_translation, 300))})" if lang != "en" and s.title_translation else ""),
-            f"{m.bold('2. ' + say('card_authors'))}: {m.escape(authors_line(paper.authors, lang))}",
-            f"{m.bold('3. ' + say('card_affiliation'))}: {prose(card.affiliation)}",
-            f"{m.bold('4. ' + say('card_keywords'))}: {keyword_text}",
-            f"{m.bold('5. ' + say('card_urls'))}: {urls}",
-        ]),
-        "\n".join([
-            m.bold("6. " + say("card_structured")),
-            f"(1) {say('card_background')}: {prose(s.background)}",
-            f"(2) {say('card_past')}: {prose(s.past_methods)}",
-            f"(3) {say('card_method')}: {prose(s.method)}",
-            f"(4) {say('card_results')}: {prose(s.results)}",
-        ]),
-        m.bold("7. " + say("card_methods"))
-        + ("".join(f"\n{i}. {m.escape(shorten(x, FIELD_LIMIT))}" for i, x in enumerate(steps, 1))
-           or f"\n{m.italic(say('not_stated'))}"),
-        "\n".join([
-            m.bold("8. " + say("card_conclusion")),
-            f"(1) {say('card_significance')}: {prose(s.significance)}",
-            f"(2) {say('card_innovation')}: {prose(s.innovation)} / {say('card_performance')}: "
-            f"{prose(s.performance)} / {say('card_workload')}: {prose(s.workload)}",
-        ]),
-    ]
+    if takeaways:
+        paragraphs.append(m.bold(say("card_takeaways"))
+                          + "".join(f"\n• {m.escape(shorten(x, TAKEAWAY_LIMIT))}" for x in takeaways))
+    for limit in STRUCTURED_LIMITS:
+        block = m.fold("\n".join(_structured(card, m, urls, limit)))
+        if len(block) <= MESSAGE_LIMIT - 100:
+            break
+    paragraphs.append(block)
     notes = []
     if card.pdf_note:
         notes.append(say("note_pdf", reason=card.pdf_note))
+    if card.numbers_removed:
+        notes.append(say("note_numbers_removed", count=card.numbers_removed))
     if card.llm_failure:
         notes.append(say("note_llm_failed", reason=card.llm_failure))
     elif card.extractive:
@@ -141,6 +130,45 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     if notes:
         paragraphs.append(m.italic(" ".join(notes)))
     return paragraphs
+
+
+def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
+    """The 8-point layout readers know; in compact form without title, authors and links (in the header)."""
+    lang, paper, s = card.language, card.paper, card.summary
+
+    def say(key: str, **values: object) -> str:
+        return m.escape(t(lang, key, **values))
+
+    def field(label: str, text: str) -> list[str]:
+        return [f"{label}: {m.escape(shorten(text, limit))}"] if text.strip() else []
+
+    lines: list[str] = []
+    if not m.compact:
+        translation = f" ({m.escape(shorten(s.title_translation, 300))})" if lang != "en" and s.title_translation \
+            else ""
+        lines.append(f"{m.bold('1. ' + say('card_title'))}: {m.escape(paper.title)}{translation}")
+        lines.append(f"{m.bold('2. ' + say('card_authors'))}: {m.escape(authors_line(paper.authors, lang))}")
+    lines += field(m.bold("3. " + say("card_affiliation")), card.affiliation)
+    keywords = ", ".join(shorten(k, 60) for k in s.keywords[:6] if k.strip())
+    lines += field(m.bold("4. " + say("card_keywords")), keywords)
+    if not m.compact:
+        lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}")
+    summary = (field(f"(1) {say('card_background')}", s.background) + field(f"(2) {say('card_past')}", s.past_methods)
+               + field(f"(3) {say('card_method')}", s.method) + field(f"(4) {say('card_results')}", s.results))
+    if summary:
+        lines += [m.bold("6. " + say("card_structured")), *summary]
+    steps = [x for x in s.method_steps if x.strip()][:7]
+    if steps:
+        lines += [m.bold("7. " + say("card_methods"))]
+        lines += [f"{i}. {m.escape(shorten(x, limit))}" for i, x in enumerate(steps, 1)]
+    parts = [f"{say(key)}: {m.escape(shorten(text, limit))}" for key, text in (
+        ("card_innovation", s.innovation), ("card_performance", s.performance), ("card_workload", s.workload))
+        if text.strip()]
+    conclusion = field(f"(1) {say('card_significance')}", s.significance) \
+        + ([f"(2) {' / '.join(parts)}"] if parts else []) + field(f"(3) {say('card_limitations')}", s.limitations)
+    if conclusion:
+        lines += [m.bold("8. " + say("card_conclusion")), *conclusion]
+    return lines
 
 
 def split_messages(paragraphs: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -175,12 +203,14 @@ def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup =
         return m.escape(t(lang, "page_caption", id=paper.versioned_id))
     key = "table_caption" if figure.kind == "table" else "figure_caption"
 
-    def text(length: int) -> str:
-        return m.escape(t(lang, key, number=figure.number, caption=shorten(figure.caption, length)))
+    caption = _LABEL.sub("", figure.caption, count=1) if _LABEL.match(figure.caption) else figure.caption
 
-    if len(text(len(figure.caption))) <= CAPTION_LIMIT:
-        return text(len(figure.caption))
-    low, high = 1, len(figure.caption)  # escaping lengthens text unevenly: search the longest caption that fits
+    def text(length: int) -> str:
+        return m.escape(t(lang, key, number=figure.number, caption=shorten(caption, length)))
+
+    if len(text(len(caption))) <= CAPTION_LIMIT:
+        return text(len(caption))
+    low, high = 1, len(caption)  # escaping lengthens text unevenly: search the longest caption that fits
     while low < high:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if len(text(middle)) <= CAPTION_LIMIT else (low, middle - 1)

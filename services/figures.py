@@ -14,12 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pymupdf
 
 from services.models import FigureImage
 
-EXTRACTOR_VERSION = 7
+EXTRACTOR_VERSION = 8
 """Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
@@ -136,6 +137,19 @@ def _parse_caption(line: Line, first_in_block: bool = True) -> tuple[Caption, bo
     return Caption(kind, number.replace(".", ".") if not number[0].isalpha() else number), strong
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+
+
+def _span_text(span: dict[str, Any]) -> str:
+    """A span's text; a superscript the PDF marks (512², a footnote marker¹) is written in superscript letters."""
+    text: str = span["text"]
+    if span["flags"] & 1 and text.strip():
+        raised = text.strip().translate(_SUPERSCRIPT)
+        if all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ*†‡§¶" for c in raised):
+            return raised
+    return text
+
+
 def _make_block(lines: list[Line]) -> Block:
     return Block(_union_all([line.box for line in lines]), lines)
 
@@ -152,7 +166,7 @@ def read_blocks(page: pymupdf.Page) -> list[Block]:
             size = max(spans, key=lambda s: len(s["text"]))["size"]
             font = spans[0]["font"]
             bold = bool(spans[0]["flags"] & 16) or "Bold" in font or "Medi" in font
-            text = "".join(s["text"] for s in raw_line["spans"]).strip()
+            text = "".join(_span_text(s) for s in raw_line["spans"]).strip()
             lines.append(Line(tuple(raw_line["bbox"]), text, round(size * 2) / 2, bold))  # type: ignore[arg-type]
         if lines:
             raw_blocks.append(lines)
@@ -445,15 +459,27 @@ def _cluster(seed: Box, graphics: list[Box], texts: list[Box]) -> Box:
     return box
 
 
+def read_document(doc: pymupdf.Document, max_pages: int) -> tuple[list[list[Block]], Layout]:
+    """Every page's blocks and the layout they share: read once, for figures and for the paper's text."""
+    pages = min(doc.page_count, max_pages)
+    blocks = [read_blocks(doc[i]) for i in range(pages)]
+    return blocks, learn_layout(blocks[:LAYOUT_PAGES], doc[0].rect.width if pages else 612)
+
+
 def detect_document(doc: pymupdf.Document, max_pages: int,
-                    enough: Callable[[list[Detected]], bool] | None = None) -> list[Detected]:
+                    enough: Callable[[list[Detected]], bool] | None = None,
+                    reading: tuple[list[list[Block]], Layout] | None = None) -> list[Detected]:
     """Figures and tables in the first `max_pages` pages, page by page until `enough` says stop.
 
-    The layout is learnt from the first pages, so later pages are read only when needed.
+    The layout is learnt from the first pages, so later pages are read only when needed (unless `reading`
+    already holds them all).
     """
     pages = min(doc.page_count, max_pages)
-    blocks = [read_blocks(doc[i]) for i in range(min(pages, LAYOUT_PAGES))]
-    layout = learn_layout(blocks, doc[0].rect.width if pages else 612)
+    if reading is not None:
+        blocks, layout = reading
+    else:
+        blocks = [read_blocks(doc[i]) for i in range(min(pages, LAYOUT_PAGES))]
+        layout = learn_layout(blocks, doc[0].rect.width if pages else 612)
     found: list[Detected] = []
     for number in range(pages):
         page = doc[number]
@@ -493,8 +519,13 @@ def _telegram_safe(box: Box, page_rect: pymupdf.Rect) -> pymupdf.Rect:
 
 
 def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...] = ("figure",),
-                    limit: int = MAX_FIGURES, first_page_fallback: bool = True) -> list[FigureImage]:
-    """The paper's figures (tables when asked), Figure 1 first; a first-page render when none is found."""
+                    limit: int = MAX_FIGURES, first_page_fallback: bool = True,
+                    reading: tuple[list[list[Block]], Layout] | None = None,
+                    detected_sink: list[Detected] | None = None) -> list[FigureImage]:
+    """The paper's figures (tables when asked), Figure 1 first; a first-page render when none is found.
+
+    `detected_sink` receives every figure and table found on the pages read (the paper's text leaves them out).
+    """
     if doc.page_count == 0:
         return []
     wanted = {str(n) for n in range(1, limit + 1)}
@@ -504,7 +535,9 @@ def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...
         return kinds == ("figure",) and wanted <= {d.number for d in found if d.kind == "figure"}
 
     detected: dict[tuple[str, str], Detected] = {}
-    for item in detect_document(doc, max_pages, enough):
+    for item in detect_document(doc, max_pages, enough, reading):
+        if detected_sink is not None:
+            detected_sink.append(item)
         if item.kind in kinds:
             detected.setdefault((item.kind, item.number), item)
     chosen = sorted(detected.values(), key=lambda d: (kinds.index(d.kind), sort_key(d.number)))[:limit]

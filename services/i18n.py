@@ -55,6 +55,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_channel": "Set up a channel feed: /channel @name subscribe cs.CV",
         "menu_export": "The latest digest as Markdown posts for a blog",
         "card_summary": "Summary",
+        "card_contribution": "Contribution",
+        "card_limitations": "Limitations",
+        "note_extract_language": "No LLM is configured: the text below is an English extract of the paper's own "
+                                 "sentences.",
+        "note_numbers_removed": "{count} statement(s) were removed because their numbers do not appear in the "
+                                "paper.",
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
         "card_authors": "Authors",
@@ -230,6 +236,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_channel": "设置频道推送：/channel @频道 subscribe cs.CV",
         "menu_export": "把最新摘要导出为博客用的 Markdown 文章",
         "card_summary": "一句话总结",
+        "card_contribution": "贡献",
+        "card_limitations": "局限",
+        "note_extract_language": "未配置大模型：以下内容是论文原句的英文摘录。",
+        "note_numbers_removed": "有 {count} 句因其中的数字在论文中找不到而被删除。",
         "card_takeaways": "要点",
         "card_title": "标题",
         "card_authors": "作者",

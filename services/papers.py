@@ -17,6 +17,7 @@ from services.arxiv_client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavaila
 from services.figures import EXTRACTOR_VERSION
 from services.links import PaperLinks, find_links
 from services.models import FigureImage, PaperMeta, PaperRef, PdfContent
+from services.numbers import keep_supported, paper_numbers
 from services.pdf import PdfPool, PdfResult
 from services.store import Store
 from services.summarizer import PROMPT_VERSION, ExtractiveSummarizer, Summarizer, SummaryFailed, SummaryFields
@@ -53,6 +54,8 @@ class PaperCard:
     extractive: bool = False
     llm_failure: str = ""
     pdf_note: str = ""
+    numbers_removed: int = 0
+    """Sentences of the LLM's prose dropped because they state a number the paper does not."""
 
 
 def _squash(text: str) -> str:
@@ -65,6 +68,30 @@ def verified_affiliation(claimed: str, first_page: str) -> str:
     if claimed and _squash(claimed) in _squash(first_page):
         return claimed
     return ""
+
+
+_PROSE_FIELDS = ("one_sentence", "background", "past_methods", "method", "results", "significance", "innovation",
+                 "performance", "workload", "limitations")
+
+
+def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfContent) -> tuple[SummaryFields, int]:
+    """The summary without the sentences whose numbers the paper does not state; and how many were dropped."""
+    known = paper_numbers([paper.title, paper.abstract, paper.comment, content.text, content.first_page])
+    changes: dict[str, object] = {}
+    removed = 0
+    for name in _PROSE_FIELDS:
+        text, dropped = keep_supported(getattr(summary, name), known)
+        if dropped:
+            changes[name], removed = text, removed + dropped
+    for name in ("takeaways", "method_steps"):
+        items = []
+        for item in getattr(summary, name):
+            text, dropped = keep_supported(item, known)
+            removed += dropped
+            if text:
+                items.append(text)
+        changes[name] = items
+    return summary.model_copy(update=changes), removed
 
 
 class PaperService:
@@ -158,9 +185,16 @@ class PaperService:
                 llm_failure = str(failure) or "The LLM gave no usable summary"
                 extractive = True
                 summary = self._extractive.extract(paper, content)
+        removed = 0
+        if not extractive:
+            summary, removed = checked_numbers(summary, paper, content)
+            if removed:
+                log.info("card %s (%s): %d sentences with numbers not in the paper removed", paper.versioned_id,
+                         language, removed)
         return PaperCard(
             paper=paper,
             summary=summary,
+            numbers_removed=removed,
             language=language,
             links=find_links(paper.abstract, paper.comment, content.first_page),
             affiliation=verified_affiliation(summary.affiliation, content.first_page),

@@ -41,7 +41,8 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
     """Open the PDF once and take all we need from it. Never raises for a bad PDF: the note says why."""
     import pymupdf
 
-    from services.figures import extract_figures
+    from services.clean_text import document_text
+    from services.figures import Detected, extract_figures, read_document
     from services.pdf_text import budget_text
 
     if not looks_like_pdf(data):
@@ -60,13 +61,15 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
         page_count = doc.page_count
         pages = min(page_count, max_pages)
         try:
-            texts = [doc[i].get_text() for i in range(pages)]
-            figures = extract_figures(doc, pages)
+            front = "\n".join(doc[i].get_text() for i in range(min(2, pages)))  # links, affiliation, footnotes
+            reading = read_document(doc, pages)
+            detected: list[Detected] = []
+            figures = extract_figures(doc, pages, reading=reading, detected_sink=detected)
+            text = document_text(doc, reading[0], reading[1], detected)
         except Exception as error:
             return PdfResult(PdfContent("", "", doc.page_count, note=f"unreadable PDF ({type(error).__name__})"))
-    text = "\n".join(texts)
-    note = "" if text.strip() else "the PDF has no text layer"
-    return PdfResult(PdfContent(budget_text(text, budget_chars), texts[0], page_count, note), figures)
+    note = "" if text.strip() or front.strip() else "the PDF has no text layer"
+    return PdfResult(PdfContent(budget_text(text, budget_chars), front, page_count, note), figures)
 
 
 def process_tables(data: bytes, max_pages: int) -> list[FigureImage]:

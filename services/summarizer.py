@@ -18,30 +18,42 @@ from services.pdf_text import split_sections
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = 1
+PROMPT_VERSION = 2
 """Part of the summary cache key: bump it when the prompt or the schema changes."""
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese (简体中文)"}
 
 
 class SummaryFields(BaseModel):
-    """The prose fields of a card — the schema Gemini must fill, and the offline extract fills too."""
+    """The prose fields of a card — the schema Gemini must fill, and the offline extract fills too.
 
-    one_sentence: str = Field(description="The paper in one sentence.")
-    takeaways: list[str] = Field(description="3 to 7 key takeaways, one sentence each.")
+    Each description says what a reader needs and how long it may be; an empty string means "not stated".
+    """
+
+    one_sentence: str = Field(description="The contribution in one sentence of at most 40 words: what the paper "
+                                          "does or shows and its key number (not background).")
+    takeaways: list[str] = Field(description="3 to 5 key takeaways, one sentence of at most 30 words each; "
+                                             "results with their numbers.")
     title_translation: str = Field(description="The title translated into the output language; empty for English.")
     affiliation: str = Field(description="The first author's affiliation exactly as printed on the first page, "
                                          "or an empty string when the first page does not state it.")
-    keywords: list[str] = Field(description="3 to 6 keywords, all in the output language.")
-    background: str = Field(description="Research background.")
-    past_methods: str = Field(description="Past methods, their problems, and the motivation of this work.")
-    method: str = Field(description="The proposed method.")
-    results: str = Field(description="Tasks, performance achieved, and whether it supports the goals.")
-    method_steps: list[str] = Field(description="The method as 3 to 7 numbered steps, without the numbers.")
-    significance: str = Field(description="Significance of the work.")
-    innovation: str = Field(description="Innovation point.")
-    performance: str = Field(description="Performance.")
-    workload: str = Field(description="Workload: data, compute, experiments.")
+    keywords: list[str] = Field(description="3 to 6 keyword phrases in the output language, technical terms and "
+                                            "model names kept in English.")
+    background: str = Field(description="Research background: the problem and why it matters, at most 60 words.")
+    past_methods: str = Field(description="Past methods, their problems, and the motivation of this work, at most "
+                                          "60 words.")
+    method: str = Field(description="The proposed method, at most 80 words.")
+    results: str = Field(description="Tasks and results with numbers: dataset, metric, value, and the baseline "
+                                     "compared against, at most 80 words.")
+    method_steps: list[str] = Field(description="The method as 3 to 7 steps of at most 25 words, without numbers "
+                                                "in front.")
+    significance: str = Field(description="Significance of the work, at most 40 words.")
+    innovation: str = Field(description="What is new, at most 40 words.")
+    performance: str = Field(description="The headline performance with its numbers, at most 40 words.")
+    workload: str = Field(description="Workload: data, compute, experiments, at most 40 words; empty if not "
+                                      "stated.")
+    limitations: str = Field(default="", description="Limitations as the paper itself states them, at most 50 "
+                                                     "words; empty if the paper states none.")
 
 
 class SummaryFailed(Exception):
@@ -116,8 +128,21 @@ def keywords_of(text: str, count: int = 5) -> list[str]:
     return [w for w, _ in common.most_common(count)]
 
 
+_CONTRIBUTION = (r"\bwe (propose|present|introduce|develop|show|demonstrate|find|design|establish|study|"
+                 r"investigate|analy[sz]e|explore|revisit|evaluate|benchmark|release|build|train)|"
+                 r"\b(this|our) (paper|work|study) (proposes|presents|introduces|shows|demonstrates)|"
+                 r"\bin this (paper|work), we\b")
+_RESULT = r"outperform|state-of-the-art|\bachiev|\bimprov|\bsurpass|\bbeats?\b|\d+(\.\d+)?\s?%|\d+(\.\d+)?\s?(x|×)\b"
+_PAST = r"\bhowever\b|\bexisting\b|\bprevious\b|\bprior (work|methods|approaches)|\blimitation|\bsuffer"
+_STEP = r"\b(first|then|next|finally|we (use|train|apply|compute|design|define|introduce|adopt|encode|sample))\b"
+_SIGNIFICANCE = (r"\b(in this (paper|work)|we (have )?(shown|demonstrated|presented|proposed)|our results|"
+                 r"this (work|paper)|conclude|overall)\b")
+_LIMITATION = r"\b(limitation|limited to|does not|fails? to|future work|remains? (an )?open|drawback)\b"
+
+
 class ExtractiveSummarizer:
-    """No network, no model: each field is sentences picked from the abstract and the paper itself."""
+    """No network, no model: each field is the paper's own sentence of the right kind from the right section
+    (results from the experiments, significance from the conclusion), or left empty. No sentence is used twice."""
 
     model = "extractive"
 
@@ -125,55 +150,94 @@ class ExtractiveSummarizer:
         return self.extract(paper, content)
 
     def extract(self, paper: PaperMeta, content: PdfContent) -> SummaryFields:
+        text = content.text
         abstract = sentences(paper.abstract)
-        body = sentences(content.text) if content.text else []
-        introduction = section_sentences(content.text, "introduction")
-        methods = section_sentences(content.text, "method", "approach", "model", "framework")
-        pool = abstract + [s for s in body if s not in abstract]
+
+        def section(*names: str) -> list[str]:
+            return section_sentences(text, *names) if text else []
+
+        introduction = section("introduction")
+        methods = section("method", "approach", "model", "framework", "architecture")
+        experiments = section("experiment", "result", "evaluation", "benchmark")
+        conclusion = section("conclusion", "discussion", "summary")
+        limitations = section("limitation")
         used: set[str] = set()
-        first = abstract[0] if abstract else paper.title
-        used.add(first)
-        method = _pick(pool, r"\bwe (propose|present|introduce|develop)|\bour (method|approach|model)", 2, used)
-        results = _pick(pool, r"outperform|state-of-the-art|achiev|improv|\d+(\.\d+)?\s?%", 2, used)
-        past = _pick(pool, r"\bhowever\b|existing|previous|prior (work|methods)|limitation|suffer", 2, used)
-        steps = _pick(methods or body or pool,
-                      r"\b(first|then|next|finally|we (use|train|apply|compute|design|define))\b", 5, used)
-        conclusion = _pick(body[::-1] or pool, r"\b(in this (paper|work)|we (have )?(shown|demonstrated))", 1, used)
-        takeaways = [s for s in abstract if s != first][:5] or pool[:3]
+        contribution = _pick(abstract + introduction, _CONTRIBUTION, 1, used)
+        results = _pick(experiments or abstract, _RESULT, 2, used)
+        method = _pick(abstract + methods, _CONTRIBUTION, 2, used) if methods or abstract else []
+        past = _pick(introduction, _PAST, 2, used)
+        background = [s for s in introduction[:3] if s not in used and not re.search(r"\bwe\b", s, re.I)][:2]
+        used.update(background)
+        steps = _pick(methods, _STEP, 5, used)
+        significance = _pick(conclusion, _SIGNIFICANCE, 1, used)
+        stated_limits = _pick(limitations + conclusion, _LIMITATION, 1, used)
+        takeaways = [s for s in abstract if s not in used][:5]
+        used.update(takeaways)
         return SummaryFields(
-            one_sentence=first,
+            one_sentence=contribution[0] if contribution else "",
             takeaways=takeaways,
             title_translation="",
             affiliation=guess_affiliation(content.first_page),
             keywords=keywords_of(paper.title + " " + paper.abstract),
-            background=" ".join(introduction[:2] or abstract[:1]),
+            background=" ".join(background),
             past_methods=" ".join(past),
             method=" ".join(method),
             results=" ".join(results),
             method_steps=steps,
-            significance=" ".join(conclusion),
-            innovation=method[0] if method else "",
-            performance=results[0] if results else "",
+            significance=" ".join(significance),
+            innovation="",
+            performance="",
             workload="",
+            limitations=" ".join(stated_limits),
         )
 
 
 # Gemini --------------------------------------------------------------------------------------------------
 
-def build_prompt(paper: PaperMeta, content: PdfContent, language: str) -> str:
-    language_name = LANGUAGE_NAMES.get(language, "English")
+SYSTEM_INSTRUCTION = (
+    "You summarize research papers for researchers who read them in a chat on their phone. You are faithful: "
+    "you state only what the paper states, every number you write is one the paper gives, and a field the paper "
+    "does not support is an empty string — never a guess or a placeholder such as 'xxx', 'N/A' or 'not provided'. "
+    "You never write titles, authors, IDs, dates or links: those come from arXiv."
+)
+
+
+def _core_instructions(language_name: str) -> str:
     return (
-        f"You summarize a research paper for researchers reading a chat. Write every field in {language_name} "
-        "(keywords too). Be faithful: say only what the paper says; if the text does not state something, "
-        "leave that field empty rather than guessing. Never write placeholders such as 'xxx' or 'N/A'. "
-        "Do not restate the title, authors, IDs or links: those are added from arXiv. For `affiliation`, copy the "
-        "first author's affiliation exactly as printed on the first page below, or leave it empty.\n\n"
+        f"Write every field in {language_name}; keep technical terms, dataset, metric and model names in English "
+        "inside it. Respect each field's length limit. `one_sentence` is the contribution with its key number, not "
+        "background. `results` and `performance` give numbers with their dataset, metric and the baseline they "
+        "beat. `limitations` are the ones the paper itself states. For `affiliation`, copy the first author's "
+        "affiliation exactly as printed on the first page, or leave it empty."
+    )
+
+
+def build_prompt(paper: PaperMeta, content: PdfContent, language: str, note: str = "") -> str:
+    """The paper once (abstract once, references never), the task before it and again after it: a long paper
+    pushes instructions given only at the top out of the model's attention."""
+    language_name = LANGUAGE_NAMES.get(language, "English")
+    body = strip_references(content.text)
+    return (
+        f"Summarize the paper below into the JSON fields. {_core_instructions(language_name)}\n\n"
         f"Title: {paper.title}\n"
         f"Abstract: {paper.abstract}\n"
         + (f"Comment: {paper.comment}\n" if paper.comment else "")
-        + f"\n--- First page ---\n{content.first_page[:6000]}\n"
-        + (f"\n--- Paper text ---\n{content.text}\n" if content.text else "\n(The PDF text is unavailable.)\n")
+        + f"\n--- First page ---\n{content.first_page[:4000]}\n"
+        + (f"\n--- Paper text ---\n{body}\n" if body else "\n(The PDF text is unavailable: use the abstract.)\n")
+        + f"\n--- End of the paper ---\nNow fill the fields. {_core_instructions(language_name)}"
+        + (f"\n\nYour previous answer could not be used: {note} Answer again, as valid JSON of the schema." if note
+           else "")
     )
+
+
+def strip_references(text: str) -> str:
+    """The paper's text without its reference list (and what follows it)."""
+    kept = []
+    for section in split_sections(text):
+        if any(word in section.heading.lower() for word in ("reference", "bibliograph")):
+            break
+        kept.append((section.heading + "\n" if section.heading else "") + section.text)
+    return "\n".join(kept).strip()
 
 
 class GeminiSummarizer:
@@ -196,10 +260,11 @@ class GeminiSummarizer:
 
         config = self._types.GenerateContentConfig(
             response_mime_type="application/json", response_schema=SummaryFields, temperature=0.2,
+            system_instruction=SYSTEM_INSTRUCTION,
         )
-        prompt = build_prompt(paper, content, language)
         reason = ""
-        for _ in range(2):  # a blocked, empty or invalid answer is retried once
+        for _ in range(2):  # a blocked, empty or invalid answer is retried once, saying what was wrong
+            prompt = build_prompt(paper, content, language, note=reason)
             try:
                 response = await self._client.aio.models.generate_content(
                     model=self._model, contents=prompt, config=config

@@ -58,7 +58,7 @@ def test_figure_captions_fit_telegram_after_escaping() -> None:
     caption = figure_caption(figure, "en", PAPER)
     assert len(caption) <= CAPTION_LIMIT and caption.startswith("Fig. 3 — a &lt; b &amp;")
     assert figure_caption(FigureImage("figure", "1", 0, (0, 0, 1, 1), "Figure 1: A cat.", b""), "zh", PAPER) == \
-        "图 1 — Figure 1: A cat."
+        "图 1 — A cat."
 
 
 def test_the_text_budget_drops_references_before_the_method() -> None:

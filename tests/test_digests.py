@@ -349,7 +349,7 @@ async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake:
     diffusion = archive.read("2024-08-26-diffusion.md").decode()
     assert diffusion.startswith('---\ntitle: "diffusion"\ndate: 2024-08-26\ntags: [')
     assert "# 2024-08-26 Update" in diffusion and "## Diffusion \\<Transformers\\> for Video" in diffusion
-    assert "machine-written" in diffusion and "![Fig. 1 — Figure 1: " in diffusion
+    assert "machine-written" in diffusion and "![Fig. 1 — " in diffusion
     assert "<details>" in diffusion and "](2408-10000v1/figure-1.png)" in diffusion
     assert "Optical Flow" not in diffusion, "each paper under its first matching topic"
 

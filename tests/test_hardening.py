@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from handlers.telegram_sender import TelegramSender
 from bot import build_application, build_services, digest_tick
+from handlers.telegram_sender import TelegramSender
 from services.config import load_config
 from services.i18n import t
-from services.models import ChatSettings
 from services.migrations import migrations
+from services.models import ChatSettings
 from services.store import Store
 from tests.conftest import TOKEN, Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
