@@ -129,7 +129,7 @@ def keywords_of(text: str, count: int = 5) -> list[str]:
 
 
 _CONTRIBUTION = (r"\bwe (propose|present|introduce|develop|show|demonstrate|find|design|establish|study|"
-                 r"investigate|analy[sz]e|explore|revisit|evaluate|benchmark|release|build|train)|"
+                 r"investigate|analy[sz]e|explore|revisit|evaluate|benchmark|release)|"
                  r"\b(this|our) (paper|work|study) (proposes|presents|introduces|shows|demonstrates)|"
                  r"\bin this (paper|work), we\b")
 _RESULT = r"outperform|state-of-the-art|\bachiev|\bimprov|\bsurpass|\bbeats?\b|\d+(\.\d+)?\s?%|\d+(\.\d+)?\s?(x|×)\b"
