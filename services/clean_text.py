@@ -10,21 +10,16 @@ hyphenation undone only where a line break split a word, and tables are written 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
 import pymupdf
 
-from services.figures import Block, Detected, Layout, _parse_caption
+from services.figures import Block, Detected, Layout, Line, _parse_caption
+from services.text_match import normalize
 
 Box = tuple[float, float, float, float]
 
-# Spacing accents as old TeX fonts write them ("T¨ubingen", "Erd˝os") and the combining marks they stand for.
-_SPACING_ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327",
-                    "˚": "\u030a", "ˇ": "\u030c", "˝": "\u030b", "¯": "\u0304", "˘": "\u0306", "˙": "\u0307"}
-_ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
-_ACCENT_AFTER = re.compile(r"([A-Za-z])\s?([" + "".join(_SPACING_ACCENTS) + r"])(?=\s|$|[^\w])")
 _HEADING = re.compile(
     r"^(?:(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[IVX]{1,5}\.|[A-H](?:\.\d{1,2})?\.?)\s+)?"
     r"(?:Abstract|Introduction|Related Work|Background|Preliminaries|Method|Methods|Methodology|Approach|"
@@ -36,14 +31,6 @@ _KEEP_HYPHEN_AFTER = {"self", "non", "state", "of", "the", "two", "three", "mult
                       "semi", "fine", "large", "small", "high", "low", "long", "short", "well", "real", "zero",
                       "one", "few", "end", "open", "closed", "in", "out", "on", "off", "top", "sub", "inter"}
 _REFERENCES = re.compile(r"^(?:\d{1,2}\.?\s+)?(?:References|Bibliography)$", re.IGNORECASE)
-
-
-def normalize(text: str) -> str:
-    """NFKC (ligatures ﬁ → fi, full-width forms), spacing accents joined to their letter (T¨ubingen → Tübingen)."""
-    text = _ACCENT_BEFORE.sub(lambda m: m[2] + _SPACING_ACCENTS[m[1]], text)
-    text = _ACCENT_AFTER.sub(lambda m: m[1] + _SPACING_ACCENTS[m[2]], text)
-    text = text.replace("ı\u0308", "i\u0308").replace("ı\u0301", "i\u0301")  # dotless i under an accent
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
 
 
 def join_lines(lines: list[str], vocabulary: set[str]) -> str:
@@ -77,6 +64,14 @@ def _keeps_hyphen(before: str, after: str, vocabulary: set[str]) -> bool:
     return len(first) >= 4 and len(second) >= 4 and first in vocabulary and second in vocabulary
 
 
+_MATH = re.compile(r"[=≤≥∈∉∑∏∫√±∓→←↦∂∇⁽⁾∼≈≠⊂⊆∪∩∀∃∞]")
+
+
+def _mathy(line: str) -> bool:
+    """A line of a displayed equation, or prose with glyphs the PDF could not map (�): not prose."""
+    return "\ufffd" in line or len(_MATH.findall(line)) >= 3
+
+
 def _letters(text: str) -> float:
     return sum(c.isalpha() or c == " " for c in text) / max(1, len(text))
 
@@ -103,7 +98,8 @@ def _prose_lines(block: Block, layout: Layout) -> list[str]:
     sizes = Counter(line.size for line in block.lines)
     if abs(sizes.most_common(1)[0][0] - layout.body_size) > 1.2:
         return []
-    kept = [_MARKER.sub("", line.text) for line in block.lines if _letters(line.text) >= 0.6 or len(line.text) < 4]
+    kept = [_MARKER.sub("", line.text) for line in block.lines
+            if (_letters(line.text) >= 0.6 or len(line.text) < 4) and not _mathy(line.text)]
     text = " ".join(kept)
     if len(text) < 25 or _letters(text) < 0.7:
         return []
@@ -164,7 +160,7 @@ def table_markdown(page: pymupdf.Page, region: Box, caption: str) -> str:
         if caption and line.strip() and line.strip() in caption:
             continue
         lines.append("| " + " | ".join(normalize(c) for c in cells) + " |")
-    return f"{caption}\n" + "\n".join(lines) if lines else ""
+    return "\n".join(lines) + f"\n({normalize(caption)})" if lines else ""
 
 
 def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layout,
@@ -180,10 +176,13 @@ def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layou
     for number, blocks in enumerate(pages):
         page = doc[number]
         found = regions.get(number, [])
+        tables: dict[int, str] = {}
+        kept = []
         for item in found:
             if item.kind == "table":
-                paragraphs.append(["\x00table", table_markdown(page, item.bbox, item.caption)])
-        kept = []
+                marker = Block(item.bbox, [Line(item.bbox, "", layout.body_size, False)])
+                tables[id(marker)] = table_markdown(page, item.bbox, item.caption)
+                kept.append(marker)
         for block in blocks:
             text = block.text.strip()
             if block.caption is not None or _parse_caption(block.lines[0]) is not None:
@@ -194,8 +193,20 @@ def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layou
                 continue
             if block.box[1] > 0.85 * page.rect.height and block.lines[0].size < layout.body_size - 0.8:
                 continue  # a footnote
+            if "@" in text and number == 0:
+                continue  # authors' addresses
             kept.append(block)
-        for block in _reading_order(kept, page.rect.width, layout.two_columns):
+        ordered = _reading_order(kept, page.rect.width, layout.two_columns)
+        if number == 0:  # title, authors and affiliations come from arXiv: the prose starts at the abstract
+            start = next((i for i, b in enumerate(ordered) if re.match(r"(?i)\s*abstract\b", b.text)), 0)
+            ordered = ordered[start:]
+        for block in ordered:
+            if id(block) in tables:
+                paragraphs.append(["\x00table", tables[id(block)]])
+                continue
+            if len(block.lines) > 1 and _is_heading(Block(block.lines[0].box, block.lines[:1]), layout):
+                paragraphs.append(["\x00heading", normalize(block.lines[0].text.strip())])
+                block = Block(block.box, block.lines[1:])  # a heading glued to its first paragraph
             if _is_heading(block, layout):
                 paragraphs.append(["\x00heading", normalize(block.text.strip())])
                 continue

@@ -21,6 +21,7 @@ from services.numbers import keep_supported, paper_numbers
 from services.pdf import PdfPool, PdfResult
 from services.store import Store
 from services.summarizer import PROMPT_VERSION, ExtractiveSummarizer, Summarizer, SummaryFailed, SummaryFields
+from services.text_match import normalize
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ class PaperCard:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """For comparing an affiliation with the page: accents recomposed (T¨ubingen), ligatures, case, spaces."""
+    return re.sub(r"\s+", " ", normalize(text)).strip().casefold()
 
 
 def verified_affiliation(claimed: str, first_page: str) -> str:

@@ -89,10 +89,14 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"-\n(?=[a-z])", "", text)).strip()
 
 
+_MATH_SIGNS = re.compile(r"[=≤≥∈∑∏∫√±→←∂∇⁽⁾∼≈≠⊂∀∃∞|^_\ufffd]")
+
+
 def _prose_like(sentence: str) -> bool:
-    """A sentence a reader can use: mostly letters (not an equation), no e-mail or footnote debris."""
+    """A sentence a reader can use: mostly letters, no equation signs, no e-mail or footnote debris."""
     letters = sum(map(str.isalpha, sentence)) + sentence.count(" ")
-    return letters >= 0.85 * len(sentence) and "@" not in sentence and "Equal contribution" not in sentence
+    return (letters >= 0.85 * len(sentence) and len(_MATH_SIGNS.findall(sentence)) < 2 and "@" not in sentence
+            and "Equal contribution" not in sentence)
 
 
 def sentences(text: str) -> list[str]:

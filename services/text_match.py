@@ -33,6 +33,27 @@ FILLER = STOPWORDS | frozenset(
 """Words of a sentence topic (`about: making diffusion sampling faster`) that carry no subject."""
 
 
+# Spacing accents as old TeX fonts write them ("T¨ubingen", "Erd˝os") and the combining marks they stand for.
+_SPACING_ACCENTS = {"¨": "\u0308", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327",
+                    "˚": "\u030a", "ˇ": "\u030c", "˝": "\u030b", "¯": "\u0304", "˘": "\u0306", "˙": "\u0307"}
+_ACCENT_BEFORE = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])\s?([A-Za-zıȷ])")
+_ACCENT_AFTER = re.compile(r"([A-Za-z])\s?([" + "".join(_SPACING_ACCENTS) + r"])(?=\s|$|[^\w])")
+_RAISED = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+"""Superscripts and subscripts mean something (10⁶ is not 106): NFKC must not flatten them."""
+
+
+def normalize(text: str) -> str:
+    """NFKC (ligatures ﬁ → fi, full-width forms), spacing accents joined to their letter (T¨ubingen → Tübingen);
+    superscripts and subscripts are kept."""
+    text = _ACCENT_BEFORE.sub(lambda m: m[2] + _SPACING_ACCENTS[m[1]], text)
+    text = _ACCENT_AFTER.sub(lambda m: m[1] + _SPACING_ACCENTS[m[2]], text)
+    text = text.replace("ı\u0308", "i\u0308").replace("ı\u0301", "i\u0301")  # dotless i under an accent
+    if _RAISED.isdisjoint(text):
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    flat = "".join(c if c in _RAISED else unicodedata.normalize("NFKC", c) for c in text)
+    return unicodedata.normalize("NFC", flat)
+
+
 def fold(text: str) -> str:
     """Lower case without accents, for matching names and words."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))

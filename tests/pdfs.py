@@ -157,3 +157,50 @@ EXPECTED_FIGURES = [
     ("table", "1", 3, (317, 72, 552, 180)),
     ("figure", "6", 4, (60, 72, 552, 248)),
 ]
+
+
+def messy_pdf() -> bytes:
+    """Two columns, a running header and page numbers, a footnote, an equation line, a ruled table, a word
+    hyphenated at a line break, a compound that keeps its hyphen, a TeX-style decomposed accent. (Ligatures:
+    the base-14 fonts cannot draw ﬁ, so `normalize` is tested on text.)"""
+    doc = pymupdf.open()
+    left_lines = [
+        "1 Introduction",
+        "We study how to sufficiently summarize papers with a mo-",
+        "del that reads every section. Our self-",
+        "supervised objective is state-of-the-art.",
+        "The first author works at Universit\u00a8at T\u00a8ubingen.",
+        "L = E[ ||x - y||^2 ] + 1/2 * sum_i w_i",
+        "We evaluate it on many benchmarks and it",
+        "improves faithfulness by 12% over the baseline.",
+    ]
+    right_lines = [
+        "2 Method",
+        "The method reads the body text in order and",
+        "leaves figures, tables and captions aside so",
+        "that the summary is built from prose only.",
+        "Figure 1: A caption that is not prose.",
+    ]
+    for number in range(3):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((200, 40), "Preprint under review at a venue", fontsize=8)
+        page.insert_text((300, 770), str(number + 1), fontsize=9)
+        if number == 0:
+            for i, line in enumerate(left_lines):
+                page.insert_text((LEFT[0], 100 + 14 * i), line, fontsize=10)
+            for i, line in enumerate(right_lines):
+                page.insert_text((RIGHT[0], 100 + 14 * i), line, fontsize=10)
+            table = pymupdf.Rect(RIGHT[0], 300, RIGHT[1], 360)
+            page.insert_text((RIGHT[0], 295), "Table 1: Scores on two benchmarks.", fontsize=9)
+            page.draw_line(table.tl, table.tr)
+            page.draw_line((table.x0, table.y1), table.br)
+            for row, cells in enumerate((("Method", "BLEU", "F1"), ("Ours", "41.2", "0.88"), ("Base", "37.5", "0.81"))):
+                for col, cell in enumerate(cells):
+                    page.insert_text((table.x0 + 80 * col, table.y0 + 15 + 16 * row), cell, fontsize=10)
+            page.insert_text((LEFT[0], 740), "1Code is released under the MIT licence.", fontsize=7)
+        else:
+            body(page, LEFT, 80, 700)
+            body(page, RIGHT, 80, 700)
+    data: bytes = doc.tobytes()
+    doc.close()
+    return data

@@ -25,7 +25,12 @@ def test_code_links_are_found_and_tidied() -> None:
     abstract = "Code is at https://github.com/org/repo. Project page: https://org.github.io/proj."
     assert find_links(abstract) == PaperLinks(code="https://github.com/org/repo", project="https://org.github.io/proj")
     assert find_links("see github.com/a/b), and") == PaperLinks(code="https://github.com/a/b")
-    assert find_links("(https://huggingface.co/org/model)") == PaperLinks(code="https://huggingface.co/org/model")
+    assert find_links("(https://huggingface.co/org/model)") == PaperLinks(), "model weights are not code"
+    assert find_links("Our dataset: https://data.example.org/set and the project page https://x.example.org/p") \
+        == PaperLinks(project="https://x.example.org/p"), "a dataset page is not the project page"
+    assert find_links("benchmark leaderboard at https://bench.github.io/") == PaperLinks()
+    assert find_links("", "1Work done at X. 2Videos: https://lab.example.org/demo") == PaperLinks(
+        project="https://lab.example.org/demo"), "found in a footnote of the first pages"
     assert find_links("https://github.com/sponsors/x only") == PaperLinks()
     assert find_links("broken https://github.com/org/re-\npo here") == PaperLinks(code="https://github.com/org/re-po")
 
@@ -35,6 +40,8 @@ def test_affiliation_is_kept_only_when_the_first_page_prints_it() -> None:
     assert verified_affiliation("University of Example", page) == "University of Example"
     assert verified_affiliation("University of Nowhere", page) == ""
     assert verified_affiliation("", page) == ""
+    assert verified_affiliation("Universität Tübingen", "Ada\nUniversit¨at T¨ubingen\n") == "Universität Tübingen"
+    assert verified_affiliation("École Polytechnique", "Ada\n´Ecole Polytechnique\n") == "École Polytechnique"
 
 
 def test_messages_split_between_paragraphs_and_never_exceed_the_limit() -> None:

@@ -306,3 +306,45 @@ async def test_no_tables_says_so(bot: RunningBot, arxiv_fake: FakeArxiv) -> None
     bot.tg.press("tables:2408.14227v2", chat_id=623)
     [reply] = await bot.tg.wait_for("sendMessage", chat_id=623, contains="tables")
     assert reply.text == t("en", "no_tables", id="2408.14227v2")
+
+
+async def test_a_number_the_paper_does_not_state_is_not_stated(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                               gemini: FakeGemini) -> None:
+    add_paper(arxiv_fake)
+    gemini.summary.update({
+        "results": "Accuracy improves by 12% over the baseline. It is 37.5 points better on ArxivBench.",
+        "takeaways": ["Faithfulness improves by 12%.", "It beats GPT-4 on 9,999 papers."],
+        "workload": "",
+    })
+    gemini_bot.tg.send_text("2408.14227", chat_id=630)
+    card = (await card_of(gemini_bot, 630))[-1].text
+    assert "Accuracy improves by 12% over the baseline." in card and "Faithfulness improves by 12%." in card
+    assert "37.5" not in card and "9,999" not in card, "numbers the paper never states are gone"
+    assert t("en", "note_numbers_removed", count=2) in card
+
+
+async def test_a_card_on_a_phone_header_once_then_the_points_folded(gemini_bot: RunningBot,
+                                                                    arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    gemini_bot.tg.send_text("2408.14227", chat_id=631)
+    texts = [c.text for c in await card_of(gemini_bot, 631)][-1:] + gemini_bot.tg.texts_to(631)[1:]
+    card = "\n\n".join(texts)
+    assert len(texts) <= 2 and all(len(x) <= 4096 for x in texts), "at most two messages, each within the limit"
+    head, folded = card.split("<blockquote expandable>")
+    assert head.count("Faithful Summaries of Scientific Papers") == 1 and head.count("Ada Lovelace") == 1
+    assert head.index("</a></b>") < head.index("<b>Contribution</b>") < head.index("<b>Key takeaways</b>")
+    assert "1. Title" not in folded and "2. Authors" not in folded and "5. Urls" not in folded
+    assert "<b>6. Summary</b>" in folded and "</blockquote>" in folded
+    for photo in gemini_bot.tg.calls_to("sendPhoto", 631):
+        assert len(photo.params["caption"]) <= 1024
+
+
+async def test_a_chinese_card_without_a_key_says_first_that_it_is_an_english_extract(
+        bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("/lang zh", chat_id=632)
+    await bot.tg.wait_for("sendMessage", chat_id=632)
+    bot.tg.send_text("2408.14227", chat_id=632)
+    card = (await card_of(bot, 632))[-1].text
+    _, rest = card.split("\n\n", 1)
+    assert rest.startswith(f"<i>{t('zh', 'note_extract_language')}</i>")

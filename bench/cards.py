@@ -1,0 +1,116 @@
+"""How clean the text and the offline cards are, on real papers: debris a reader would notice, counted.
+
+    python bench/cards.py ../shared/pdfs [--show NAME]
+
+For every DIR/*.pdf: the cleaned text (what both summarizers read) and the offline card built from it, scored
+by detectors for ligatures, decomposed accents, caption starts, running headers, page numbers, equation
+fragments, e-mail debris, glued headings and repeated sentences; and the share of card fields filled.
+Last line: `cards: papers=N debris_per_card=D repeated_sentences=S fields_filled=F`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from services.card import PLAIN, render_card
+from services.links import find_links
+from services.models import PaperMeta
+from services.numbers import sentences_of
+from services.papers import PaperCard
+from services.pdf import process_pdf
+from services.summarizer import ExtractiveSummarizer, SummaryFields
+
+_HEADINGS = r"(?:Introduction|Related Work|Background|Method|Methods|Approach|Experiments|Results|Conclusion|" \
+            r"Conclusions|Discussion|Abstract)"
+DETECTORS = {
+    "ligature": lambda text: len(re.findall("[\ufb00-\ufb06]", text)),
+    "decomposed_accent": lambda text: len(re.findall(r"[¨´ˆ˜¸˚ˇ˝][A-Za-z]", text)) + sum(
+        1 for pair in re.findall(r"[A-Za-z][\u0300-\u036f]", text) if len(unicodedata.normalize("NFC", pair)) == 1),
+    "caption_start": lambda text: len(re.findall(r"(?m)^(?:Figure|Fig\.|Table)\s*\d+\s*[:.]", text)),
+    "running_header": lambda text: sum(n - 1 for line, n in Counter(
+        x.strip() for x in text.splitlines() if 5 < len(x.strip()) < 100).items() if n >= 3),
+    "page_number": lambda text: len(re.findall(r"(?m)^\s*\d{1,3}\s*$", text)),
+    # a display equation flattened into the prose (inline math inside a sentence, like πθ(y|x), is prose)
+    "equation": lambda text: sum(1 for s in sentences_of(text) if len(s) >= 25 and (
+        sum(c.isalpha() or c == " " for c in s) < 0.6 * len(s) or "\ufffd" in s
+        or len(re.findall(r"[=∑∏∫√≤≥∈±∂∇]", s)) >= 4)),
+    "email": lambda text: len(re.findall(r"\S+@\S+\.\w{2,}", text)),
+    "glued_heading": lambda text: len(re.findall(
+        rf"(?m)^(?:\d+\.?[ \t]+)?{_HEADINGS}[ \t]+[A-Z][a-z]+[ \t]+\w+", text)),
+}
+FIELDS = ("one_sentence", "background", "past_methods", "method", "results", "significance", "limitations")
+LISTS = ("takeaways", "method_steps", "keywords")
+
+
+def debris(text: str) -> Counter[str]:
+    """Debris in prose; Markdown table rows are the tables written on purpose."""
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+    found: Counter[str] = Counter()
+    for name, detector in DETECTORS.items():
+        count = detector(text)
+        if count:
+            found[name] += count
+    return found
+
+
+def repeated(summary: SummaryFields) -> int:
+    seen: Counter[str] = Counter()
+    for name in FIELDS:
+        seen.update(sentences_of(getattr(summary, name)))
+    for name in ("takeaways", "method_steps"):
+        for item in getattr(summary, name):
+            seen.update(sentences_of(item))
+    return sum(n - 1 for n in seen.values() if n > 1)
+
+
+def abstract_of(text: str) -> str:
+    """The paper's abstract from its cleaned text: the first paragraph (the text starts at the abstract)."""
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 200]
+    return paragraphs[0] if paragraphs else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--show", help="print the cleaned text and the card of this paper (file name stem)")
+    args = parser.parse_args()
+    total_debris = total_repeats = 0
+    filled: list[float] = []
+    papers = sorted(args.directory.glob("*.pdf"))
+    extractor = ExtractiveSummarizer()
+    for path in papers:
+        labels = path.with_suffix(".figures.json")
+        title = json.loads(labels.read_text())["title"] if labels.exists() else path.stem
+        result = process_pdf(path.read_bytes(), max_pages=60)
+        text = result.content.text
+        paper = PaperMeta(path.stem, 1, title, ("A. Author",), abstract_of(text), "cs.LG")
+        summary = asyncio.run(extractor.summarize(paper, result.content, "en"))
+        card = PaperCard(paper, summary, "en", find_links(paper.abstract, result.content.first_page),
+                         extractive=True)
+        prose = "\n\n".join(render_card(card, PLAIN)[1:])  # the header is arXiv's metadata
+        found = debris(text) + debris(prose)
+        repeats = repeated(summary)
+        share = (sum(bool(getattr(summary, f).strip()) for f in FIELDS)
+                 + sum(bool(getattr(summary, f)) for f in LISTS)) / (len(FIELDS) + len(LISTS))
+        total_debris += sum(found.values())
+        total_repeats += repeats
+        filled.append(share)
+        print(f"  {path.stem}: chars={len(text)} debris={dict(found)} repeats={repeats} fields_filled={share:.2f}")
+        if args.show == path.stem:
+            print(text, "\n\n=====\n", prose)
+    count = max(1, len(papers))
+    print(f"cards: papers={len(papers)} debris_per_card={total_debris / count:.2f} repeated_sentences={total_repeats} "
+          f"fields_filled={sum(filled) / count:.2f}")
+
+
+if __name__ == "__main__":
+    main()

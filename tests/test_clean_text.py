@@ -1,0 +1,61 @@
+"""The paper's text as the summarizers read it: prose only, in order, clean (drawn PDFs, real PyMuPDF)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.clean_text import join_lines
+from services.numbers import keep_supported, numbers_in, paper_numbers
+from services.pdf import process_pdf
+from services.text_match import normalize
+from tests.pdfs import messy_pdf
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return process_pdf(messy_pdf(), 10).content.text
+
+
+def test_prose_comes_in_reading_order_with_its_headings(text: str) -> None:
+    assert text.index("1 Introduction") < text.index("We study") < text.index("2 Method") < text.index(
+        "The method reads the body text") < text.index("| Ours |")
+    assert "1 Introduction\n\nWe study" in text, "a heading is a line of its own"
+
+
+def test_debris_is_left_out(text: str) -> None:
+    assert "Preprint under review" not in text, "running header"
+    assert "\n1\n" not in f"\n{text}\n" and "\n2\n" not in f"\n{text}\n", "page numbers"
+    assert "Figure 1: A caption" not in text, "caption"
+    assert "MIT licence" not in text, "footnote"
+    assert "||x - y||" not in text, "equation line"
+
+
+def test_words_are_whole_and_letters_are_letters(text: str) -> None:
+    assert "model that reads" in text, "a word split at a line break is joined"
+    assert "self-supervised" in text, "a compound keeps its hyphen"
+    assert "state-of-the-art" in text
+    assert "Universität Tübingen" in text, "accents recomposed"
+
+
+def test_tables_are_markdown(text: str) -> None:
+    assert "| Ours | 41.2 | 0.88 |\n| Base | 37.5 | 0.81 |\n(Table 1: Scores on two benchmarks.)" in text
+
+
+def test_hyphens_follow_the_papers_own_words() -> None:
+    vocabulary = {"representation", "image", "billion", "fine-tuning"}
+    assert join_lines(["a repre-", "sentation"], vocabulary) == "a representation"
+    assert join_lines(["one billion-", "image set"], vocabulary) == "one billion-image set"
+    assert join_lines(["we fine-", "tuning"], vocabulary) == "we fine-tuning"
+
+
+def test_normalize_expands_ligatures_and_keeps_exponents() -> None:
+    assert normalize("Erd˝os ﬁnds 512² at 10⁶ in ﬂows") == "Erdős finds 512² at 10⁶ in flows"
+
+
+def test_numbers_are_compared_as_values() -> None:
+    assert numbers_in("1,024 and .5 and 50 % and 3× but not GPT-4, ResNet-50, top-1 or 3D") == {"1024", "0.5", "50",
+                                                                                                 "3"}
+    known = paper_numbers(["Accuracy rises from 71.0% to 76.5 % with 1024 samples, 0.50 of the cost."])
+    assert keep_supported("It reaches 76.5%. It uses 1,024 samples at .5 the cost. It is 4x faster.", known) == (
+        "It reaches 76.5%. It uses 1,024 samples at .5 the cost.", 1)
+    assert keep_supported("准确率达到76.5%。速度快4倍。", known) == ("准确率达到76.5%。", 1)
