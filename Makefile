@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py ../shared/pdfs
 	$(BIN)/python bench/figures.py ../shared/pdfs
+	$(BIN)/python bench/cards.py ../shared/pdfs
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/relevance.py
 
