@@ -23,7 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext
 import handlers
 from handlers import lifecycle
 from handlers.rate_limiter import ChatRateLimiter
-from handlers.telegram_sender import TelegramSender
+from handlers.telegram_sender import digest_sender
 from services.announcements import FeedReader
 from services.arxiv_client import ArxivClient, ArxivUnavailable
 from services.arxiv_ids import find_papers
@@ -36,7 +36,7 @@ from services.feedback import Feedback
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
 from services.outbox import Outbox
-from services.pacing import Pacer
+from services.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.sending import Sender
@@ -89,14 +89,14 @@ def build_services(config: Config) -> Services:
     papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages,
                           llm_budget=config.llm_daily_budget)
     feedback = Feedback(store)
-    pacer = Pacer()
+    pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
     embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
                                                        config.gemini_base_url), config.about_threshold) \
         if config.gemini_api_key else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings)
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
-                    outbox=Outbox(store, pacer), pacer=pacer, feedback=feedback)
+                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback)
 
 
 async def digest_tick(services: Services, sender: Sender) -> None:
@@ -123,7 +123,7 @@ async def _tick_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
         return
     services.tasks.add(task)
     try:
-        await digest_tick(services, TelegramSender(context.bot))
+        await digest_tick(services, digest_sender(context.bot, services.config.paid_broadcast))
     except Exception:
         log.exception("digest tick failed; the next one tries again")
     finally:

@@ -1,14 +1,17 @@
 """Fan a digest out to 1,000 chats through the fake Telegram, which enforces Telegram's limits.
 
-    python bench/fanout.py [CHATS]
+    python bench/fanout.py [--chats 1000] [--latency-ms 0]
 
-900 private chats and 100 groups (a tenth of the private ones read Chinese) follow cs.CV; 20 new papers are
-announced; the LLM (fake Gemini) answers instantly. Planning (PDFs, summaries) is timed apart from sending.
-Last line: `fanout: chats=1000 papers=20 msgs=M msgs_per_s=A ratio=A/30 llm_calls=C peak_rss_mb=R`.
+A tenth of the chats are groups, a tenth of the private ones read Chinese; all follow cs.CV; 20 new papers are
+announced; the LLM (fake Gemini) answers instantly. The fake Telegram enforces Telegram's limits and answers
+after `--latency-ms` (requests overlap, as on a real network). Planning (PDFs, summaries) is timed apart from
+sending. Last line:
+`fanout: chats=C papers=20 msgs=M msgs_per_s=A ratio=A/30 llm_calls=L peak_rss_mb=R latency_ms=X plan_s=P`.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import resource
 import sys
@@ -32,11 +35,12 @@ TOKEN = "123456:BENCH-token"
 PAPERS = 20
 
 
-async def run(chats: int) -> None:
+async def run(chats: int, latency_ms: float) -> None:
     tg, arxiv, gemini = FakeTelegram(TOKEN), FakeArxiv(), FakeGemini()
     for fake in (tg, arxiv, gemini):
         fake.start()
     tg.enforce_limits = True
+    tg.latency = latency_ms / 1000
     pdf = paper_pdf()
     ids = [f"2408.{20000 + i}" for i in range(PAPERS)]
     for i, base_id in enumerate(ids):
@@ -76,8 +80,12 @@ async def run(chats: int) -> None:
     print(f"planning: {planned:.1f}s for {PAPERS} papers in 2 languages; 429 answers: {tg.rejected}; "
           f"PDF downloads: {len(arxiv.pdf_requests)}; API queries: {len(arxiv.api_requests)}")
     print(f"fanout: chats={chats} papers={PAPERS} msgs={msgs} msgs_per_s={rate:.1f} ratio={rate / 30:.2f} "
-          f"llm_calls={len(gemini.requests)} peak_rss_mb={peak:.0f}")
+          f"llm_calls={len(gemini.requests)} peak_rss_mb={peak:.0f} latency_ms={latency_ms:.0f} plan_s={planned:.1f}")
 
 
 if __name__ == "__main__":
-    asyncio.run(run(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chats", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    options = parser.parse_args()
+    asyncio.run(run(options.chats, options.latency_ms))

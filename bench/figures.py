@@ -4,8 +4,9 @@
 
 For each DIR/NAME.pdf with LABELS_DIR/NAME.figures.json: a predicted figure is correct when it is on the
 labelled page and its box (graphic and caption) overlaps an unmatched labelled box of the same kind with
-IoU >= 0.8 (PDFFigures 2.0's criterion; `--iou` changes it). Prints precision and recall per paper, a `tables:` line, and last the overall `figures:` line with
-the median over papers of milliseconds per page of detection (one core, final rendering excluded).
+IoU >= 0.8 (PDFFigures 2.0's criterion; `--iou` changes it). Prints precision and recall per paper, a
+`tables:` line, and last the overall `figures:` line with the median over papers of milliseconds per page of
+detection (one core, final rendering excluded).
 """
 
 from __future__ import annotations

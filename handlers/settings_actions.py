@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from handlers.common import services_of
-from handlers.telegram_sender import TelegramSender
+from handlers.telegram_sender import digest_sender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.categories import ARCHIVES
@@ -158,7 +158,7 @@ async def digest(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str 
         count = await services.digests.plan(chat, scheduled=False)
     except ArxivUnavailable:
         return Reply(t(lang, "arxiv_down", id="…"))
-    await services.outbox.drain(TelegramSender(context.bot), wait=False)
+    await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), wait=False)
     return Reply(t(lang, "digest_queued", count=count) if count else t(lang, "digest_nothing"))
 
 

@@ -17,7 +17,7 @@ from handlers import settings_actions
 from handlers.common import services_of, settings_for
 from handlers.papers import MAX_PHOTOS, CardRequest, prepare, send_figures
 from handlers.settings_actions import ACTIONS, Reply
-from handlers.telegram_sender import TelegramSender
+from handlers.telegram_sender import digest_sender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.i18n import t
@@ -172,4 +172,4 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = settings_for(update, context)
     services = services_of(context)
     if await services.digests.more(chat.chat_id, query.data.split(":", 1)[1]):
-        await services.outbox.drain(TelegramSender(context.bot), wait=False)
+        await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), wait=False)

@@ -27,15 +27,17 @@ class TelegramSender:
     """`retries` for a 429: the outbox asks for none (it serves other chats meanwhile and comes back);
     a handler sending a card to the user in front of it asks for the rate limiter's default."""
 
-    def __init__(self, bot: ExtBot[Any], retries: int | None = 0) -> None:
+    def __init__(self, bot: ExtBot[Any], retries: int | None = 0, paid: bool = False) -> None:
         self._bot = bot
         self._limits = {"retries": retries} if retries is not None else None
+        self._paid = paid or None
+        """`allow_paid_broadcast`: past 30 messages a second, each message costs the bot's owner Stars."""
 
     async def text(self, chat_id: int, html: str, buttons: list[list[Button]]) -> list[int]:
         async def send() -> list[int]:
             message = await self._bot.send_message(chat_id, html, parse_mode=ParseMode.HTML,
                                                    link_preview_options=NO_PREVIEW, reply_markup=keyboard(buttons),
-                                                   rate_limit_args=self._limits)
+                                                   allow_paid_broadcast=self._paid, rate_limit_args=self._limits)
             return [message.message_id]
 
         return await self._guarded(send)
@@ -44,11 +46,13 @@ class TelegramSender:
         async def send() -> list[int]:
             if len(figures) == 1:
                 message = await self._bot.send_photo(chat_id, figures[0].image, caption=captions[0],
-                                                     parse_mode=ParseMode.HTML, rate_limit_args=self._limits)
+                                                     parse_mode=ParseMode.HTML, allow_paid_broadcast=self._paid,
+                                                     rate_limit_args=self._limits)
                 return [message.message_id]
             media = [InputMediaPhoto(f.image, caption=c, parse_mode=ParseMode.HTML)
                      for f, c in zip(figures, captions, strict=True)]
             return [m.message_id for m in await self._bot.send_media_group(chat_id, media,
+                                                                            allow_paid_broadcast=self._paid,
                                                                             rate_limit_args=self._limits)]
 
         return await self._guarded(send)
@@ -70,3 +74,9 @@ class TelegramSender:
                                                            else error.retry_after.total_seconds())) from error
         except (NetworkError, TelegramError) as error:
             raise SendFailed(str(error)) from error
+
+
+def digest_sender(bot: ExtBot[Any], paid: bool) -> TelegramSender:
+    """The outbox's sender: no retry on a 429 (the outbox serves other chats meanwhile), paid broadcast if the
+    owner turned it on (PAID_BROADCAST)."""
+    return TelegramSender(bot, retries=0, paid=paid)

@@ -57,6 +57,10 @@ class Config:
     max_pdf_mb: int = 40
     max_pdf_pages: int = 60
     http_timeout: float = 30.0
+    send_concurrency: int = 8
+    """Messages in flight at once (never two of one chat): a crash repeats at most this many."""
+    paid_broadcast: bool = False
+    """PAID_BROADCAST=on: digests go with `allow_paid_broadcast`, paced up to 1,000 a second, paid in Stars."""
     pdf_download_seconds: float = 90.0
     """A whole PDF download, however slowly the server sends it."""
     pdf_seconds: float = 60.0
@@ -159,6 +163,8 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         max_pdf_pages=int(_number(env, "MAX_PDF_PAGES", 60, problems)),
         http_timeout=_number(env, "HTTP_TIMEOUT", 30.0, problems),
         pdf_download_seconds=_number(env, "PDF_DOWNLOAD_SECONDS", 90.0, problems),
+        send_concurrency=max(1, int(_number(env, "SEND_CONCURRENCY", 8, problems))),
+        paid_broadcast=_switch(env, "PAID_BROADCAST", problems),
         pdf_seconds=_number(env, "PDF_SECONDS", 60.0, problems),
         llm_daily_budget=int(_number(env, "LLM_DAILY_BUDGET", 0, problems)),
         discovery_archives=_archives(env, problems),
@@ -179,6 +185,13 @@ def _archives(env: Mapping[str, str], problems: list[str]) -> tuple[str, ...]:
     if unknown:
         problems.append(f"DISCOVERY_ARCHIVES has unknown arXiv archives: {', '.join(unknown)}")
     return names
+
+
+def _switch(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value not in ("", "on", "off", "true", "false", "1", "0", "yes", "no"):
+        problems.append(f"{name} must be on or off, got {value!r}")
+    return value in ("on", "true", "1", "yes")
 
 
 def _with_slash(url: str) -> str:

@@ -1,7 +1,8 @@
 """Sending queued digest messages: recorded before and after each send, paced within Telegram's limits.
 
-Each message is marked `sending` before its request and `sent` after, so a crash leaves at most the message in
-flight unconfirmed (Telegram has no idempotency key): it is sent again on restart, nothing else is. Pacing is the
+Each message is marked `sending` before its request and `sent` after, so a crash leaves at most the messages in
+flight (`SEND_CONCURRENCY`, never two of one chat) unconfirmed — Telegram has no idempotency key: they are sent
+again on restart, nothing else is. Pacing is the
 shared `Pacer`'s (services/pacing.py): the outbox serves the chat that is ready first, so a group waiting for its
 minute, or a chat paused by a 429, never holds up the others. A drain stops at a message boundary when the bot
 is shutting down; what is left goes out after the restart.
@@ -10,6 +11,7 @@ is shutting down; what is left goes out after the restart.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import json
 import logging
 import time
@@ -28,23 +30,30 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+SEND_CONCURRENCY = 8
+"""Messages in flight at once: on a 100–150 ms round trip to the Bot API, 8 keep Telegram's 30/s busy."""
+
+
 class Outbox:
-    def __init__(self, store: Store, pacer: Pacer | None = None) -> None:
+    def __init__(self, store: Store, pacer: Pacer | None = None, concurrency: int = SEND_CONCURRENCY) -> None:
         self._store = store
         self._pacer = pacer or Pacer()
+        self._concurrency = max(1, concurrency)
         self._serving: set[int] = set()
         """Chats a drain is sending to right now: another drain leaves them alone (their order is kept)."""
         self._stopping = False
 
     def stop(self) -> None:
-        """Shutting down: every drain returns after the message it is sending."""
+        """Shutting down: drains start no new message and return when those in flight are done."""
         self._stopping = True
 
     async def drain(self, sender: Sender, wait: bool = True) -> int:
         """Send what is pending; returns how many messages went out.
 
-        With `wait` the drain also waits for chats that must wait (a group's minute, a 429), else it sends only
-        what may go now. Several drains may run at once (the scheduler, a /digest): each serves other chats.
+        Up to `concurrency` messages are in flight at once, never two of one chat (each chat's messages keep
+        their order). With `wait` the drain also waits for chats that must wait (a group's minute, a 429), else
+        it sends only what may go now. Several drains may run at once (the scheduler, a /digest): each serves
+        other chats.
         """
         sent = 0
         while not self._stopping:
@@ -62,23 +71,42 @@ class Outbox:
         for row in rows:
             queues.setdefault(row["chat_id"], deque()).append(row)
         self._serving |= set(queues)
+        ready: list[tuple[float, int, int]] = [(self._pacer.ready_at(c), q[0]["id"], c) for c, q in queues.items()]
+        heapq.heapify(ready)  # the next chat to serve in O(log n): by the time it may send, then queue order
+        flying: dict[asyncio.Task[str], int] = {}
         sent = 0
         try:
-            while queues and not self._stopping:
-                chat_id = min(queues, key=lambda c: (self._pacer.ready_at(c), queues[c][0]["id"]))
-                delay = self._pacer.ready_at(chat_id) - time.monotonic()
-                if delay > 0:
-                    if not wait:
+            while ready or flying:
+                while ready and len(flying) < self._concurrency and not self._stopping:
+                    at, first, chat_id = ready[0]
+                    current = self._pacer.ready_at(chat_id)
+                    if current > at:  # paused or counted since it was queued: back in line at its new time
+                        heapq.heapreplace(ready, (current, first, chat_id))
+                        continue
+                    if at > time.monotonic():
                         break
-                    await asyncio.sleep(delay)
-                row = queues[chat_id].popleft()
-                outcome = await self._send(sender, row)
-                if outcome == "sent":
-                    sent += 1
-                if outcome != "sent" or not queues[chat_id]:
-                    del queues[chat_id]  # a chat that failed waits for its retry; later messages keep their order
-                    self._serving.discard(chat_id)
+                    heapq.heappop(ready)
+                    row = queues[chat_id].popleft()
+                    flying[asyncio.ensure_future(self._send(sender, row))] = chat_id
+                if not flying:
+                    if self._stopping or not ready or not wait:
+                        break
+                    await asyncio.sleep(max(0.0, ready[0][0] - time.monotonic()))
+                    continue
+                timeout = max(0.0, ready[0][0] - time.monotonic()) if ready and len(flying) < self._concurrency \
+                    else None
+                done, _ = await asyncio.wait(flying, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    chat_id = flying.pop(task)
+                    outcome = task.result()
+                    sent += outcome == "sent"
+                    if outcome == "sent" and queues[chat_id] and not self._stopping:
+                        heapq.heappush(ready, (self._pacer.ready_at(chat_id), queues[chat_id][0]["id"], chat_id))
+                    else:  # done, or failed: a failed chat waits for its retry, its later messages keep their order
+                        self._serving.discard(chat_id)
         finally:
+            for task in flying:
+                task.cancel()
             self._serving -= set(queues)
         return sent
 

@@ -15,6 +15,8 @@ from collections import deque
 from collections.abc import Callable, Hashable
 
 GLOBAL_PER_SECOND = 30
+PAID_PER_SECOND = 1000
+"""With `allow_paid_broadcast` (PAID_BROADCAST=on) Telegram allows up to 1,000 messages a second, paid in Stars."""
 GROUP_PER_MINUTE = 20
 WINDOW = 60.0
 FLOOD_CHATS = 3

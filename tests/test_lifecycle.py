@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from services.i18n import t
+from services.outbox import SEND_CONCURRENCY
 from services.store import Store
 from tests.conftest import running_bot
 from tests.fakes.arxiv import FakeArxiv
@@ -118,3 +119,31 @@ async def test_a_request_too_old_to_finish_is_answered(env: dict[str, str], tg: 
         [answer] = await tg.wait_for("editMessageText", chat_id=962)
     assert answer.text == t("en", "restart_too_late", id="2408.14227")
     assert int(answer.params["message_id"]) == 11
+
+
+async def test_kill_mid_fanout_with_messages_in_flight_loses_nothing(env: dict[str, str], tg: FakeTelegram,
+                                                                     tmp_path: Path) -> None:
+    chats = list(range(6000, 6200))
+    store = Store(env["PAPERGRAM_DB"])
+    for chat_id in chats:
+        store.ensure_chat(chat_id, "private", "x", "en")
+        store.queue_digest(chat_id, "2024-08-26", "2024-08-26",
+                           [{"kind": "text", "text": f"Part {i} for {chat_id}", "base_ids": []} for i in range(2)], [])
+    store.close()
+    env["DIGEST_TICK_SECONDS"] = "1"
+    tg.latency = 0.15  # a real network's round trip: several messages are in flight at any moment
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as first:
+        await until(lambda: len(tg.calls_to("sendMessage")) >= 60, what="the fan-out to start")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    tg.latency = 0.0
+    with bot_process(env, log) as second:
+        await until(lambda: all(len(tg.texts_to(c)) >= 2 for c in chats), timeout=60, what="every chat's digest")
+        stop(second)
+    repeats = sum(len(tg.texts_to(c)) - 2 for c in chats)
+    assert repeats <= SEND_CONCURRENCY, f"{repeats} repeats"
+    for chat_id in chats:
+        texts = tg.texts_to(chat_id)
+        assert texts.index(f"Part 0 for {chat_id}") < len(texts) - 1 - texts[::-1].index(f"Part 1 for {chat_id}"), \
+            "each chat's messages keep their order"
