@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench image clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/cards.py ../shared/pdfs
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/relevance.py
+
+image:
+	@command -v docker >/dev/null || { echo "make image needs docker (see README, Deployment)"; exit 2; }
+	docker build -t papergram .
 
 clean:
 	rm -rf $(VENV)

@@ -40,7 +40,7 @@ from services.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.sending import Sender
-from services.store import Store, StoreRefused, check_database
+from services.store import Store, StoreRefused, check_database, read_state, utcnow
 from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summarizer
 
 log = logging.getLogger("papergram")
@@ -107,6 +107,7 @@ async def digest_tick(services: Services, sender: Sender) -> None:
     """
     if services.store.broken:
         return  # a damaged database takes no more writes; the operator was told when it happened
+    services.store.set_state("last_tick", utcnow().isoformat())
     now = services.digests.clock()
     interval = poll_interval(now, timedelta(minutes=services.config.poll_minutes))
     if services.last_poll is None or now - services.last_poll >= interval:
@@ -229,8 +230,26 @@ def _load_config_or_exit(require_token: bool = True) -> Config:
         raise SystemExit(2) from None
 
 
+def health(config: Config) -> int:
+    """`python bot.py health` (Docker's HEALTHCHECK): the store opens, and the scheduler ticked lately."""
+    check_database(config.db_path)
+    interval = config.digest_tick_seconds
+    if interval <= 0:
+        print("healthy: the store opens (the scheduler is off)")
+        return 0
+    last = read_state(config.db_path, "last_tick")
+    age = (utcnow() - datetime.fromisoformat(last)).total_seconds() if last else None
+    if age is None or age > max(3 * interval, 300):
+        print(f"unhealthy: the scheduler has not ticked for {'ever' if age is None else f'{age:.0f}s'}")
+        return 1
+    print(f"healthy: the store opens, the scheduler ticked {age:.0f}s ago")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     try:
+        if argv[:1] == ["health"]:
+            return health(_load_config_or_exit(require_token=False))
         if argv[:1] == ["summarize"]:
             config = _load_config_or_exit(require_token=False)
             check_database(config.db_path)

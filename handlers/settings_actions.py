@@ -19,6 +19,7 @@ from services.categories import ARCHIVES
 from services.digests import valid_zone
 from services.i18n import LANGUAGES, t
 from services.models import ChatSettings
+from services.store import utcnow
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
 
 
@@ -178,6 +179,17 @@ async def like(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str
     return Reply(t(lang, "like_done", count=report.arxiv, known=report.arxiv, total=len(refs)))
 
 
+async def usage(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str = "") -> Reply:
+    """`/usage`: today's LLM calls against the budget, the cache's share, the model in use."""
+    services = services_of(context)
+    calls, hits = services.store.llm_usage(utcnow().date().isoformat())
+    budget = services.papers.llm_budget
+    rate = f"{100 * hits / (calls + hits):.0f}%" if calls + hits else "—"
+    provider = services.config.llm_name
+    return Reply(t(chat.language, "usage", calls=calls, budget=budget or t(chat.language, "usage_no_limit"),
+                   hits=hits, rate=rate, provider=escape(provider)))
+
+
 ACTIONS: dict[str, tuple[Action, bool]] = {
     # name: (action, changes the chat: admins only in groups and channels)
     "subscribe": (subscribe, True),
@@ -190,4 +202,5 @@ ACTIONS: dict[str, tuple[Action, bool]] = {
     "lang": (set_language, True),
     "digest": (digest, False),
     "like": (like, False),  # a group's taste is every member's: anyone may teach it, as with 👍
+    "usage": (usage, True),  # the bot's costs: for a group's admins
 }

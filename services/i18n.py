@@ -37,6 +37,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "storage_broken": "Sorry, my storage is damaged, so I cannot save anything right now. The operator has been "
                           "told in the logs; your topics and settings are kept as they were.",
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
+        "usage": (
+            "<b>Today (UTC)</b>\nLLM calls: {calls} of {budget}\nSummaries from the cache: {hits} ({rate} of all)\n"
+            "Summarizer: {provider}"
+        ),
+        "usage_no_limit": "no limit",
+        "menu_usage": "Today's LLM calls, budget and cache (admins)",
         "restart_too_late": "I was restarted before arXiv:{id} was ready, and it is a while ago now. "
                             "Please send the link again if you still want the card.",
         "llm_name_gemini": "Gemini",
@@ -219,6 +225,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_apology": "抱歉，我这边处理出错了。请过一分钟再试；如果一直失败，请发送 /help。",
         "storage_broken": "抱歉，我的存储已损坏，目前无法保存任何内容。已在日志中通知运维；你的主题和设置保持不变。",
         "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
+        "usage": (
+            "<b>今天（UTC）</b>\n大模型调用：{calls} / {budget}\n来自缓存的摘要：{hits}（占 {rate}）\n"
+            "摘要器：{provider}"
+        ),
+        "usage_no_limit": "不限",
+        "menu_usage": "今天的大模型调用、预算与缓存（管理员）",
         "restart_too_late": "arXiv:{id} 还没准备好我就重启了，而且已经过了一段时间。如果仍然需要卡片，请重新发送链接。",
         "llm_name_gemini": "Gemini",
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
@@ -370,7 +382,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "like", "channel", "export", "lang")
+                 "like", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -251,3 +251,12 @@ def m0006_card_requests(db: Database) -> None:
         not_null={"chat_id", "message_id", "status_id", "ref"},
     )
     db.table("card_requests").create_index(["chat_id", "message_id", "ref"], unique=True)
+
+
+@migrations(name="0007_service_state")
+def m0007_service_state(db: Database) -> None:
+    db.table("service_state").create(
+        {"key": str, "value": str},  # last_tick: when the scheduler last ran (UTC ISO), for `bot.py health`
+        pk="key",
+    )
+    db.table("llm_calls").add_column("cache_hits", int, not_null_default=0)  # summaries served from the cache

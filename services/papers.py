@@ -115,6 +115,10 @@ class PaperService:
         return self._summarizer.model
 
     @property
+    def llm_budget(self) -> int:
+        return self._llm_budget
+
+    @property
     def offline(self) -> bool:
         return self._summarizer.model == self._extractive.model
 
@@ -175,6 +179,8 @@ class PaperService:
         extractive = self.offline
         if cached is not None:
             summary = SummaryFields.model_validate(cached)
+            if not self.offline:
+                self._store.count_cache_hit()
         else:
             await progress(Stage.SUMMARIZING)
             try:

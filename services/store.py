@@ -41,6 +41,21 @@ def _known_migrations() -> list[str]:
     return [m.name for m in migrations.pending(Database(memory=True))]
 
 
+def read_state(path: Path, key: str) -> str | None:
+    """A service-state value read without opening the store for writing (for `bot.py health`)."""
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM service_state WHERE key = ?", [key]).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row else None
+
+
 def check_database(path: Path) -> None:
     """Refuse a file that is not ours to write, without changing a byte of it.
 
@@ -437,6 +452,23 @@ class Store:
             ({"key": k, "model": model, "vector": v, "created_at": now} for k, v in vectors.items()),
             pk=("key", "model"))
 
+    # Service state and usage -------------------------------------------------------------------------------
+
+    def set_state(self, key: str, value: str) -> None:
+        self._table("service_state").upsert({"key": key, "value": value}, pk="key")
+
+    def count_cache_hit(self) -> None:
+        """A summary was served from the cache (no LLM call): counted per UTC day for /usage."""
+        day = utcnow().date().isoformat()
+        with self.db.conn:
+            self.db.execute("INSERT INTO llm_calls (day, calls, cache_hits) VALUES (?, 0, 1) "
+                            "ON CONFLICT (day) DO UPDATE SET cache_hits = cache_hits + 1", [day])
+
+    def llm_usage(self, day: str) -> tuple[int, int]:
+        """(LLM calls, summaries served from the cache) on a UTC day."""
+        row = next(iter(self.db.query("SELECT calls, cache_hits FROM llm_calls WHERE day = ?", [day])), None)
+        return (int(row["calls"] or 0), int(row["cache_hits"] or 0)) if row else (0, 0)
+
     # LLM budget ----------------------------------------------------------------------------------------
 
     def take_llm_call(self, limit: int) -> bool:
@@ -447,7 +479,8 @@ class Store:
             calls = row["calls"] if row else 0
             if limit and calls >= limit:
                 return False
-            self._table("llm_calls").upsert({"day": day, "calls": calls + 1}, pk="day")
+            self.db.execute("INSERT INTO llm_calls (day, calls) VALUES (?, 1) "
+                            "ON CONFLICT (day) DO UPDATE SET calls = calls + 1", [day])
         return True
 
     # Papers --------------------------------------------------------------------------------------------

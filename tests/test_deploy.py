@@ -1,0 +1,77 @@
+"""Deployment is files, not prose: the Dockerfile, compose.yaml and the systemd unit say what the README says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from services.i18n import t
+from tests.conftest import TOKEN, RunningBot
+from tests.test_digests import command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instructions(path: Path) -> list[tuple[str, str]]:
+    """The Dockerfile's instructions (continuation lines joined, comments left out)."""
+    text = path.read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return [(line.split(maxsplit=1)[0].upper(), line.split(maxsplit=1)[1]) for line in lines]
+
+
+def test_the_dockerfile_builds_a_slim_non_root_image_with_a_volume_and_a_healthcheck() -> None:
+    steps = instructions(ROOT / "Dockerfile")
+    assert steps[0] == ("FROM", "python:3.11-slim")
+    kinds = [kind for kind, _ in steps]
+    assert {"COPY", "RUN", "USER", "VOLUME", "HEALTHCHECK", "CMD", "STOPSIGNAL"} <= set(kinds)
+    users = [value for kind, value in steps if kind == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    assert ("VOLUME", "/app/data") in steps
+    assert "bot.py\", \"health\"" in dict(steps)["HEALTHCHECK"]
+    for kind, value in steps:
+        if kind == "COPY":
+            for source in value.split()[:-1]:
+                assert (ROOT / source).exists(), f"the Dockerfile copies {source}, which exists"
+    readme = (ROOT / "README.md").read_text()
+    assert "make image" in readme and "compose.yaml" in readme and "deploy/papergram.service" in readme
+
+
+def test_compose_runs_the_bot_with_its_data_in_a_volume() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    bot = compose["services"]["papergram"]
+    assert bot["build"] == "." and bot["env_file"] == ".env"
+    assert "papergram-data:/app/data" in bot["volumes"] and "papergram-data" in compose["volumes"]
+    assert "ollama" in (ROOT / "compose.yaml").read_text(), "the optional local model is documented"
+
+
+def test_the_systemd_unit_runs_make_run_and_stops_with_sigterm() -> None:
+    unit = (ROOT / "deploy" / "papergram.service").read_text()
+    lines = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in unit.splitlines() if "=" in line
+             and not line.startswith("#")}
+    assert lines["ExecStart"] == "/usr/bin/make run" and lines["KillSignal"] == "SIGTERM"
+    assert lines["User"] == "papergram" and int(lines["TimeoutStopSec"]) >= 5
+
+
+def test_health_says_whether_the_scheduler_ticks(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "TELEGRAM_BOT_TOKEN": TOKEN, "PAPERGRAM_DB": str(tmp_path / "p.db")}
+    result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "health"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and "has not ticked" in result.stdout
+    from services.store import Store, utcnow
+
+    store = Store(tmp_path / "p.db")
+    store.set_state("last_tick", utcnow().isoformat())
+    store.close()
+    result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "health"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("healthy")
+
+
+async def test_usage_shows_todays_llm_calls(bot: RunningBot) -> None:
+    reply = await command(bot, "/usage", 970)
+    assert reply == t("en", "usage", calls=0, budget=t("en", "usage_no_limit"), hits=0, rate="—",
+                      provider="offline extractive summarizer")
