@@ -33,15 +33,17 @@ from services.config import Config, ConfigError, load_config, load_dotenv_file
 from services.digests import DigestService, poll_interval
 from services.embeddings import GeminiEmbedder, PaperEmbeddings
 from services.feedback import Feedback
+from services.gemini import GeminiSummarizer
 from services.i18n import MENU_COMMANDS, t
 from services.logging_setup import setup_logging
+from services.openai_llm import OpenAISummarizer
 from services.outbox import Outbox
 from services.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.sending import Sender
 from services.store import Store, StoreRefused, check_database, read_state, utcnow
-from services.summarizer import ExtractiveSummarizer, GeminiSummarizer, Summarizer
+from services.summarizer import ExtractiveSummarizer, FallbackSummarizer, Summarizer
 
 log = logging.getLogger("papergram")
 
@@ -75,9 +77,21 @@ class Services:
 
 
 def build_summarizer(config: Config) -> Summarizer:
-    if not config.gemini_api_key:
+    """The configured provider, with the other as its fallback when configured; offline without any."""
+
+    def provider(name: str) -> Summarizer | None:
+        if not name or not config.provider_ready(name):
+            return None
+        if name == "gemini":
+            return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url)
+        return OpenAISummarizer(config.openai_api_key, config.openai_model, config.openai_base_url)
+
+    first, second = provider(config.llm_provider), provider(config.llm_fallback)
+    if first is None:
+        first, second = second, None
+    if first is None:
         return ExtractiveSummarizer()
-    return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url)
+    return FallbackSummarizer(first, second) if second is not None else first
 
 
 def build_services(config: Config) -> Services:
@@ -253,14 +267,15 @@ def main(argv: list[str]) -> int:
         if argv[:1] == ["summarize"]:
             config = _load_config_or_exit(require_token=False)
             check_database(config.db_path)
-            setup_logging(config.log_level, [config.telegram_token, config.gemini_api_key])
+            setup_logging(config.log_level, config.secrets)
             return summarize_main(config, argv[1:])
         config = _load_config_or_exit()
         check_database(config.db_path)  # before anything is logged or opened: a refusal is one line
-        setup_logging(config.log_level, [config.telegram_token, config.gemini_api_key])
+        setup_logging(config.log_level, config.secrets)
         log.info("Papergram starting. %s", config.describe())
-        if not config.gemini_api_key:
-            log.warning("GEMINI_API_KEY is not set: cards use the offline extractive summarizer, not an LLM.")
+        if config.llm_name.startswith("offline"):
+            log.warning("No LLM is configured (GEMINI_API_KEY, or LLM_PROVIDER=openai with OPENAI_MODEL): cards use "
+                        "the offline extractive summarizer.")
         app = build_application(config)
         app.post_init = _with_stop_signals
         app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 """The only place a model name is written: a current Gemini Flash model."""
 DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
+PROVIDERS = ("gemini", "openai")
 DEFAULT_ABOUT_THRESHOLD = 0.70
 """Cosine similarity (768-dimension Gemini embeddings, title + abstract) from which a paper is on an `about:`
 topic. Not measured against real embeddings yet (tests have no network): `bench/relevance.py --embed` measures
@@ -48,6 +49,13 @@ class Config:
     gemini_api_key: str = field(default="", repr=False)
     gemini_model: str = DEFAULT_GEMINI_MODEL
     gemini_base_url: str = ""
+    llm_provider: str = "gemini"
+    """gemini or openai (any OpenAI-compatible server)."""
+    llm_fallback: str = ""
+    """The other provider, taking over when the first is overloaded (429/5xx after its retries); empty: none."""
+    openai_api_key: str = field(default="", repr=False)
+    openai_base_url: str = ""
+    openai_model: str = ""
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     about_threshold: float = DEFAULT_ABOUT_THRESHOLD
     db_path: Path = Path("data/papergram.db")
@@ -74,15 +82,38 @@ class Config:
     """How often digests are checked; 0 turns the scheduler off (tests drive it by hand)."""
 
     @property
+    def secrets(self) -> list[str]:
+        """Every value that must never reach a log line."""
+        return [s for s in (self.telegram_token, self.gemini_api_key, self.openai_api_key) if s]
+
+    def provider_ready(self, name: str) -> bool:
+        """Whether `name` can be asked: Gemini needs a key, an OpenAI-compatible server a model (and a key or
+        its own URL: a local Ollama or vLLM needs none)."""
+        if name == "gemini":
+            return bool(self.gemini_api_key)
+        if name == "openai":
+            return bool(self.openai_model and (self.openai_api_key or self.openai_base_url))
+        return False
+
+    def provider_name(self, name: str) -> str:
+        if name == "gemini":
+            return f"Gemini {self.gemini_model}"
+        return f"{self.openai_model} (OpenAI-compatible at {_host(self.openai_base_url) or 'api.openai.com'})"
+
+    @property
     def llm_name(self) -> str:
-        return f"Gemini {self.gemini_model}" if self.gemini_api_key else "offline extractive summarizer"
+        ready = [p for p in (self.llm_provider, self.llm_fallback) if p and self.provider_ready(p)]
+        if not ready:
+            return "offline extractive summarizer"
+        return " → ".join(self.provider_name(p) for p in ready)
 
     def describe(self) -> str:
         """One log line naming every service in use — hosts only, never a secret."""
         return (
             f"Telegram: {_host(self.telegram_api_url)} · arXiv: {_host(self.arxiv_api_url)} "
             f"(PDF {_host(self.arxiv_pdf_url)}, RSS {_host(self.arxiv_rss_url)}) · LLM: {self.llm_name}"
-            + (f" via {_host(self.gemini_base_url)}" if self.gemini_api_key and self.gemini_base_url else "")
+            + (f" via {_host(self.gemini_base_url)}" if self.gemini_api_key and self.gemini_base_url
+               and "gemini" in (self.llm_provider, self.llm_fallback) else "")
             + f" · database: {self.db_path}"
         )
 
@@ -144,6 +175,16 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
     gemini_base = env.get("GEMINI_BASE_URL", "").strip()
     if gemini_base:
         _url(env, "GEMINI_BASE_URL", gemini_base, problems)
+    openai_base = env.get("OPENAI_BASE_URL", "").strip()
+    if openai_base:
+        _url(env, "OPENAI_BASE_URL", openai_base, problems)
+    provider = env.get("LLM_PROVIDER", "").strip().lower() or "gemini"
+    fallback = env.get("LLM_FALLBACK", "").strip().lower()
+    for name, value in (("LLM_PROVIDER", provider), ("LLM_FALLBACK", fallback)):
+        if value and value not in PROVIDERS:
+            problems.append(f"{name} must be gemini or openai, got {value!r}")
+    if fallback == provider:
+        fallback = ""
     config = Config(
         telegram_token=token,
         telegram_api_url=api_url,
@@ -154,6 +195,11 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         gemini_api_key=env.get("GEMINI_API_KEY", "").strip(),
         gemini_model=env.get("GEMINI_MODEL", "").strip() or DEFAULT_GEMINI_MODEL,
         gemini_base_url=gemini_base,
+        llm_provider=provider,
+        llm_fallback=fallback,
+        openai_api_key=env.get("OPENAI_API_KEY", "").strip(),
+        openai_base_url=openai_base,
+        openai_model=env.get("OPENAI_MODEL", "").strip(),
         embedding_model=env.get("GEMINI_EMBEDDING_MODEL", "").strip() or DEFAULT_EMBEDDING_MODEL,
         about_threshold=_number(env, "ABOUT_THRESHOLD", DEFAULT_ABOUT_THRESHOLD, problems),
         db_path=Path(env.get("PAPERGRAM_DB", "").strip() or "data/papergram.db"),

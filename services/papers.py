@@ -159,8 +159,9 @@ class PaperService:
                 self._in_flight.pop(key, None)
 
     async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object) -> PaperCard:
-        model = self._summarizer.model
-        cached = self._store.get_summary(paper, language, model, PROMPT_VERSION)
+        cached = next((found for model in self._summarizer.models
+                       if (found := self._store.get_summary(paper, language, model, PROMPT_VERSION)) is not None),
+                      None)
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
         document = self._store.get_document(paper)
         content = document
@@ -186,8 +187,9 @@ class PaperService:
             try:
                 if not self.offline and not self._store.take_llm_call(self._llm_budget):
                     raise SummaryFailed("Today's LLM budget is used up")
-                summary = await self._summarizer.summarize(paper, content, language)
-                self._store.save_summary(paper, language, model, PROMPT_VERSION, summary.model_dump())
+                written = await self._summarizer.summarize(paper, content, language)
+                summary = written.fields
+                self._store.save_summary(paper, language, written.model, PROMPT_VERSION, summary.model_dump())
             except SummaryFailed as failure:
                 log.warning("summary of %s fell back to the extract: %s", paper.versioned_id, failure)
                 llm_failure = str(failure) or "The LLM gave no usable summary"

@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from services.gemini import gemini_client
 from services.models import PaperMeta, PdfContent
 from services.pdf_text import split_sections
 
@@ -57,16 +57,71 @@ class SummaryFields(BaseModel):
 
 
 class SummaryFailed(Exception):
-    """The LLM gave no usable summary (blocked, empty, invalid) after its retry; the reason is for the user."""
+    """The LLM gave no usable summary (blocked, empty, invalid) after its retry; the reason is for the user.
+
+    `overloaded`: the provider answered 429 or 5xx (or not at all) after its own retries — another provider
+    may take over; a blocked or invalid answer would be no better elsewhere.
+    """
+
+    def __init__(self, reason: str, overloaded: bool = False) -> None:
+        super().__init__(reason)
+        self.overloaded = overloaded
+
+
+@dataclass(frozen=True)
+class Written:
+    """A summary and the model that wrote it (`provider:model`, part of the cache key)."""
+
+    fields: SummaryFields
+    model: str
 
 
 class Summarizer(Protocol):
+    """The one interface every provider adapter implements (services/gemini.py, services/openai_llm.py)."""
+
     @property
     def model(self) -> str:
-        """Name stored with the summary, part of the cache key."""
+        """`provider:model`, stored with the summary: part of the cache key."""
         ...
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> SummaryFields: ...
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Every model whose cached summaries this summarizer may serve (a fallback's too)."""
+        ...
+
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written: ...
+
+
+class FallbackSummarizer:
+    """The first provider, and the second when the first is overloaded (429/5xx after its retries).
+
+    The card says nothing of the switch; it says so only when both failed (then the offline extract is used).
+    """
+
+    def __init__(self, first: Summarizer, second: Summarizer) -> None:
+        self._first = first
+        self._second = second
+
+    @property
+    def model(self) -> str:
+        return self._first.model
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return self._first.models + self._second.models
+
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
+        try:
+            return await self._first.summarize(paper, content, language)
+        except SummaryFailed as failure:
+            if not failure.overloaded:
+                raise
+            log.warning("%s is overloaded (%s): %s takes over for %s", self._first.model, failure,
+                        self._second.model, paper.versioned_id)
+        try:
+            return await self._second.summarize(paper, content, language)
+        except SummaryFailed as failure:
+            raise SummaryFailed(f"both LLM providers failed ({failure})", failure.overloaded) from failure
 
 
 # Offline -------------------------------------------------------------------------------------------------
@@ -149,9 +204,10 @@ class ExtractiveSummarizer:
     (results from the experiments, significance from the conclusion), or left empty. No sentence is used twice."""
 
     model = "extractive"
+    models = ("extractive",)
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> SummaryFields:
-        return self.extract(paper, content)
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
+        return Written(self.extract(paper, content), self.model)
 
     def extract(self, paper: PaperMeta, content: PdfContent) -> SummaryFields:
         text = content.text
@@ -242,62 +298,3 @@ def strip_references(text: str) -> str:
             break
         kept.append((section.heading + "\n" if section.heading else "") + section.text)
     return "\n".join(kept).strip()
-
-
-class GeminiSummarizer:
-    """Gemini through `google-genai`, with structured output and the SDK's retries on 429, 5xx and timeouts."""
-
-    def __init__(self, api_key: str, model: str, base_url: str = "", timeout: float = 120.0,
-                 attempts: int = 4, initial_delay: float = 2.0) -> None:
-        from google.genai import types
-
-        self._types = types
-        self._model = model
-        self._client = gemini_client(api_key, base_url, timeout, attempts, initial_delay)  # kept while used
-
-    @property
-    def model(self) -> str:
-        return self._model
-
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> SummaryFields:
-        from google.genai import errors
-
-        config = self._types.GenerateContentConfig(
-            response_mime_type="application/json", response_schema=SummaryFields, temperature=0.2,
-            system_instruction=SYSTEM_INSTRUCTION,
-        )
-        reason = ""
-        for _ in range(2):  # a blocked, empty or invalid answer is retried once, saying what was wrong
-            prompt = build_prompt(paper, content, language, note=reason)
-            try:
-                response = await self._client.aio.models.generate_content(
-                    model=self._model, contents=prompt, config=config
-                )
-            except errors.APIError as error:
-                raise SummaryFailed(f"Gemini error {error.code}") from error
-            except (TimeoutError, OSError) as error:
-                raise SummaryFailed("Gemini did not answer in time") from error
-            parsed = response.parsed
-            if isinstance(parsed, SummaryFields):
-                return parsed
-            reason = self._why_empty(response)
-            if isinstance(parsed, dict):
-                try:
-                    return SummaryFields.model_validate(parsed)
-                except ValidationError:
-                    reason = "Gemini returned an incomplete summary"
-            log.warning("Gemini gave no usable summary for %s: %s", paper.versioned_id, reason)
-        raise SummaryFailed(reason)
-
-    @staticmethod
-    def _why_empty(response: object) -> str:
-        feedback = getattr(response, "prompt_feedback", None)
-        if feedback is not None and getattr(feedback, "block_reason", None):
-            return f"Gemini blocked the request ({feedback.block_reason})"
-        for candidate in getattr(response, "candidates", None) or []:
-            finish = str(getattr(candidate, "finish_reason", "") or "")
-            if "SAFETY" in finish or "BLOCK" in finish or "PROHIBITED" in finish:
-                return "Gemini's safety filter blocked the summary"
-        if not getattr(response, "text", None):
-            return "Gemini returned an empty answer"
-        return "Gemini returned invalid JSON"

@@ -1,0 +1,50 @@
+"""A fake OpenAI-compatible server (`/v1/chat/completions`), as DeepSeek, Qwen, Ollama or vLLM answer it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.fakes.gemini import SUMMARY
+from tests.fakes.http import FakeServer, Request, Response
+
+
+class FakeOpenAI(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[dict[str, Any]] = []
+        self.script: list[str] = []
+        """What the next calls answer: "ok", "429", "500", "invalid", "empty"; then "ok" forever."""
+        self.json_schema = True
+        """False: the server refuses `response_format: json_schema` (400), as many local servers do."""
+        self.summary = dict(SUMMARY)
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/v1"
+
+    def handle(self, request: Request) -> Response:
+        if request.path != "/v1/chat/completions":
+            return Response.json({"error": {"message": "not found"}}, 404)
+        body = json.loads(request.body or b"{}")
+        with self.lock:
+            self.requests.append({"body": body, "auth": request.headers.get("Authorization", "")})
+            wants_schema = (body.get("response_format") or {}).get("type") == "json_schema"
+            if wants_schema and not self.json_schema:
+                return Response.json({"error": {"message": "response_format json_schema is not supported",
+                                                "type": "invalid_request_error"}}, 400)
+            behaviour = self.script.pop(0) if self.script else "ok"
+        if behaviour == "429":  # the client honours retry-after-ms: tests stay fast
+            return Response(429, json.dumps({"error": {"message": "slow down"}}).encode(),
+                            headers={"retry-after-ms": "10"})
+        if behaviour in ("500", "503"):
+            return Response.json({"error": {"message": "try later", "type": "server_error"}}, int(behaviour))
+        content = {"ok": json.dumps(self.summary, ensure_ascii=False), "invalid": "{not json", "empty": ""}[behaviour]
+        return Response.json({
+            "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": body.get("model", ""),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+        })
+
+    def prompt(self, index: int = -1) -> str:
+        return "\n".join(m["content"] for m in self.requests[index]["body"]["messages"])
