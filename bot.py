@@ -35,6 +35,7 @@ from services.embeddings import GeminiEmbedder, PaperEmbeddings
 from services.feedback import Feedback
 from services.gemini import GeminiSummarizer
 from services.i18n import MENU_COMMANDS, t
+from services.languages import resolve
 from services.logging_setup import setup_logging
 from services.openai_llm import OpenAISummarizer
 from services.outbox import Outbox
@@ -228,10 +229,13 @@ async def summarize(config: Config, link: str, lang: str, out: Path | None) -> i
 def summarize_main(config: Config, argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bot.py summarize", description="Print a paper card on the terminal.")
     parser.add_argument("link", help="an arXiv link or ID")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en")
+    parser.add_argument("--lang", default="en", help="the summary's language: en, zh, ja, de, … (code or name)")
     parser.add_argument("--out", type=Path, help="write the figure images to this directory")
     args = parser.parse_args(argv)
-    return asyncio.run(summarize(config, args.link, args.lang, args.out))
+    language = resolve(args.lang)
+    if language is None:
+        parser.error(f"unknown language {args.lang!r}")
+    return asyncio.run(summarize(config, args.link, language, args.out))
 
 
 def _load_config_or_exit(require_token: bool = True) -> Config:

@@ -12,7 +12,8 @@ from telegram.ext import ContextTypes
 from handlers.common import chat_title, revive, services_of, settings_for
 from handlers.settings_actions import ACTIONS, escape
 from handlers.subscriptions import ADMINS, argument, is_admin, send_card
-from services.i18n import normalize_language, t
+from services.i18n import t
+from services.languages import from_telegram
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ async def my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     was, is_now = membership_change(change)
     chat = change.chat
     store = services_of(context).store
-    language = normalize_language(change.from_user.language_code if change.from_user else None)
+    language = from_telegram(change.from_user.language_code if change.from_user else None)
     settings = store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
     if was and not is_now:
         log.info("removed from chat %s (%s): deliveries stop, topics kept", chat.id, chat.type)

@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from handlers.rate_limiter import ChatRateLimiter
-from services.i18n import normalize_language
+from services.languages import from_telegram
 from services.models import ChatSettings
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def settings_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatSett
     chat = update.effective_chat
     assert chat is not None
     user = update.effective_user
-    language = normalize_language(user.language_code if user else None)
+    language = from_telegram(user.language_code if user else None)
     store = services_of(context).store
     settings = store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
     if not settings.active and chat.type == ChatType.PRIVATE:  # the user blocked the bot once and is back

@@ -17,7 +17,8 @@ from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.categories import ARCHIVES
 from services.digests import valid_zone
-from services.i18n import LANGUAGES, t
+from services.i18n import INTERFACE_LANGUAGES, t
+from services.languages import display_name, resolve
 from services.models import ChatSettings
 from services.store import utcnow
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
@@ -114,11 +115,16 @@ async def resume(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, _: str 
 
 
 async def set_language(context: ContextTypes.DEFAULT_TYPE, chat: ChatSettings, text: str) -> Reply:
-    choice = text.strip().lower()
-    if choice not in LANGUAGES:
-        return Reply(t(chat.language, "lang_usage", current=chat.language))
+    """`/lang ja`, `/lang Deutsch`: summaries in any language; the bot's own texts in English or Chinese."""
+    if not text.strip():
+        return Reply(t(chat.language, "lang_usage", current=escape(display_name(chat.language))))
+    choice = resolve(text[:60])
+    if choice is None:
+        return Reply(t(chat.language, "lang_unknown", text=escape(text[:60])))
     services_of(context).store.update_chat(chat.chat_id, language=choice)
-    return Reply(t(choice, "lang_set"))
+    if choice in INTERFACE_LANGUAGES:
+        return Reply(t(choice, "lang_set"))
+    return Reply(t(choice, "lang_set_other", name=escape(display_name(choice))))
 
 
 _SWITCHES = {"replacements": "replacements", "crosslists": "crosslists", "quiet": "quiet_note"}

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "zh")
+INTERFACE_LANGUAGES = ("en", "zh")
+"""The bot's own texts; a chat in any other language reads them in English (see services/languages.py)."""
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -23,8 +24,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_command": "I don't know that command. Send /help to see what I can do, or just send an arXiv link.",
         "no_paper_hint": "Send me an arXiv link or ID, for example <code>https://arxiv.org/abs/2408.14227</code>.",
         "too_many_papers": "That message names {count} papers; I'm doing the first {limit}.",
-        "lang_usage": "Usage: /lang en or /lang zh. Current language: {current}.",
+        "lang_usage": (
+            "Usage: /lang and a language, as a code or a name: <code>/lang en</code>, <code>/lang zh</code>, "
+            "<code>/lang ja</code>, <code>/lang Deutsch</code>. Current language: {current}."
+        ),
+        "lang_unknown": "I do not know the language {text}. Try its ISO code (ja, de, pt) or its name (Japanese, "
+                        "Deutsch).",
         "lang_set": "Summaries in this chat will be in English.",
+        "lang_set_other": "Summaries in this chat will be in {name}. My own messages stay in English.",
         "status_fetching": "⏳ Fetching arXiv:{id}…",
         "status_reading": "📄 Reading the PDF of arXiv:{id}…",
         "status_summarizing": "✍️ Summarizing arXiv:{id}…",
@@ -49,7 +56,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "llm_name_offline": "an offline extractor (no LLM key configured)",
         "menu_start": "What Papergram does",
         "menu_help": "How to use Papergram",
-        "menu_lang": "Language of summaries: en or zh",
+        "menu_lang": "Language of summaries: en, zh, ja, de, …",
         "menu_subscribe": "Follow a topic: category, keywords, author or query",
         "menu_topics": "Topics of this chat",
         "menu_unsubscribe": "Stop following a topic",
@@ -213,8 +220,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_command": "我不认识这个命令。发送 /help 查看用法，或直接发送 arXiv 链接。",
         "no_paper_hint": "请发送 arXiv 链接或编号，例如 <code>https://arxiv.org/abs/2408.14227</code>。",
         "too_many_papers": "这条消息包含 {count} 篇论文，我先处理前 {limit} 篇。",
-        "lang_usage": "用法：/lang en 或 /lang zh。当前语言：{current}。",
+        "lang_usage": (
+            "用法：/lang 加语言代码或名称：<code>/lang en</code>、<code>/lang zh</code>、<code>/lang ja</code>、"
+            "<code>/lang Deutsch</code>。当前语言：{current}。"
+        ),
+        "lang_unknown": "我不认识语言 {text}。请试试它的 ISO 代码（ja、de、pt）或名称（Japanese、Deutsch）。",
         "lang_set": "本聊天的摘要将使用中文。",
+        "lang_set_other": "本聊天的摘要将使用 {name}。我自己的消息将使用英文。",
         "status_fetching": "⏳ 正在获取 arXiv:{id}…",
         "status_reading": "📄 正在阅读 arXiv:{id} 的 PDF…",
         "status_summarizing": "✍️ 正在总结 arXiv:{id}…",
@@ -236,7 +248,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
         "menu_start": "Papergram 能做什么",
         "menu_help": "Papergram 使用说明",
-        "menu_lang": "摘要语言：en 或 zh",
+        "menu_lang": "摘要语言：en、zh、ja、de……",
         "menu_subscribe": "订阅主题：分类、关键词、作者或查询",
         "menu_topics": "本聊天的主题",
         "menu_unsubscribe": "取消订阅主题",
@@ -384,13 +396,6 @@ TEXTS: dict[str, dict[str, str]] = {
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
                  "like", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
-
-
-def normalize_language(code: str | None) -> str:
-    """Map a Telegram `language_code` (e.g. `zh-hans`, `en-US`) to a supported language, English otherwise."""
-    if code and code.lower().startswith("zh"):
-        return "zh"
-    return "en"
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from services.languages import prompt_name
 from services.models import PaperMeta, PdfContent
 from services.pdf_text import split_sections
 
@@ -21,7 +22,6 @@ log = logging.getLogger(__name__)
 PROMPT_VERSION = 2
 """Part of the summary cache key: bump it when the prompt or the schema changes."""
 
-LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese (简体中文)"}
 
 
 class SummaryFields(BaseModel):
@@ -275,7 +275,7 @@ def _core_instructions(language_name: str) -> str:
 def build_prompt(paper: PaperMeta, content: PdfContent, language: str, note: str = "") -> str:
     """The paper once (abstract once, references never), the task before it and again after it: a long paper
     pushes instructions given only at the top out of the model's attention."""
-    language_name = LANGUAGE_NAMES.get(language, "English")
+    language_name = prompt_name(language)
     body = strip_references(content.text)
     return (
         f"Summarize the paper below into the JSON fields. {_core_instructions(language_name)}\n\n"

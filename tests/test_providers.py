@@ -18,6 +18,7 @@ from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.telegram import FakeTelegram
+from tests.test_digests import command
 from tests.test_paper_cards import add_paper, card_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,3 +109,32 @@ def test_the_openai_key_never_reaches_a_log(arxiv_fake: FakeArxiv, openai_fake: 
     assert "A transformer that reads papers faster." in result.stdout
     assert "HTTP Request" in result.stderr or "chat/completions" in result.stderr, "the requests were logged"
     assert OPENAI_KEY not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("typed", "code"), [("ja", "ja"), ("pt-BR", "pt"), ("Deutsch", "de"), ("japanese", "ja"),
+                                             ("日本語", "ja"), ("中文", "zh"), ("xx", None), ("Klingon", None)])
+def test_a_language_by_code_or_by_name(typed: str, code: str | None) -> None:
+    from services.languages import resolve
+
+    assert resolve(typed) == code
+
+
+async def test_a_japanese_chat_gets_japanese_summaries_in_an_english_interface(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    add_paper(arxiv_fake)
+    gemini.summary["one_sentence"] = "論文を速く読むトランスフォーマー。"
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        assert await command(bot, "/lang ja", 984) == t("ja", "lang_set_other", name="日本語 (Japanese)")
+        assert await command(bot, "/lang xx", 984) == t("en", "lang_unknown", text="xx")
+        text = await card(bot, 984)
+        statuses = [c.text for c in bot.tg.calls_to("editMessageText", 984)[:-1]]
+    assert "<b>Contribution</b>: 論文を速く読むトランスフォーマー。" in text, "labels in English, prose in Japanese"
+    assert statuses[0] == t("en", "status_reading", id="2408.14227v2")
+    assert "Write every field in Japanese (日本語)" in gemini.prompt()
+
+
+async def test_a_new_chat_takes_the_users_telegram_language(bot: RunningBot) -> None:
+    bot.tg.send_text("/settings", chat_id=985, language_code="ja")
+    await bot.tg.wait_for("sendMessage", chat_id=985)
+    chat = bot.app.bot_data["services"].store.get_chat(985)
+    assert chat is not None and chat.language == "ja"
