@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext
@@ -248,6 +249,13 @@ def _load_config_or_exit(require_token: bool = True) -> Config:
         raise SystemExit(2) from None
 
 
+def webhook_options(config: Config, listen: str = "0.0.0.0") -> dict[str, Any]:
+    """PTB's webhook server for WEBHOOK_URL: the URL's path is the route, the secret token is checked."""
+    path = urlsplit(config.webhook_url).path.strip("/")
+    return {"listen": listen, "port": config.webhook_port, "url_path": path, "webhook_url": config.webhook_url,
+            "secret_token": config.webhook_secret}
+
+
 def health(config: Config) -> int:
     """`python bot.py health` (Docker's HEALTHCHECK): the store opens, and the scheduler ticked lately."""
     check_database(config.db_path)
@@ -282,7 +290,12 @@ def main(argv: list[str]) -> int:
                         "the offline extractive summarizer.")
         app = build_application(config)
         app.post_init = _with_stop_signals
-        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
+        if config.webhook_url:
+            log.info("webhook mode: Telegram posts updates to %s (listening on port %s)",
+                     config.webhook_url.split("?")[0], config.webhook_port)
+            app.run_webhook(**webhook_options(config), allowed_updates=Update.ALL_TYPES, stop_signals=None)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
     except StoreRefused as refused:
         print(f"papergram: PAPERGRAM_DB: {refused}", file=sys.stderr)
         return 2

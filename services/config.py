@@ -7,6 +7,7 @@ API proxy — and so the tests can point it at fakes on 127.0.0.1 through the ve
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,11 @@ class Config:
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""
     openai_model: str = ""
+    webhook_url: str = ""
+    """Public HTTPS URL Telegram posts updates to; empty: long polling (the default)."""
+    webhook_port: int = 8443
+    webhook_secret: str = field(default="", repr=False)
+    """Telegram sends it with every update (X-Telegram-Bot-Api-Secret-Token); requests without it are refused."""
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     about_threshold: float = DEFAULT_ABOUT_THRESHOLD
     db_path: Path = Path("data/papergram.db")
@@ -84,7 +90,7 @@ class Config:
     @property
     def secrets(self) -> list[str]:
         """Every value that must never reach a log line."""
-        return [s for s in (self.telegram_token, self.gemini_api_key, self.openai_api_key) if s]
+        return [s for s in (self.telegram_token, self.gemini_api_key, self.openai_api_key, self.webhook_secret) if s]
 
     def provider_ready(self, name: str) -> bool:
         """Whether `name` can be asked: Gemini needs a key, an OpenAI-compatible server a model (and a key or
@@ -178,6 +184,12 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
     openai_base = env.get("OPENAI_BASE_URL", "").strip()
     if openai_base:
         _url(env, "OPENAI_BASE_URL", openai_base, problems)
+    webhook_url = env.get("WEBHOOK_URL", "").strip()
+    webhook_secret = env.get("WEBHOOK_SECRET", "").strip()
+    if webhook_url:
+        _url(env, "WEBHOOK_URL", webhook_url, problems)
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+            problems.append("WEBHOOK_SECRET must be set with WEBHOOK_URL: 16 to 256 letters, digits, _ or -")
     provider = env.get("LLM_PROVIDER", "").strip().lower() or "gemini"
     fallback = env.get("LLM_FALLBACK", "").strip().lower()
     for name, value in (("LLM_PROVIDER", provider), ("LLM_FALLBACK", fallback)):
@@ -195,6 +207,9 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         gemini_api_key=env.get("GEMINI_API_KEY", "").strip(),
         gemini_model=env.get("GEMINI_MODEL", "").strip() or DEFAULT_GEMINI_MODEL,
         gemini_base_url=gemini_base,
+        webhook_url=webhook_url,
+        webhook_port=int(_number(env, "WEBHOOK_PORT", 8443, problems)),
+        webhook_secret=webhook_secret,
         llm_provider=provider,
         llm_fallback=fallback,
         openai_api_key=env.get("OPENAI_API_KEY", "").strip(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import yaml
 
 from services.i18n import t
 from tests.conftest import TOKEN, RunningBot
+from tests.fakes.telegram import FakeTelegram
 from tests.test_digests import command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,3 +77,62 @@ async def test_usage_shows_todays_llm_calls(bot: RunningBot) -> None:
     reply = await command(bot, "/usage", 970)
     assert reply == t("en", "usage", calls=0, budget=t("en", "usage_no_limit"), hits=0, rate="—",
                       provider="offline extractive summarizer")
+
+
+async def test_webhook_mode_takes_updates_with_the_secret_and_refuses_them_without(env: dict[str, str],
+                                                                                  tg: FakeTelegram) -> None:
+    import socket
+
+    import httpx
+
+    from bot import build_application, webhook_options
+    from services.config import load_config
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "s3cret-token-0123456789"
+    env.update({"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/hook", "WEBHOOK_PORT": str(port),
+                "WEBHOOK_SECRET": secret})
+    config = load_config(env)
+    app = build_application(config)
+    update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "chat": {"id": 990, "type": "private",
+                                                                              "first_name": "Ada"},
+                                         "from": {"id": 990, "is_bot": False, "first_name": "Ada"},
+                                         "text": "/start", "entities": [{"type": "bot_command", "offset": 0,
+                                                                         "length": 6}]}}
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(**webhook_options(config, listen="127.0.0.1"))
+        try:
+            [hook] = tg.calls_to("setWebhook")
+            assert hook.params["url"] == env["WEBHOOK_URL"] and hook.params["secret_token"] == secret
+            async with httpx.AsyncClient() as client:
+                refused = await client.post(env["WEBHOOK_URL"], json=update)
+                assert refused.status_code == 403
+                await asyncio.sleep(0.3)
+                assert not tg.calls_to("sendMessage", 990), "an update without the secret is not handled"
+                taken = await client.post(env["WEBHOOK_URL"], json=update,
+                                          headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+                assert taken.status_code == 200
+            [reply] = await tg.wait_for("sendMessage", chat_id=990)
+            assert reply.text.startswith("<b>Papergram</b>")
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+def test_a_webhook_needs_its_secret_and_secrets_are_redacted(env: dict[str, str]) -> None:
+    import pytest
+
+    from services.config import ConfigError, load_config
+
+    env["WEBHOOK_URL"] = "https://bot.example.org/hook"
+    with pytest.raises(ConfigError) as refused:
+        load_config(env)
+    assert any("WEBHOOK_SECRET" in problem for problem in refused.value.problems)
+    env.update({"WEBHOOK_SECRET": "a-long-enough-secret-123", "OPENAI_API_KEY": "sk-redact-me-please"})
+    config = load_config(env)
+    assert {"a-long-enough-secret-123", "sk-redact-me-please", TOKEN} <= set(config.secrets)
+    assert "a-long-enough-secret-123" not in repr(config) and "sk-redact-me-please" not in repr(config)
