@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 
 from services.card import MESSAGE_LIMIT, abs_url, shorten
@@ -44,6 +45,23 @@ def deep_link(bot_username: str, paper: PaperMeta) -> str:
 
 def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
                       total: int | None = None, bot_username: str = "") -> list[dict[str, object]]:
+    """See `_overview`; rendered once for every chat that gets the same list (a copy each: callers edit it)."""
+    key = (topic, day, tuple((e.paper.versioned_id, e.one_sentence, e.reason) for e in entries), lang, first_number,
+           total, bot_username)
+    rendered = _rendered.get(key)
+    if rendered is None:
+        rendered = _overview(topic, day, entries, lang, first_number, total, bot_username)
+        if len(_rendered) > 5000:
+            _rendered.clear()
+        _rendered[key] = rendered
+    return [dict(message) for message in rendered]
+
+
+_rendered: dict[tuple[object, ...], list[dict[str, object]]] = {}
+
+
+def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
+              total: int | None = None, bot_username: str = "") -> list[dict[str, object]]:
     """Messages (text, buttons, papers) for one topic; a long list is split between entries, never inside one.
 
     Each paper gets a row: 📄 opens its card, 👍 / 👎 rate it. With `bot_username` (channels: a button press
@@ -85,5 +103,6 @@ def _message(text: str, buttons: list[Button], papers: list[str], rated: bool) -
     """A row per paper (📄 N, 👍, 👎) where readers rate; in channels the card links, five to a row."""
     width = 3 if rated else BUTTONS_PER_ROW
     rows = [buttons[i:i + width] for i in range(0, len(buttons), width)]
-    return {"kind": "text", "text": text, "base_ids": papers,
-            "buttons": [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in rows]}
+    buttons_rows = [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in rows]
+    return {"kind": "text", "text": text, "base_ids": papers, "buttons": buttons_rows,
+            "buttons_json": json.dumps(buttons_rows, ensure_ascii=False)}

@@ -145,6 +145,8 @@ class DigestService:
         self._feedback = feedback
         self._embeddings = embeddings
         self._last_window: Window | None = None
+        self._card_memo: dict[tuple[str, int, str], PaperCard] = {}
+        """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._feeds = feeds
         self._papers = papers
         self.clock = clock
@@ -221,10 +223,10 @@ class DigestService:
         if not after:  # a chat's first digest starts with the newest announcement day, not the archive
             days = self._store.announcement_days()
             after = days[-2] if len(days) > 1 else ""
-        rows = self._store.announcements(after)
-        key = (after, len(rows), rows[-1][1].base_id if rows else "")
+        count, last = self._store.announcements_version(after)
+        key = (after, count, str(last))
         if self._last_window is None or self._last_window.key != key:
-            self._last_window = Window(key, rows)
+            self._last_window = Window(key, self._store.announcements(after))
         return self._last_window
 
     async def _about_scores(self, topics: list[Topic], window: Window) -> dict[str, dict[str, float]]:
@@ -307,7 +309,7 @@ class DigestService:
                     parts.append(t(chat.language, "why_matches", terms=", ".join(found[:4])))
             if similar and similar[index] and (pick.taste or 0.0) >= 0.5:
                 parts.append(t(chat.language, "why_liked", count=similar[index]))
-            out.append(replace(pick, reason=" · ".join(parts)))
+            out.append(replace(pick, reason=" · ".join(parts)) if parts else pick)
         return out
 
     async def plan(self, chat: ChatSettings, *, scheduled: bool = True) -> int:
@@ -346,21 +348,29 @@ class DigestService:
             return len(kept)
 
     async def _cards(self, papers: list[Announcement], language: str) -> dict[str, PaperCard]:
-        """Cards for `papers` (metadata from the arXiv API in one batch); a paper that fails is left out."""
-        refs = [PaperRef(a.base_id, a.version) for a in papers]
-        metas = await self._papers.lookup(refs)
+        """Cards for `papers` (metadata from the arXiv API in one batch); a paper that fails is left out.
 
-        async def one(meta: PaperMeta) -> PaperCard | None:
-            async with self._prepare:
-                try:
-                    return await self._papers.card(meta, language, owner="digests")
-                except Exception:
-                    log.exception("could not prepare %s for a digest", meta.versioned_id)
-                    return None
+        Cards made during one planning run are kept for the next chat that gets the same paper in the same
+        language: thousands of chats share a day's few hundred cards.
+        """
+        memo = self._card_memo
+        wanted = [a for a in papers if (a.base_id, a.version, language) not in memo]
+        if wanted:
+            metas = await self._papers.lookup([PaperRef(a.base_id, a.version) for a in wanted])
 
-        found = [m for m in metas.values() if m is not None]
-        cards = await asyncio.gather(*(one(m) for m in found))
-        return {c.paper.base_id: c for c in cards if c is not None}
+            async def one(meta: PaperMeta) -> PaperCard | None:
+                async with self._prepare:
+                    try:
+                        return await self._papers.card(meta, language, owner="digests")
+                    except Exception:
+                        log.exception("could not prepare %s for a digest", meta.versioned_id)
+                        return None
+
+            found = [m for m in metas.values() if m is not None]
+            for meta, card in zip(found, await asyncio.gather(*(one(m) for m in found)), strict=True):
+                if card is not None:
+                    memo[(meta.base_id, meta.version, language)] = card
+        return {a.base_id: card for a in papers if (card := memo.get((a.base_id, a.version, language)))}
 
     @staticmethod
     def _in_topic_order(topics: list[Topic], picks: list[Pick]) -> list[Pick]:
@@ -401,13 +411,16 @@ class DigestService:
         """Plan the digest of every chat whose time has come; returns how many chats got one."""
         now = self.clock()
         planned = 0
-        for chat in self._store.active_chats():
-            if is_due(chat, now):
-                try:
-                    await self.plan(chat)
-                    planned += 1
-                except Exception:
-                    log.exception("could not plan the digest of chat %s", chat.chat_id)
+        try:
+            for chat in self._store.active_chats():
+                if is_due(chat, now):
+                    try:
+                        await self.plan(chat)
+                        planned += 1
+                    except Exception:
+                        log.exception("could not plan the digest of chat %s", chat.chat_id)
+        finally:
+            self._card_memo.clear()  # the next run reads the cache again (a summary may have been redone)
         return planned
 
     async def export(self, chat: ChatSettings, day: str = "") -> tuple[str, bytes] | None:

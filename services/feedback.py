@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from services.models import PaperMeta, PaperRef, PaperText
 from services.store import Store
-from services.taste import Rated, TasteModel, ratings_version, train
+from services.taste import MIN_LIKES, Rated, TasteModel, ratings_version, train
 from services.text_match import fold
 
 log = logging.getLogger(__name__)
@@ -114,9 +114,12 @@ class Feedback:
         if self._versions.get(chat_id) == version:
             self._models.move_to_end(chat_id)
             return self._models[chat_id]
-        stored = self._store.get_model(chat_id)
+        stored = self._store.get_model(chat_id) if ratings else None
         model = TasteModel.from_json(stored) if stored else None
-        if model is None or model.version != version:
+        likes = sum(1 for r in ratings if r["vote"] > 0)
+        if likes < MIN_LIKES:
+            model = None  # too few likes for a taste: nothing to train, nothing to read
+        elif model is None or model.version != version:
             rated = [Rated(PaperText(r["title"], r["abstract"], r["authors"]), r["vote"] > 0) for r in ratings]
             rated_ids = {r["base_id"] for r in ratings}
             background = [PaperText(a.title, a.abstract, a.authors)

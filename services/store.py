@@ -146,12 +146,19 @@ class Store:
     def _table(self, name: str) -> Table:
         return self.db.table(name)
 
+    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts straight from the connection: sqlite-utils' `query` wraps every read in a savepoint,
+        which costs more than the read itself on the planner's hot path."""
+        cursor = self.db.conn.execute(sql, params)
+        columns = [c[0] for c in cursor.description or ()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
     # Chats ---------------------------------------------------------------------------------------------
 
     def get_chat(self, chat_id: int) -> ChatSettings | None:
-        try:
-            row = self._table("chats").get(chat_id)
-        except NotFoundError:
+        """One indexed read (plain SQL: sqlite-utils' `get` re-reads the table's schema every time)."""
+        row = next(iter(self._rows("SELECT * FROM chats WHERE id = ?", [chat_id])), None)
+        if row is None:
             return None
         return ChatSettings(
             chat_id=row["id"],
@@ -198,7 +205,7 @@ class Store:
 
     def active_chats(self) -> list[ChatSettings]:
         """Chats that receive digests: active, not paused, with at least one topic."""
-        ids = [row["id"] for row in self.db.query(
+        ids = [row["id"] for row in self._rows(
             "SELECT id FROM chats WHERE active = 1 AND paused = 0 "
             "AND id IN (SELECT chat_id FROM subscriptions) ORDER BY id")]
         return [c for c in (self.get_chat(i) for i in ids) if c is not None]
@@ -217,8 +224,8 @@ class Store:
     # Subscriptions -------------------------------------------------------------------------------------
 
     def topics(self, chat_id: int) -> list[tuple[int, Topic]]:
-        return [(row["id"], Topic(row["kind"], row["topic"], row["query"])) for row in self._table(
-            "subscriptions").rows_where("chat_id = ?", [chat_id], order_by="id")]
+        return [(row["id"], Topic(row["kind"], row["topic"], row["query"])) for row in self._rows(
+            "SELECT id, kind, topic, query FROM subscriptions WHERE chat_id = ? ORDER BY id", [chat_id])]
 
     def add_topic(self, chat_id: int, topic: Topic) -> bool:
         """False when the chat already has this topic."""
@@ -251,6 +258,12 @@ class Store:
         )
         return table.count - before
 
+    def announcements_version(self, after: str) -> tuple[int, int]:
+        """(count, newest rowid) of the announcements after a day: unchanged means the same list."""
+        row = next(iter(self._rows("SELECT count(*) AS n, coalesce(max(rowid), 0) AS last FROM announcements "
+                                      "WHERE day > ?", [after])))
+        return int(row["n"]), int(row["last"])
+
     def announcements(self, after: str = "", until: str = "9999") -> list[tuple[str, Announcement]]:
         """(day, announcement) of the days in (`after`, `until`], oldest first."""
         return self._announcement_rows("SELECT * FROM announcements WHERE day > ? AND day <= ? ORDER BY day, rowid",
@@ -261,14 +274,14 @@ class Store:
             base_id=row["base_id"], version=row["version"], title=row["title"],
             authors=tuple(json.loads(row["authors"])), abstract=row["abstract"],
             categories=tuple(json.loads(row["categories"])), announce_type=row["announce_type"],
-        )) for row in self.db.query(sql, params)]
+        )) for row in self._rows(sql, params)]
 
     def prune_announcements(self, before: str) -> None:
         """Forget announcements of days before `before`: digests only ever look at the last few days."""
         self.db.execute("DELETE FROM announcements WHERE day < ?", [before])
 
     def announcement_days(self) -> list[str]:
-        return [row["day"] for row in self.db.query("SELECT DISTINCT day FROM announcements ORDER BY day")]
+        return [row["day"] for row in self._rows("SELECT DISTINCT day FROM announcements ORDER BY day")]
 
     def feed_state(self, name: str) -> dict[str, Any]:
         try:
@@ -283,38 +296,32 @@ class Store:
 
     def delivered(self, chat_id: int) -> set[str]:
         """Papers this chat has had, or has queued, in any digest: a chat gets each paper at most once."""
-        return {row["base_id"] for row in self._table("deliveries").rows_where("chat_id = ?", [chat_id],
-                                                                                select="base_id")}
+        return {row["base_id"] for row in self._rows("SELECT base_id FROM deliveries WHERE chat_id = ?",
+                                                        [chat_id])}
 
     def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
                      skipped: list[str]) -> None:
         """Record a whole digest at once — its messages in the outbox, its papers as deliveries — so a crash
         either loses the plan (made again on restart) or keeps all of it; nothing in between."""
         now = utcnow().isoformat()
-        with self.db.conn:
+        with self.db.conn:  # plain executemany: thousands of chats are planned in a run
             papers = [b for m in messages for b in m["base_ids"]]
-            self._table("deliveries").insert_all(
-                ({"chat_id": chat_id, "base_id": b, "day": day, "state": "queued", "created_at": now,
-                  "updated_at": now} for b in papers),
-                ignore=True,
-            )
-            self._table("deliveries").insert_all(
-                ({"chat_id": chat_id, "base_id": b, "day": day, "state": "skipped", "created_at": now,
-                  "updated_at": now} for b in skipped),
-                ignore=True,
-            )
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(chat_id, b, day, "queued", now, now) for b in papers]
+                + [(chat_id, b, day, "skipped", now, now) for b in skipped])
             self._queue_messages(chat_id, day, messages, now)
             self.db.execute("UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), "
                             "last_digest_local = ? WHERE id = ?", [day, local_date, chat_id])
 
     def _queue_messages(self, chat_id: int, day: str, messages: list[dict[str, Any]], now: str) -> None:
-        self._table("outbox").insert_all(
-            {"chat_id": chat_id, "day": day, "kind": m["kind"], "text": m.get("text", ""),
-             "buttons": json.dumps(m.get("buttons", []), ensure_ascii=False),
-             "base_ids": json.dumps(m["base_ids"]), "state": "pending", "attempts": 0,
-             "created_at": now, "updated_at": now}
-            for m in messages
-        )
+        self.db.conn.executemany(
+            "INSERT INTO outbox (chat_id, day, kind, text, buttons, base_ids, state, attempts, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+            [(chat_id, day, m["kind"], m.get("text", ""),
+              m.get("buttons_json") or json.dumps(m.get("buttons", []), ensure_ascii=False),
+              json.dumps(m["base_ids"]), now, now) for m in messages])
 
     def requeue_skipped(self, chat_id: int, day: str, messages: list[dict[str, Any]]) -> None:
         """The papers a capped digest left out are asked for: queue them, once."""
@@ -335,7 +342,7 @@ class Store:
 
     def pending_outbox(self, now: datetime) -> list[dict[str, Any]]:
         """Messages to send, oldest first; `sending` ones were in flight at a crash and go again."""
-        return [dict(r) for r in self.db.query(
+        return [dict(r) for r in self._rows(
             "SELECT o.* FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.state IN ('pending', 'sending') "
             "AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id", [now.isoformat()])]
 
@@ -375,7 +382,7 @@ class Store:
 
     def card_requests(self) -> list[dict[str, Any]]:
         """Requests a previous run accepted and did not finish, oldest first."""
-        return [dict(row) for row in self.db.query("SELECT * FROM card_requests ORDER BY id")]
+        return [dict(row) for row in self._rows("SELECT * FROM card_requests ORDER BY id")]
 
     # Ratings, taste models and embeddings ----------------------------------------------------------------
 
@@ -386,7 +393,7 @@ class Store:
 
     def received(self, chat_id: int, base_id: str) -> bool:
         """Whether the chat got this paper in a digest or as a card (only such papers may be rated)."""
-        return bool(next(iter(self.db.query(
+        return bool(next(iter(self._rows(
             "SELECT 1 FROM deliveries WHERE chat_id = ? AND base_id = ? AND state IN ('queued', 'sent') "
             "UNION SELECT 1 FROM cards_sent WHERE chat_id = ? AND base_id = ? "
             "UNION SELECT 1 FROM ratings WHERE chat_id = ? AND base_id = ?",
@@ -394,7 +401,7 @@ class Store:
 
     def paper_text(self, base_id: str) -> PaperText | None:
         """Title, abstract and authors of a paper from its announcement or its arXiv metadata."""
-        row = next(iter(self.db.query(
+        row = next(iter(self._rows(
             "SELECT title, abstract, authors FROM announcements WHERE base_id = ? UNION ALL "
             "SELECT title, abstract, authors FROM papers WHERE base_id = ? LIMIT 1", [base_id, base_id])), None)
         if row is None:
@@ -414,12 +421,12 @@ class Store:
 
     def ratings(self, chat_id: int) -> list[dict[str, Any]]:
         """The chat's ratings, oldest first: base_id, vote, title, abstract, authors (a tuple)."""
-        return [{**row, "authors": tuple(json.loads(row["authors"] or "[]"))} for row in self.db.query(
+        return [{**row, "authors": tuple(json.loads(row["authors"] or "[]"))} for row in self._rows(
             "SELECT base_id, vote, title, abstract, authors FROM ratings WHERE chat_id = ? ORDER BY created_at, "
             "rowid", [chat_id])]
 
     def rating_counts(self, chat_id: int) -> tuple[int, int]:
-        row = next(iter(self.db.query("SELECT coalesce(sum(vote > 0), 0) AS likes, coalesce(sum(vote < 0), 0) "
+        row = next(iter(self._rows("SELECT coalesce(sum(vote > 0), 0) AS likes, coalesce(sum(vote < 0), 0) "
                                       "AS dislikes FROM ratings WHERE chat_id = ?", [chat_id])))
         return int(row["likes"]), int(row["dislikes"])
 
@@ -428,7 +435,7 @@ class Store:
                                            "trained_at": utcnow().isoformat()}, pk="chat_id")
 
     def get_model(self, chat_id: int) -> str | None:
-        row = next(iter(self.db.query("SELECT model FROM chat_models WHERE chat_id = ?", [chat_id])), None)
+        row = next(iter(self._rows("SELECT model FROM chat_models WHERE chat_id = ?", [chat_id])), None)
         return str(row["model"]) if row else None
 
     def recent_announcements(self, limit: int) -> list[Announcement]:
@@ -442,7 +449,7 @@ class Store:
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update({row["key"]: row["vector"] for row in self.db.query(
+            found.update({row["key"]: row["vector"] for row in self._rows(
                 f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", [model, *chunk])})
         return found
 
@@ -466,7 +473,7 @@ class Store:
 
     def llm_usage(self, day: str) -> tuple[int, int]:
         """(LLM calls, summaries served from the cache) on a UTC day."""
-        row = next(iter(self.db.query("SELECT calls, cache_hits FROM llm_calls WHERE day = ?", [day])), None)
+        row = next(iter(self._rows("SELECT calls, cache_hits FROM llm_calls WHERE day = ?", [day])), None)
         return (int(row["calls"] or 0), int(row["cache_hits"] or 0)) if row else (0, 0)
 
     # LLM budget ----------------------------------------------------------------------------------------
@@ -475,7 +482,7 @@ class Store:
         """Count one LLM call for today (UTC) if the daily budget allows it."""
         day = utcnow().date().isoformat()
         with self.db.conn:
-            row = next(iter(self.db.query("SELECT calls FROM llm_calls WHERE day = ?", [day])), None)
+            row = next(iter(self._rows("SELECT calls FROM llm_calls WHERE day = ?", [day])), None)
             calls = row["calls"] if row else 0
             if limit and calls >= limit:
                 return False
