@@ -29,7 +29,7 @@ from services.markdown_post import post, slug, zip_posts
 from services.models import ChatSettings, PaperMeta, PaperRef, PaperText
 from services.papers import PaperCard, PaperService
 from services.relevance import Corpus, normalized
-from services.store import Store, utcnow
+from services.store import QueuedDigest, Store, utcnow
 from services.taste import Space, like_counts
 from services.topics import Topic
 
@@ -46,6 +46,9 @@ STALE_AFTER = timedelta(hours=30)
 """arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
 
 
+WRITE_BATCH = 500
+"""Digests planned in a run are written this many chats to a transaction: a crash loses at most a batch that
+was never sent (it is planned again), and SQLite commits 100 times less often."""
 MAX_TASTE_WEIGHT = 0.8
 """However many ratings a chat gave, a paper's match with the topic still counts for a fifth of its rank."""
 
@@ -146,6 +149,8 @@ class DigestService:
         self._embeddings = embeddings
         self._last_window: Window | None = None
         self._card_memo: dict[tuple[str, int, str], PaperCard] = {}
+        self._pending: list[QueuedDigest] = []
+        """Digests planned by the running scheduled run and not written yet (written in batches)."""
         """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._feeds = feeds
         self._papers = papers
@@ -312,10 +317,12 @@ class DigestService:
             out.append(replace(pick, reason=" · ".join(parts)) if parts else pick)
         return out
 
-    async def plan(self, chat: ChatSettings, *, scheduled: bool = True) -> int:
+    async def plan(self, chat: ChatSettings, *, scheduled: bool = True, batch: bool = False) -> int:
         """Queue this chat's digest; returns how many papers it holds. Safe to call twice: the second finds
         nothing new."""
         async with self._planning:
+            if any(d.chat_id == chat.chat_id for d in self._pending):
+                self._flush()  # this chat's digest is planned but not written yet: it must count as delivered
             chat = self._store.get_chat(chat.chat_id) or chat
             now = self.clock()
             local_date = local_now(chat, now).date().isoformat() if scheduled else chat.last_digest_local
@@ -327,10 +334,10 @@ class DigestService:
                 if not scheduled:
                     return 0
                 if newest != chat.last_digest_day:  # arXiv announced, nothing for this chat: the day is done
-                    self._store.queue_digest(chat.chat_id, newest, local_date, [], [])
+                    self._queue(QueuedDigest(chat.chat_id, newest, local_date, [], []), batch)
                 elif chat.quiet_note and local_now(chat, now) >= _digest_moment(chat, now) + QUIET_AFTER:
                     quiet = [{"kind": "text", "text": t(chat.language, "digest_quiet"), "base_ids": []}]
-                    self._store.queue_digest(chat.chat_id, newest, local_date, quiet, [])
+                    self._queue(QueuedDigest(chat.chat_id, newest, local_date, quiet, []), batch)
                 # else: today's batch may still come (feeds are rebuilt hours after 20:00 US Eastern): wait
                 return 0
             picks = await self.rank(chat, selected, window, about)
@@ -344,8 +351,18 @@ class DigestService:
                                  "base_ids": [], "buttons": [[{
                                      "text": t(chat.language, "digest_more_button", count=len(skipped)),
                                      "data": f"more:{newest}"}]]})
-            self._store.queue_digest(chat.chat_id, newest, local_date, messages, skipped)
+            self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped), batch)
             return len(kept)
+
+    def _queue(self, digest: QueuedDigest, batch: bool) -> None:
+        """Write the digest now, or with the run's next batch of chats (one transaction for many)."""
+        self._pending.append(digest)
+        if not batch or len(self._pending) >= WRITE_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self._store.queue_digests(pending)
 
     async def _cards(self, papers: list[Announcement], language: str) -> dict[str, PaperCard]:
         """Cards for `papers` (metadata from the arXiv API in one batch); a paper that fails is left out.
@@ -415,12 +432,14 @@ class DigestService:
             for chat in self._store.active_chats():
                 if is_due(chat, now):
                     try:
-                        await self.plan(chat)
+                        await self.plan(chat, batch=True)
                         planned += 1
                     except Exception:
                         log.exception("could not plan the digest of chat %s", chat.chat_id)
+            self._flush()
         finally:
             self._card_memo.clear()  # the next run reads the cache again (a summary may have been redone)
+            self._pending = []  # cut short (a shutdown): what was not written is planned again next time
         return planned
 
     async def export(self, chat: ChatSettings, day: str = "") -> tuple[str, bytes] | None:

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import sqlite3
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,17 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+@dataclass(frozen=True)
+class QueuedDigest:
+    """A chat's planned digest: its messages, and the papers it skipped (over the daily cap)."""
+
+    chat_id: int
+    day: str
+    local_date: str
+    messages: list[dict[str, Any]]
+    skipped: list[str]
 
 
 class StoreRefused(Exception):
@@ -301,19 +312,26 @@ class Store:
 
     def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
                      skipped: list[str]) -> None:
-        """Record a whole digest at once — its messages in the outbox, its papers as deliveries — so a crash
-        either loses the plan (made again on restart) or keeps all of it; nothing in between."""
+        self.queue_digests([QueuedDigest(chat_id, day, local_date, messages, skipped)])
+
+    def queue_digests(self, digests: list[QueuedDigest]) -> None:
+        """Record whole digests at once — their messages in the outbox, their papers as deliveries — so a crash
+        either loses a plan (made again on restart) or keeps all of it; nothing in between."""
+        if not digests:
+            return
         now = utcnow().isoformat()
         with self.db.conn:  # plain executemany: thousands of chats are planned in a run
-            papers = [b for m in messages for b in m["base_ids"]]
+            for d in digests:
+                papers = [b for m in d.messages for b in m["base_ids"]]
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(d.chat_id, b, d.day, "queued", now, now) for b in papers]
+                    + [(d.chat_id, b, d.day, "skipped", now, now) for b in d.skipped])
+                self._queue_messages(d.chat_id, d.day, d.messages, now)
             self.db.conn.executemany(
-                "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(chat_id, b, day, "queued", now, now) for b in papers]
-                + [(chat_id, b, day, "skipped", now, now) for b in skipped])
-            self._queue_messages(chat_id, day, messages, now)
-            self.db.execute("UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), "
-                            "last_digest_local = ? WHERE id = ?", [day, local_date, chat_id])
+                "UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), last_digest_local = ? "
+                "WHERE id = ?", [(d.day, d.local_date, d.chat_id) for d in digests])
 
     def _queue_messages(self, chat_id: int, day: str, messages: list[dict[str, Any]], now: str) -> None:
         self.db.conn.executemany(
