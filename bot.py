@@ -44,7 +44,8 @@ from services.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
 from services.papers import PaperService
 from services.pdf import PdfPool
 from services.sending import Sender
-from services.store import Store, StoreRefused, check_database, read_state, utcnow
+from services.store import Store, utcnow
+from services.store_guard import StoreRefused, check_database, read_state
 from services.summarizer import ExtractiveSummarizer, FallbackSummarizer, Summarizer
 
 log = logging.getLogger("papergram")

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("papergram")
+MIGRATIONS_TABLE = Migrations.migrations_table
 
 
 @migrations(name="0001_initial")

@@ -3,8 +3,8 @@
 Used from the event loop's thread only (a sqlite-utils `Database` belongs to the thread that made it); every
 query here is a quick indexed lookup, so it does not hold up the loop in any way that matters.
 
-The store touches only a file it owns: before anything is written, `check_database` makes sure the file is
-empty or a Papergram database this version knows, intact, and writable. Anything else is refused in one line.
+The store touches only a file it owns: before anything is written, `check_database` (services/store_guard.py)
+makes sure the file is empty or a Papergram database this version knows, intact, and writable.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,13 +24,10 @@ from sqlite_utils.db import NotFoundError, Table
 from services.announcements import Announcement
 from services.migrations import migrations
 from services.models import ChatSettings, FigureImage, PaperMeta, PaperText, PdfContent
+from services.store_guard import StoreRefused, check_database
 from services.topics import Topic
 
 log = logging.getLogger(__name__)
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-MIGRATIONS_TABLE = "_sqlite_migrations"
-
 
 @dataclass(frozen=True)
 class QueuedDigest:
@@ -42,67 +38,6 @@ class QueuedDigest:
     local_date: str
     messages: list[dict[str, Any]]
     skipped: list[str]
-
-
-class StoreRefused(Exception):
-    """The database file is not one the store may use; the message is one line for the operator."""
-
-
-def _known_migrations() -> list[str]:
-    return [m.name for m in migrations.pending(Database(memory=True))]
-
-
-def read_state(path: Path, key: str) -> str | None:
-    """A service-state value read without opening the store for writing (for `bot.py health`)."""
-    if not path.exists():
-        return None
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = connection.execute("SELECT value FROM service_state WHERE key = ?", [key]).fetchone()
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        return None
-    return str(row[0]) if row else None
-
-
-def check_database(path: Path) -> None:
-    """Refuse a file that is not ours to write, without changing a byte of it.
-
-    Accepted: no file yet, an empty file, or an intact Papergram database whose migrations this version knows.
-    """
-    if path.is_dir():
-        raise StoreRefused(f"{path} is a directory, not a database file (set PAPERGRAM_DB to a file path)")
-    folder = path.parent if str(path.parent) else Path(".")
-    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreRefused(f"cannot write in {folder} (SQLite needs to create files beside {path.name})")
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    if not os.access(path, os.R_OK | os.W_OK):
-        raise StoreRefused(f"{path} is not readable and writable by this user")
-    with path.open("rb") as file:
-        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise StoreRefused(f"{path} is not an SQLite database; refusing to touch it")
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            applied = [row[0] for row in connection.execute(
-                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [migrations.name])] \
-                if MIGRATIONS_TABLE in tables else []
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        raise StoreRefused(f"{path} is damaged ({error}); restore it from a backup") from None
-    if problems != ["ok"]:
-        raise StoreRefused(f"{path} is damaged (quick_check: {problems[0]}); restore it from a backup")
-    if tables and not applied:
-        raise StoreRefused(f"{path} belongs to another program (no Papergram schema); refusing to touch it")
-    unknown = [name for name in applied if name not in _known_migrations()]
-    if unknown:
-        raise StoreRefused(f"{path} was written by a newer Papergram (migration {unknown[0]}); upgrade Papergram")
 
 
 BROKEN_ERRORS = ("malformed", "not a database", "disk i/o error", "corrupt")
