@@ -11,7 +11,6 @@ Last line: `cards: papers=N debris_per_card=D repeated_sentences=S fields_filled
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import re
 import sys
@@ -93,7 +92,7 @@ def main() -> None:
         result = process_pdf(path.read_bytes(), max_pages=60)
         text = result.content.text
         paper = PaperMeta(path.stem, 1, title, ("A. Author",), abstract_of(text), "cs.LG")
-        summary = asyncio.run(extractor.summarize(paper, result.content, "en"))
+        summary = extractor.extract(paper, result.content)
         card = PaperCard(paper, summary, "en", find_links(paper.abstract, result.content.first_page),
                          extractive=True)
         prose = "\n\n".join(render_card(card, PLAIN)[1:])  # the header is arXiv's metadata
