@@ -32,6 +32,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(subscriptions.tables_button, pattern=r"^tables:"))
     app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=r"^rate:[+-]:[\w./-]{1,40}$"))
+    app.add_handler(CallbackQueryHandler(feedback.bib_button, pattern=r"^bib:[\w./-]{1,40}$"))
+    app.add_handler(CommandHandler("bib", feedback.bib_command))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
                                    feedback.bib_file))
     app.add_handler(CallbackQueryHandler(errors.expired_button))  # any other button data: answered, never spins

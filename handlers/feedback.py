@@ -11,7 +11,9 @@ from telegram.ext import ContextTypes
 
 from handlers.common import services_of, settings_for
 from services.arxiv_client import ArxivUnavailable
+from services.arxiv_ids import find_papers
 from services.bibtex import MAX_BIB_BYTES, NotBibtex, decode, read_library
+from services.citations import bibtex_file, cite_key
 from services.feedback import NotReceived
 from services.i18n import t
 
@@ -31,6 +33,45 @@ async def rate_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await query.answer(t(chat.language, "rated_like" if vote > 0 else "rated_dislike", likes=likes,
                          dislikes=dislikes))
+
+
+async def send_bibtex(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, lang: str,
+                      reply_to: int | None = None) -> None:
+    """The BibTeX of the paper named in `text` (a card's text or a button's ID) as a `.bib` file."""
+    refs = find_papers(text)
+    if not refs:
+        await context.bot.send_message(chat_id, t(lang, "bib_usage"), parse_mode=ParseMode.HTML)
+        return
+    try:
+        paper = (await services_of(context).papers.lookup(refs[:1]))[refs[0]]
+    except ArxivUnavailable:
+        await context.bot.send_message(chat_id, t(lang, "arxiv_down", id=refs[0]))
+        return
+    if paper is None:
+        await context.bot.send_message(chat_id, t(lang, "unknown_id", id=refs[0]))
+        return
+    await context.bot.send_document(chat_id, bibtex_file([paper]), filename=f"{cite_key(paper)}.bib",
+                                    caption=t(lang, "bib_caption", id=paper.versioned_id),
+                                    reply_to_message_id=reply_to)
+
+
+async def bib_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """📎 under a card: its BibTeX."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    await query.answer()
+    chat = settings_for(update, context)
+    await send_bibtex(context, query.message.chat.id, query.data.split(":", 1)[1], chat.language)
+
+
+async def bib_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/bib` as a reply to a card (or with an arXiv ID): that paper's BibTeX."""
+    message = update.effective_message
+    assert message is not None
+    chat = settings_for(update, context)
+    replied = message.reply_to_message
+    text = " ".join(filter(None, [message.text or "", (replied.text or replied.caption or "") if replied else ""]))
+    await send_bibtex(context, message.chat_id, text, chat.language, reply_to=message.message_id)
 
 
 async def bib_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

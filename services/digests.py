@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from services.announcements import Announcement, FeedReader, FeedUnavailable
 from services.card import card_messages
 from services.categories import archive_of
+from services.citations import bibtex_file
 from services.digest_format import DigestEntry, overview_messages, rating_buttons
 from services.embeddings import PaperEmbeddings
 from services.feedback import Feedback
@@ -463,6 +464,8 @@ class DigestService:
         for topic_text, topic_cards in by_topic.items():
             text, files = post(topic_text, day, topic_cards, writer)
             posts.append((f"{day}-{slug(topic_text)}.md", text, files))
+        citations = bibtex_file([c.paper for topic_cards in by_topic.values() for c in topic_cards])
+        posts.append((f"{day}-papers.bib", citations.decode(), {}))
         return f"papergram-{day}.zip", zip_posts(posts)
 
     async def more(self, chat_id: int, day: str) -> int:

@@ -44,6 +44,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "storage_broken": "Sorry, my storage is damaged, so I cannot save anything right now. The operator has been "
                           "told in the logs; your topics and settings are kept as they were.",
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
+        "bib_button": "📎 BibTeX",
+        "bib_caption": "BibTeX of arXiv:{id}, from arXiv's metadata.",
+        "bib_usage": "Reply <code>/bib</code> to a card (or send <code>/bib 2408.14227</code>) for its BibTeX.",
+        "menu_bib": "BibTeX of a paper: reply /bib to its card",
         "usage": (
             "<b>Today (UTC)</b>\nLLM calls: {calls} of {budget}\nSummaries from the cache: {hits} ({rate} of all)\n"
             "Summarizer: {provider}"
@@ -237,6 +241,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_apology": "抱歉，我这边处理出错了。请过一分钟再试；如果一直失败，请发送 /help。",
         "storage_broken": "抱歉，我的存储已损坏，目前无法保存任何内容。已在日志中通知运维；你的主题和设置保持不变。",
         "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
+        "bib_button": "📎 BibTeX",
+        "bib_caption": "arXiv:{id} 的 BibTeX，来自 arXiv 元数据。",
+        "bib_usage": "对卡片回复 <code>/bib</code>（或发送 <code>/bib 2408.14227</code>）即可获取 BibTeX。",
+        "menu_bib": "论文的 BibTeX：对卡片回复 /bib",
         "usage": (
             "<b>今天（UTC）</b>\n大模型调用：{calls} / {budget}\n来自缓存的摘要：{hits}（占 {rate}）\n"
             "摘要器：{provider}"
@@ -394,7 +402,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "like", "channel", "export", "usage", "lang")
+                 "like", "bib", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -346,8 +346,10 @@ async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake:
     assert document.params["caption"] == t("en", "export_caption", day="2024-08-26")
     archive = zipfile.ZipFile(io.BytesIO(next(iter(document.files.values()))))
     names = sorted(archive.namelist())
-    assert names == ["2024-08-26-cs-cv.md", "2024-08-26-diffusion.md", "2408-10000v1/figure-1.png",
-                     "2408-10001v1/figure-1.png"]
+    assert names == ["2024-08-26-cs-cv.md", "2024-08-26-diffusion.md", "2024-08-26-papers.bib",
+                     "2408-10000v1/figure-1.png", "2408-10001v1/figure-1.png"]
+    bib = archive.read("2024-08-26-papers.bib").decode()
+    assert bib.count("@misc{") == 2 and "eprint = {2408.10000}" in bib and "eprint = {2408.10001}" in bib
     diffusion = archive.read("2024-08-26-diffusion.md").decode()
     assert diffusion.startswith('---\ntitle: "diffusion"\ndate: 2024-08-26\ntags: [')
     assert "# 2024-08-26 Update" in diffusion and "## Diffusion \\<Transformers\\> for Video" in diffusion

@@ -286,7 +286,7 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
                                                                            "Fig. 5", "Fig. 6"]
     card = bot.tg.calls_to("editMessageText", 622)[-1]
-    [[like, dislike, button]] = card.params["reply_markup"]["inline_keyboard"]
+    [[like, dislike, button, _]] = card.params["reply_markup"]["inline_keyboard"]
     assert (like, dislike) == ({"text": "👍", "callback_data": "rate:+:2408.14227"},
                                {"text": "👎", "callback_data": "rate:-:2408.14227"})
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
@@ -348,3 +348,49 @@ async def test_a_chinese_card_without_a_key_says_first_that_it_is_an_english_ext
     card = (await card_of(bot, 632))[-1].text
     _, rest = card.split("\n\n", 1)
     assert rest.startswith(f"<i>{t('zh', 'note_extract_language')}</i>")
+
+
+def test_bibtex_from_arxiv_metadata_parses_back() -> None:
+    from datetime import UTC, datetime
+
+    import bibtexparser
+
+    from services.citations import bibtex_file
+    from services.models import PaperMeta
+
+    new = PaperMeta("1706.03762", 7, "Attention Is All You Need", ("Ashish Vaswani", "Noam Shazeer"), "x", "cs.CL",
+                    published=datetime(2017, 6, 12, tzinfo=UTC), doi="10.48550/arXiv.1706.03762",
+                    journal_ref="NeurIPS 2017")
+    old = PaperMeta("hep-th/9901001", 1, "Strings & {Branes} at 100%", ("Jürgen Müller",), "x", "hep-th",
+                    published=datetime(1999, 1, 4, tzinfo=UTC))
+    library = bibtexparser.parse_string(bibtex_file([new, old, new]).decode())
+    assert not library.failed_blocks
+    first, second, third = library.entries
+    fields = {k: f.value for k, f in first.fields_dict.items()}
+    assert (first.entry_type, first.key) == ("misc", "vaswani2017attention")
+    assert fields["eprint"] == "1706.03762" and fields["archivePrefix"] == "arXiv" and fields["primaryClass"] == "cs.CL"
+    assert fields["doi"] == "10.48550/arXiv.1706.03762" and fields["journal"] == "NeurIPS 2017"
+    assert fields["author"] == "Ashish Vaswani and Noam Shazeer" and fields["year"] == "2017"
+    old_fields = {k: f.value for k, f in second.fields_dict.items()}
+    assert second.key == "muller1999strings" and old_fields["eprint"] == "hep-th/9901001"
+    assert "doi" not in old_fields and "journal" not in old_fields
+    assert third.key == "vaswani2017attentiona", "a repeated key gets a letter"
+
+
+async def test_the_bibtex_button_and_bib_as_a_reply(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    import bibtexparser
+
+    add_paper(arxiv_fake)
+    bot.tg.send_text("2408.14227", chat_id=633)
+    card = (await card_of(bot, 633))[-1]
+    buttons = card.params["reply_markup"]["inline_keyboard"][0]
+    assert buttons[-1] == {"text": "📎 BibTeX", "callback_data": "bib:2408.14227v2"}
+    bot.tg.press("bib:2408.14227v2", chat_id=633)
+    [document] = await bot.tg.wait_for("sendDocument", chat_id=633)
+    [data] = list(document.files.values())
+    entry = bibtexparser.parse_string(data.decode()).entries[0]
+    assert entry.fields_dict["eprint"].value == "2408.14227"
+    assert entry.fields_dict["title"].value == "{Faithful Summaries of Scientific Papers}"
+    bot.tg.send_text("/bib", chat_id=634)
+    [usage] = await bot.tg.wait_for("sendMessage", chat_id=634)
+    assert usage.text == t("en", "bib_usage")
