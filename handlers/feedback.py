@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.common import services_of, settings_for
+from handlers.reading_list import list_bibtex
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.bibtex import MAX_BIB_BYTES, NotBibtex, decode, read_library
@@ -71,6 +72,8 @@ async def bib_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = settings_for(update, context)
     replied = message.reply_to_message
     text = " ".join(filter(None, [message.text or "", (replied.text or replied.caption or "") if replied else ""]))
+    if not find_papers(text) and await list_bibtex(update, context):
+        return  # no paper named: the chat's whole reading list
     await send_bibtex(context, message.chat_id, text, chat.language, reply_to=message.message_id)
 
 

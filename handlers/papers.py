@@ -146,7 +146,8 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
     tables = InlineKeyboardMarkup([
         [InlineKeyboardButton(LIKE, callback_data=rate_data(card.paper, 1)),
          InlineKeyboardButton(DISLIKE, callback_data=rate_data(card.paper, -1)),
-         InlineKeyboardButton(t(card.language, "tables_button"), callback_data=f"tables:{card.paper.versioned_id}"),
+         InlineKeyboardButton("🔖", callback_data=f"save:{card.paper.versioned_id}")],
+        [InlineKeyboardButton(t(card.language, "tables_button"), callback_data=f"tables:{card.paper.versioned_id}"),
          InlineKeyboardButton(t(card.language, "bib_button"), callback_data=f"bib:{card.paper.versioned_id}")],
     ])
     services_of(context).store.record_card(chat_id, card.paper.base_id)

@@ -46,6 +46,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
         "bib_button": "📎 BibTeX",
         "bib_caption": "BibTeX of arXiv:{id}, from arXiv's metadata.",
+        "bib_list_caption": "BibTeX of the {count} papers on this chat's reading list.",
+        "saved_none": "This chat's reading list is empty. Press 🔖 under a card to save it here.",
+        "saved_header": "<b>Reading list</b> · {count} papers · page {page}/{pages}",
+        "saved_added": "🔖 Saved to this chat's reading list (/saved).",
+        "saved_already": "It is on this chat's reading list already (/saved).",
+        "saved_removed": "Removed from the reading list.",
+        "menu_saved": "This chat's reading list",
         "bib_usage": "Reply <code>/bib</code> to a card (or send <code>/bib 2408.14227</code>) for its BibTeX.",
         "menu_bib": "BibTeX of a paper: reply /bib to its card",
         "usage": (
@@ -243,6 +250,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
         "bib_button": "📎 BibTeX",
         "bib_caption": "arXiv:{id} 的 BibTeX，来自 arXiv 元数据。",
+        "bib_list_caption": "本聊天阅读列表中 {count} 篇论文的 BibTeX。",
+        "saved_none": "本聊天的阅读列表是空的。点击卡片下的 🔖 即可保存。",
+        "saved_header": "<b>阅读列表</b> · {count} 篇 · 第 {page}/{pages} 页",
+        "saved_added": "🔖 已保存到本聊天的阅读列表（/saved）。",
+        "saved_already": "已经在本聊天的阅读列表中（/saved）。",
+        "saved_removed": "已从阅读列表中移除。",
+        "menu_saved": "本聊天的阅读列表",
         "bib_usage": "对卡片回复 <code>/bib</code>（或发送 <code>/bib 2408.14227</code>）即可获取 BibTeX。",
         "menu_bib": "论文的 BibTeX：对卡片回复 /bib",
         "usage": (
@@ -402,7 +416,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "like", "bib", "channel", "export", "usage", "lang")
+                 "like", "saved", "bib", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -261,3 +261,17 @@ def m0007_service_state(db: Database) -> None:
         pk="key",
     )
     db.table("llm_calls").add_column("cache_hits", int, not_null_default=0)  # summaries served from the cache
+
+
+@migrations(name="0008_reading_list")
+def m0008_reading_list(db: Database) -> None:
+    db.table("saved").create(
+        {
+            "chat_id": int,  # a group's list is the group's
+            "base_id": str,
+            "versioned_id": str,  # the version the card showed
+            "title": str,
+            "saved_at": str,
+        },
+        pk=("chat_id", "base_id"),
+    )

@@ -164,7 +164,7 @@ class Store:
             else:
                 self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
             for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent",
-                          "card_requests"):
+                          "card_requests", "saved"):
                 self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
 
     # Subscriptions -------------------------------------------------------------------------------------
@@ -241,9 +241,11 @@ class Store:
     # Deliveries and the outbox -------------------------------------------------------------------------
 
     def delivered(self, chat_id: int) -> set[str]:
-        """Papers this chat has had, or has queued, in any digest: a chat gets each paper at most once."""
-        return {row["base_id"] for row in self._rows("SELECT base_id FROM deliveries WHERE chat_id = ?",
-                                                        [chat_id])}
+        """Papers this chat has had, or has queued, in any digest, or keeps on its reading list: a chat gets
+        each paper at most once, and never one it saved already."""
+        return {row["base_id"] for row in self._rows(
+            "SELECT base_id FROM deliveries WHERE chat_id = ? UNION SELECT base_id FROM saved WHERE chat_id = ?",
+            [chat_id, chat_id])}
 
     def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
                      skipped: list[str]) -> None:
@@ -411,6 +413,26 @@ class Store:
         self._table("embeddings").upsert_all(
             ({"key": k, "model": model, "vector": v, "created_at": now} for k, v in vectors.items()),
             pk=("key", "model"))
+
+    # Reading list ------------------------------------------------------------------------------------------
+
+    def save_paper_for(self, chat_id: int, paper: PaperMeta) -> bool:
+        """Put a paper on the chat's reading list; False when it was there already."""
+        cursor = self.db.conn.execute(
+            "INSERT OR IGNORE INTO saved (chat_id, base_id, versioned_id, title, saved_at) VALUES (?, ?, ?, ?, ?)",
+            [chat_id, paper.base_id, paper.versioned_id, paper.title, utcnow().isoformat()])
+        self.db.conn.commit()
+        return cursor.rowcount > 0
+
+    def unsave(self, chat_id: int, base_id: str) -> bool:
+        cursor = self.db.conn.execute("DELETE FROM saved WHERE chat_id = ? AND base_id = ?", [chat_id, base_id])
+        self.db.conn.commit()
+        return cursor.rowcount > 0
+
+    def saved(self, chat_id: int) -> list[dict[str, Any]]:
+        """The chat's reading list, newest first: base_id, versioned_id, title."""
+        return self._rows("SELECT base_id, versioned_id, title FROM saved WHERE chat_id = ? ORDER BY saved_at DESC, "
+                          "rowid DESC", [chat_id])
 
     # Service state and usage -------------------------------------------------------------------------------
 

@@ -286,7 +286,7 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
                                                                            "Fig. 5", "Fig. 6"]
     card = bot.tg.calls_to("editMessageText", 622)[-1]
-    [[like, dislike, button, _]] = card.params["reply_markup"]["inline_keyboard"]
+    [[like, dislike, _], [button, _]] = card.params["reply_markup"]["inline_keyboard"]
     assert (like, dislike) == ({"text": "👍", "callback_data": "rate:+:2408.14227"},
                                {"text": "👎", "callback_data": "rate:-:2408.14227"})
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
@@ -383,7 +383,7 @@ async def test_the_bibtex_button_and_bib_as_a_reply(bot: RunningBot, arxiv_fake:
     add_paper(arxiv_fake)
     bot.tg.send_text("2408.14227", chat_id=633)
     card = (await card_of(bot, 633))[-1]
-    buttons = card.params["reply_markup"]["inline_keyboard"][0]
+    buttons = card.params["reply_markup"]["inline_keyboard"][1]
     assert buttons[-1] == {"text": "📎 BibTeX", "callback_data": "bib:2408.14227v2"}
     bot.tg.press("bib:2408.14227v2", chat_id=633)
     [document] = await bot.tg.wait_for("sendDocument", chat_id=633)

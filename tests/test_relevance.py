@@ -239,3 +239,45 @@ async def test_a_sentence_topic_without_a_key_matches_by_its_words(bot: RunningB
     assert digest_titles(bot, 911, "2024-08-26") == ["Faster Diffusion Sampling"]
     [digest] = bot.tg.texts_to(911, "new papers")
     assert "<i>matches: diffusion, sampling, faster</i>" in digest
+
+
+async def test_a_reading_list_saved_listed_removed_and_skipped_by_digests(bot: RunningBot,
+                                                                          arxiv_fake: FakeArxiv) -> None:
+    import bibtexparser
+
+    from tests.test_paper_cards import card_of
+
+    clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+    services_of(bot).digests.clock = clock
+    add(arxiv_fake, "2408.10001", "Graph Neural Networks for Molecules", "Graph neural networks for chemistry.")
+    add(arxiv_fake, "2408.10002", "Scalable Graph Transformers", "Graph neural networks with attention.")
+    assert await command(bot, "/saved", 920) == t("en", "saved_none")
+    bot.tg.send_text("2408.10001", chat_id=920)
+    card = (await card_of(bot, 920))[-1]
+    [[_, _, save], _] = card.params["reply_markup"]["inline_keyboard"]
+    assert save == {"text": "🔖", "callback_data": "save:2408.10001v1"}
+    bot.tg.press(save["callback_data"], chat_id=920)
+    bot.tg.press("save:2408.10001v1", chat_id=920)
+    answers = await bot.tg.wait_for("answerCallbackQuery", count=2)
+    assert sorted(a.params["text"] for a in answers) == sorted([t("en", "saved_added"), t("en", "saved_already")])
+    listing = await command(bot, "/saved", 920)
+    assert listing.startswith("<b>Reading list</b> · 1 papers") and "Graph Neural Networks for Molecules" in listing
+
+    bot.tg.send_text("/bib", chat_id=920)
+    [document] = await bot.tg.wait_for("sendDocument", chat_id=920)
+    [entry] = bibtexparser.parse_string(next(iter(document.files.values())).decode()).entries
+    assert entry.fields_dict["eprint"].value == "2408.10001"
+
+    arxiv_fake.announce("cs", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "new")])
+    await command(bot, '/subscribe "graph neural networks"', 920)
+    await tick(bot, clock, MONDAY)
+    assert digest_titles(bot, 920, "2024-08-26") == ["Scalable Graph Transformers"], "a saved paper is not resent"
+
+    markup = bot.tg.calls_to("sendMessage", 920)[-1]
+    bot.tg.send_text("/saved", chat_id=920)
+    await bot.tg.wait_for("sendMessage", chat_id=920, count=len(bot.tg.calls_to("sendMessage", 920)) + 1)
+    keyboard = bot.tg.calls_to("sendMessage", 920)[-1].params["reply_markup"]["inline_keyboard"]
+    assert markup and keyboard[0][0]["callback_data"] == "unsave:0:2408.10001"
+    bot.tg.press("unsave:0:2408.10001", chat_id=920)
+    [edited] = await bot.tg.wait_for("editMessageText", chat_id=920, contains="reading list is empty")
+    assert edited.text == t("en", "saved_none")
