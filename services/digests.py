@@ -15,7 +15,6 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
@@ -27,11 +26,11 @@ from services.embeddings import PaperEmbeddings
 from services.feedback import Feedback
 from services.i18n import t
 from services.markdown_post import post, slug, zip_posts
-from services.models import ChatSettings, PaperMeta, PaperRef, PaperText
+from services.models import ChatSettings, PaperMeta, PaperRef
 from services.papers import PaperCard, PaperService
-from services.relevance import Corpus, normalized
+from services.relevance import Pick, Window, normalized, spread
 from services.store import QueuedDigest, Store, utcnow
-from services.taste import Space, like_counts
+from services.taste import like_counts
 from services.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -52,46 +51,6 @@ WRITE_BATCH = 500
 was never sent (it is planned again), and SQLite commits 100 times less often."""
 MAX_TASTE_WEIGHT = 0.8
 """However many ratings a chat gave, a paper's match with the topic still counts for a fifth of its rank."""
-
-
-@dataclass(frozen=True)
-class Pick:
-    """A paper chosen for a chat's digest, under its first matching topic, with its rank and reason."""
-
-    topic: Topic
-    paper: Announcement
-    score: float
-    taste: float | None = None
-    """How much it is like what the chat liked (0–1 among its papers), when the chat has a taste model."""
-    reason: str = ""
-
-
-class Window:
-    """The announcements a digest looks at, with the corpus statistics and TF-IDF space ranking needs."""
-
-    def __init__(self, key: tuple[str, int, str], rows: list[tuple[str, Announcement]]) -> None:
-        self.key = key
-        self.rows = rows
-        self.papers = {a.base_id: a for _, a in rows}
-        self.corpus = Corpus(self.papers.values())
-        self._rows = {base_id: i for i, base_id in enumerate(self.papers)}
-        self._space: Space | None = None
-
-    @property
-    def space(self) -> Space:
-        """TF-IDF of the window's papers, made when a chat with a taste model first needs it."""
-        if self._space is None:
-            self._space = Space([PaperText(a.title, a.abstract, a.authors) for a in self.papers.values()])
-        return self._space
-
-    def row(self, base_id: str) -> int:
-        return self._rows[base_id]
-
-
-def _spread(values: Any) -> list[float]:
-    """Scores rescaled to 0–1 within one chat's papers (only their order matters)."""
-    low, high = float(min(values, default=0.0)), float(max(values, default=0.0))
-    return [(float(v) - low) / (high - low) if high > low else 0.0 for v in values]
 
 
 @dataclass
@@ -150,9 +109,9 @@ class DigestService:
         self._embeddings = embeddings
         self._last_window: Window | None = None
         self._card_memo: dict[tuple[str, int, str], PaperCard] = {}
+        """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._pending: list[QueuedDigest] = []
         """Digests planned by the running scheduled run and not written yet (written in batches)."""
-        """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._feeds = feeds
         self._papers = papers
         self.clock = clock
@@ -292,7 +251,7 @@ class DigestService:
         weight = 0.0
         if model is not None:
             rows = [window.row(a.base_id) for _, a in selected]
-            taste = dict(zip((a.base_id for _, a in selected), _spread(window.space.decision(model, rows)),
+            taste = dict(zip((a.base_id for _, a in selected), spread(window.space.decision(model, rows)),
                              strict=True))
             weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
         picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)

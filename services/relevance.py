@@ -1,4 +1,5 @@
-"""How strongly a paper matches a topic: BM25 over title and abstract, the title weighing more. Pure.
+"""How strongly a paper matches a topic (BM25 over title and abstract, the title weighing more), and the window
+of announcements a digest ranks with the statistics and TF-IDF space that needs.
 
 One `Corpus` is built per planning cycle from the announced papers; every chat's topics are scored against
 it, and a topic's scores are computed once however many chats follow it.
@@ -9,8 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from services.announcements import Announcement
+from services.models import PaperText
+from services.taste import Space
 from services.text_match import Analyzed, Needle, analyze
 from services.topics import Announced, Topic
 
@@ -93,3 +97,43 @@ def normalized(scores: dict[str, float]) -> dict[str, float]:
     """Scores divided by the best one, so topics of different lengths weigh alike when mixed in a digest."""
     best = max(scores.values(), default=0.0)
     return {k: (v / best if best > 0 else 0.0) for k, v in scores.items()}
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A paper chosen for a chat's digest, under its first matching topic, with its rank and reason."""
+
+    topic: Topic
+    paper: Announcement
+    score: float
+    taste: float | None = None
+    """How much it is like what the chat liked (0–1 among its papers), when the chat has a taste model."""
+    reason: str = ""
+
+
+class Window:
+    """The announcements a digest looks at, with the corpus statistics and TF-IDF space ranking needs."""
+
+    def __init__(self, key: tuple[str, int, str], rows: list[tuple[str, Announcement]]) -> None:
+        self.key = key
+        self.rows = rows
+        self.papers = {a.base_id: a for _, a in rows}
+        self.corpus = Corpus(self.papers.values())
+        self._rows = {base_id: i for i, base_id in enumerate(self.papers)}
+        self._space: Space | None = None
+
+    @property
+    def space(self) -> Space:
+        """TF-IDF of the window's papers, made when a chat with a taste model first needs it."""
+        if self._space is None:
+            self._space = Space([PaperText(a.title, a.abstract, a.authors) for a in self.papers.values()])
+        return self._space
+
+    def row(self, base_id: str) -> int:
+        return self._rows[base_id]
+
+
+def spread(values: Any) -> list[float]:
+    """Scores rescaled to 0–1 within one chat's papers (only their order matters)."""
+    low, high = float(min(values, default=0.0)), float(max(values, default=0.0))
+    return [(float(v) - low) / (high - low) if high > low else 0.0 for v in values]
