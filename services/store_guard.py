@@ -41,11 +41,33 @@ def read_state(path: Path, key: str) -> str | None:
     return str(row[0]) if row else None
 
 
+_accepted: set[tuple[str, int, int]] = set()
+"""Files found good, as (path, size, modification time): `bot.py` checks before logging a line, the store checks
+again when it opens; `quick_check` reads the whole file, so an unchanged file is not read twice."""
+
+
 def check_database(path: Path) -> None:
     """Refuse a file that is not ours to write, without changing a byte of it.
 
     Accepted: no file yet, an empty file, or an intact Papergram database whose migrations this version knows.
     """
+    stamp = (str(path.resolve()), *_size_and_time(path))
+    if stamp in _accepted:
+        return
+    _check(path)
+    if stamp[1]:
+        _accepted.add(stamp)
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return 0, 0
+    return (info.st_size, info.st_mtime_ns) if path.is_file() else (0, 0)
+
+
+def _check(path: Path) -> None:
     if path.is_dir():
         raise StoreRefused(f"{path} is a directory, not a database file (set PAPERGRAM_DB to a file path)")
     folder = path.parent if str(path.parent) else Path(".")
