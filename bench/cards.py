@@ -38,10 +38,15 @@ DETECTORS = {
     "running_header": lambda text: sum(n - 1 for line, n in Counter(
         x.strip() for x in text.splitlines() if 5 < len(x.strip()) < 100).items() if n >= 3),
     "page_number": lambda text: len(re.findall(r"(?m)^\s*\d{1,3}\s*$", text)),
-    # a display equation flattened into the prose (inline math inside a sentence, like πθ(y|x), is prose)
-    "equation": lambda text: sum(1 for s in sentences_of(text) if len(s) >= 25 and (
-        sum(c.isalpha() or c == " " for c in s) < 0.6 * len(s) or "\ufffd" in s
-        or len(re.findall(r"[=∑∏∫√≤≥∈±∂∇]", s)) >= 4)),
+    # a display equation flattened into the prose: dense in math symbols, or words broken into one-letter pieces
+    # (inline math inside a sentence, like πθ(y|x) or "we set K = 65536", is prose)
+    "equation": lambda text: sum(1 for s in _sentences(text) if "\ufffd" in s or (
+        len(found := re.findall(r"[=∑∏∫√≤≥∈±∂∇]", s)) >= 3 and len(found) * 25 > len(s)) or (
+        len(pieces := [t for t in s.split() if len(t.strip(",.;:()")) == 1 and t not in ("a", "A", "I")]) >= 6
+        and len(pieces) >= 0.35 * len(s.split()))),
+    # table cells flattened into a sentence: mostly numbers
+    "table_fragment": lambda text: sum(1 for s in _sentences(text) if len(
+        numbers := re.findall(r"(?<!\S)[+-]?\d+(?:\.\d+)?%?(?!\S)", s)) >= 6 and len(numbers) >= 0.5 * len(s.split())),
     "email": lambda text: len(re.findall(r"\S+@\S+\.\w{2,}", text)),
     "glued_heading": lambda text: len(re.findall(
         rf"(?m)^(?:\d+\.?[ \t]+)?{_HEADINGS}[ \t]+[A-Z][a-z]+[ \t]+\w+", text)),
@@ -50,9 +55,15 @@ FIELDS = ("one_sentence", "background", "past_methods", "method", "results", "si
 LISTS = ("takeaways", "method_steps", "keywords")
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for paragraph in text.split("\n\n") for s in sentences_of(paragraph)]
+
+
 def debris(text: str) -> Counter[str]:
-    """Debris in prose; Markdown table rows are the tables written on purpose."""
-    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+    """Debris in prose; Markdown table rows and the table's caption under them are tables written on purpose."""
+    lines = text.splitlines()
+    text = "\n".join(line for i, line in enumerate(lines) if not line.lstrip().startswith("|") and not (
+        line.startswith("(") and i and lines[i - 1].lstrip().startswith("|")))
     found: Counter[str] = Counter()
     for name, detector in DETECTORS.items():
         count = detector(text)

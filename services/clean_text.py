@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import pymupdf
 
 from services.figures import Block, Detected, Layout, Line, _parse_caption
+from services.numbers import sentences_of
 from services.text_match import normalize
 
 Box = tuple[float, float, float, float]
@@ -72,6 +73,25 @@ def _mathy(line: str) -> bool:
     return "\ufffd" in line or len(_MATH.findall(line)) >= 3
 
 
+_FRAGMENT = re.compile(r"^(?:[A-Za-z]|[\d.]+|\S*[=≤≥∈∑∏∫√±−→⁽⁾^_]\S*|\w{1,3},\w)$")
+"""A token of a fraction or sum flattened into words: a lone symbol, a bare number, a piece of a formula."""
+
+
+def _flattened_equation(sentence: str) -> bool:
+    """A display equation the PDF wrote as words inside a sentence ("c = 1 1−tE(Y), … ĉ = 1 1−t i=1 zt,i").
+    Inline math in prose (`πθ(y|x)`, "we set K = 65536") has few such tokens among many words."""
+    tokens = [t for t in sentence.split() if t.lower() not in ("a", "i")]
+    fragments = sum(bool(_FRAGMENT.match(t.strip(",;:()."))) for t in tokens)
+    return fragments >= 8 and fragments >= 0.3 * len(tokens)
+
+
+def without_equations(text: str) -> str:
+    """A paragraph without the sentences that are flattened display equations."""
+    sentences = sentences_of(text)
+    kept = [s for s in sentences if not _flattened_equation(s)]
+    return text if len(kept) == len(sentences) else " ".join(kept)
+
+
 def _letters(text: str) -> float:
     return sum(c.isalpha() or c == " " for c in text) / max(1, len(text))
 
@@ -80,8 +100,11 @@ def _is_heading(block: Block, layout: Layout) -> bool:
     text = block.text.strip()
     if len(block.lines) > 2 or len(text) > 80 or not _HEADING.match(text):
         return False
+    if block.lines[0].size < layout.body_size - 0.5:
+        return False  # a table's or figure's label ("50 APmk"), not a heading
     larger = block.lines[0].size >= layout.body_size + 0.5
-    return bool(_NUMBERED_HEADING.match(text)) or larger or block.lines[0].bold
+    capitals = text.isupper() and len(text) >= 4  # "REFERENCES" in small capitals at body size
+    return bool(_NUMBERED_HEADING.match(text)) or larger or block.lines[0].bold or capitals
 
 
 def _inside(box: Box, region: Box, margin: float = 2.0) -> bool:
@@ -216,18 +239,21 @@ def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layou
                 vocabulary.update(w.lower() for line in lines for w in re.findall(r"[A-Za-z][A-Za-z\-]+", line)
                                   if not w.endswith("-"))
     out: list[str] = []
+    last_prose = -1  # the paragraph a sentence broken by a column, a page or a table continues
     for paragraph in paragraphs:
         if paragraph[0] == "\x00heading":
             if _REFERENCES.match(paragraph[1]):
                 break  # references are never read
             out.append(paragraph[1])
+            last_prose = -1
         elif paragraph[0] == "\x00table":
             if paragraph[1]:
                 out.append(paragraph[1])
         else:
             text = join_lines(paragraph, vocabulary)
-            if out and text[:1].islower() and out[-1][-1:] not in ".!?:" and not out[-1].startswith("|"):
-                out[-1] = join_lines([out[-1], text], vocabulary)  # a paragraph split by a column or page break
+            if last_prose >= 0 and text[:1].islower() and out[last_prose][-1:] not in ".!?:":
+                out[last_prose] = join_lines([out[last_prose], text], vocabulary)  # the table stays after it
             else:
                 out.append(text)
-    return "\n\n".join(out)
+                last_prose = len(out) - 1
+    return "\n\n".join(without_equations(p) if not p.startswith("|") else p for p in out)

@@ -20,7 +20,7 @@ import pymupdf
 
 from services.models import FigureImage
 
-EXTRACTOR_VERSION = 8
+EXTRACTOR_VERSION = 9
 """Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
@@ -178,6 +178,9 @@ def read_blocks(page: pymupdf.Page) -> list[Block]:
             if index > start and parsed and parsed[1]:
                 blocks.append(_make_block(lines[start:index]))
                 start = index
+            elif index > start and abs(line.size - lines[start].size) > 1.0 and _parse_caption(lines[start]):
+                blocks.append(_make_block(lines[start:index]))  # a table's cells glued under its caption
+                start = index
         blocks.append(_make_block(lines[start:]))
     return _merge_caption_continuations(blocks)
 
@@ -191,7 +194,8 @@ def _merge_caption_continuations(blocks: list[Block]) -> list[Block]:
             last = previous.lines[-1]
             gap = block.box[1] - last.box[3]
             overlaps = min(block.box[2], previous.box[2]) - max(block.box[0], previous.box[0]) > 0
-            if -2 <= gap <= 0.45 * (last.box[3] - last.box[1]) and overlaps and block.lines[0].size <= last.size + 0.5:
+            same_size = abs(block.lines[0].size - last.size) <= 1.0  # not a table's cells under its caption
+            if -2 <= gap <= 0.45 * (last.box[3] - last.box[1]) and overlaps and same_size:
                 result[-1] = _make_block(previous.lines + block.lines)
                 continue
         result.append(block)

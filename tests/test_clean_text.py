@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.clean_text import join_lines
+from services.clean_text import join_lines, without_equations
 from services.numbers import keep_supported, numbers_in, paper_numbers
 from services.pdf import process_pdf
 from services.text_match import normalize
@@ -46,6 +46,14 @@ def test_hyphens_follow_the_papers_own_words() -> None:
     assert join_lines(["a repre-", "sentation"], vocabulary) == "a representation"
     assert join_lines(["one billion-", "image set"], vocabulary) == "one billion-image set"
     assert join_lines(["we fine-", "tuning"], vocabulary) == "we fine-tuning"
+
+
+def test_a_flattened_display_equation_leaves_the_prose_and_inline_math_stays() -> None:
+    paragraph = ("We can recover c via c = 1 1−tE(Y), and the estimate ĉ = 1 1−t i=1 zt,i has a deviation of "
+                 "t 1−t 1 n. "
+                 "We set K = 65536 and m = 0.999. The policy πθ(y|x) is trained with β = 0.1 on 3 datasets.")
+    assert without_equations(paragraph) == ("We set K = 65536 and m = 0.999. "
+                                            "The policy πθ(y|x) is trained with β = 0.1 on 3 datasets.")
 
 
 def test_normalize_expands_ligatures_and_keeps_exponents() -> None:
