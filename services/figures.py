@@ -373,22 +373,31 @@ class PageView:
         distance = cap[1] - inked[3] if above else inked[1] - cap[3]
         return inked, distance
 
-    def detect(self) -> list[Detected]:
-        """Each caption takes the closest graphic above or below it that no closer caption has taken."""
+    def detect(self, table_sides: Counter[bool] | None = None) -> list[Detected]:
+        """Each caption takes the closest graphic above or below it that no closer caption has taken.
+
+        Figures sit above their captions; where a table sits is the document's habit: `table_sides` counts,
+        across the pages read so far, the tables found on one side of their caption only (True: above).
+        """
         height = self.page.rect.height
-        options: list[tuple[float, int, Box]] = []
+        sides = table_sides if table_sides is not None else Counter()
+        candidates: list[tuple[float, int, Box, bool, str]] = []
         for index, caption in enumerate(self.captions):
             assert caption.caption is not None
-            bias = 5.0 if caption.caption.kind == "figure" else -5.0  # figures sit above captions, tables below
-            beside = False
+            found_sides = set()
             for full in (False, True):  # a short caption under a figure that spans both columns: try full width
                 for above in (True, False):
                     box, gap = self.graphic_beside(caption, above, full)
                     if box is not None and gap < 0.2 * height:
-                        options.append((gap - bias if above else gap, index, box))
-                        beside = True
-                if beside or not self.layout.two_columns:
+                        candidates.append((gap, index, box, above, caption.caption.kind))
+                        found_sides.add(above)
+                if found_sides or not self.layout.two_columns:
                     break
+            if caption.caption.kind == "table" and len(found_sides) == 1:
+                sides[found_sides.pop()] += 1
+        table_bias = 15.0 if sides[True] > sides[False] else -15.0 if sides[False] > sides[True] else -5.0
+        options = [(gap - (5.0 if kind == "figure" else table_bias) if above else gap, index, box)
+                   for gap, index, box, above, kind in candidates]
         taken: dict[int, Box] = {}
         for _, index, box in sorted(options, key=lambda option: option[0]):
             if index not in taken and not any(_shared(box, other) for other in taken.values()):
@@ -485,10 +494,11 @@ def detect_document(doc: pymupdf.Document, max_pages: int,
         blocks = [read_blocks(doc[i]) for i in range(min(pages, LAYOUT_PAGES))]
         layout = learn_layout(blocks, doc[0].rect.width if pages else 612)
     found: list[Detected] = []
+    table_sides: Counter[bool] = Counter()
     for number in range(pages):
         page = doc[number]
         page_blocks = blocks[number] if number < len(blocks) else read_blocks(page)
-        found += PageView.build(page, page_blocks, layout).detect()
+        found += PageView.build(page, page_blocks, layout).detect(table_sides)
         if enough is not None and enough(found):
             break
     return found
