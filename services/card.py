@@ -121,6 +121,8 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     notes = []
     if card.pdf_note:
         notes.append(say("note_pdf", reason=card.pdf_note))
+    elif card.figures_failed:
+        notes.append(say("note_figures"))
     if card.numbers_removed:
         notes.append(say("note_numbers_removed", count=card.numbers_removed))
     if card.llm_failure:

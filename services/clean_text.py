@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 import pymupdf
 
-from services.figures import Block, Detected, Layout, Line, _parse_caption
+from services.figures import Block, Layout, Line, _parse_caption
+from services.models import FigureRegion
 from services.numbers import sentences_of
 from services.text_match import normalize
 
@@ -187,9 +188,9 @@ def table_markdown(page: pymupdf.Page, region: Box, caption: str) -> str:
 
 
 def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layout,
-                  detected: Iterable[Detected]) -> str:
+                  detected: Iterable[FigureRegion]) -> str:
     """The paper's prose in reading order with its section headings, tables as Markdown, references left out."""
-    regions: dict[int, list[Detected]] = {}
+    regions: dict[int, list[FigureRegion]] = {}
     for item in detected:
         regions.setdefault(item.page, []).append(item)
     heights = [doc[i].rect.height for i in range(len(pages))]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 class KeyedLimiter:
     def __init__(self, limit: int) -> None:
-        self._limit = limit
+        self.limit = limit
         self._slots: dict[object, asyncio.Semaphore] = {}
         self._users: dict[object, int] = {}
 
@@ -20,7 +20,7 @@ class KeyedLimiter:
 
     @asynccontextmanager
     async def slot(self, key: object) -> AsyncIterator[None]:
-        semaphore = self._slots.setdefault(key, asyncio.Semaphore(self._limit))
+        semaphore = self._slots.setdefault(key, asyncio.Semaphore(self.limit))
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with semaphore:

@@ -304,7 +304,7 @@ class DigestService:
             kept, skipped = picks[: self._cap], [p.paper.base_id for p in picks[self._cap:]]
             kept = self._reasons(chat, kept, window)
             kept = self._in_topic_order(topics, kept)
-            cards = await self._cards([p.paper for p in kept], chat.language)
+            cards = await self._cards([p.paper for p in kept], chat.language, figures=chat.mode == "full")
             messages = self._messages(chat, newest, kept, cards)
             if skipped:
                 messages.append({"kind": "text", "text": t(chat.language, "digest_more", count=len(skipped)),
@@ -324,21 +324,23 @@ class DigestService:
         pending, self._pending = self._pending, []
         self._store.queue_digests(pending)
 
-    async def _cards(self, papers: list[Announcement], language: str) -> dict[str, PaperCard]:
+    async def _cards(self, papers: list[Announcement], language: str, figures: bool = False) -> dict[str, PaperCard]:
         """Cards for `papers` (metadata from the arXiv API in one batch); a paper that fails is left out.
 
         Cards made during one planning run are kept for the next chat that gets the same paper in the same
-        language: thousands of chats share a day's few hundred cards.
+        language: thousands of chats share a day's few hundred cards. Figures are rendered only when asked
+        (full digests, exports): an overview shows none.
         """
         memo = self._card_memo
-        wanted = [a for a in papers if (a.base_id, a.version, language) not in memo]
+        wanted = [a for a in papers if (card := memo.get((a.base_id, a.version, language))) is None
+                  or (figures and not card.figures and not card.pdf_note)]
         if wanted:
             metas = await self._papers.lookup([PaperRef(a.base_id, a.version) for a in wanted])
 
             async def one(meta: PaperMeta) -> PaperCard | None:
                 async with self._prepare:
                     try:
-                        return await self._papers.card(meta, language, owner="digests")
+                        return await self._papers.card(meta, language, owner="digests", figures=figures)
                     except Exception:
                         log.exception("could not prepare %s for a digest", meta.versioned_id)
                         return None
@@ -411,7 +413,7 @@ class DigestService:
             return None
         announced = {a.base_id: a for d, a in self._store.announcements(until=day) if d == day}
         papers = [announced[b] for b in base_ids if b in announced]
-        cards = await self._cards(papers, chat.language)
+        cards = await self._cards(papers, chat.language, figures=True)
         topics = [topic for _, topic in self._store.topics(chat.chat_id)]
         by_topic: dict[str, list[PaperCard]] = {}
         for paper in papers:  # the topic a paper came under: by its words (sentence topics too, for the file)

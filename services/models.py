@@ -42,6 +42,19 @@ class PaperMeta:
 
 
 @dataclass(frozen=True)
+class FigureRegion:
+    """Where one figure is in the PDF (graphic and caption): found with the text, rendered only when sent."""
+
+    kind: str  # "figure", "table" or "page" (a first-page render when no figure was found)
+    number: str  # as printed: "3", "A.1", "IV"
+    page: int
+    bbox: tuple[float, float, float, float]
+    caption: str
+    photo: bool = False
+    """Mostly raster images (a photo compresses differently from line art)."""
+
+
+@dataclass(frozen=True)
 class FigureImage:
     """One figure ready for Telegram: the crop (graphic and caption) rendered as an image."""
 
@@ -51,7 +64,7 @@ class FigureImage:
     bbox: tuple[float, float, float, float]
     caption: str
     image: bytes = field(repr=False)
-    mime: str = "image/png"
+    mime: str = "image/jpeg"
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class PaperCard:
     extractive: bool = False
     llm_failure: str = ""
     pdf_note: str = ""
+    figures_failed: bool = False
+    """The figures were found but could not be drawn within the time limit."""
     numbers_removed: int = 0
     """Sentences of the LLM's prose dropped because they state a number the paper does not."""
 
@@ -144,57 +146,56 @@ class PaperService:
         return {ref: found[ref] for ref in refs}
 
     async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress,
-                   owner: object = None) -> PaperCard:
+                   owner: object = None, figures: bool = True) -> PaperCard:
         """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so.
 
         `owner` (the chat asking, or the digest planner) shares the PDF workers fairly with other owners.
+        `figures=False` (an overview digest shows none) skips the crops, the costly part of the PDF work.
         """
         key = (paper.base_id, paper.version)
         lock = self._in_flight.setdefault(key, asyncio.Lock())
         try:
             async with lock:  # one paper is prepared once at a time (any language), then served from the cache
-                return await self._card(paper, language, progress, owner)
+                return await self._card(paper, language, progress, owner, figures)
         finally:
             if not lock.locked():
                 self._in_flight.pop(key, None)
 
-    async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object) -> PaperCard:
+    async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object,
+                    want_figures: bool) -> PaperCard:
         cached = next((found for model in self._summarizer.models
                        if (found := self._store.get_summary(paper, language, model, PROMPT_VERSION)) is not None),
                       None)
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
         document = self._store.get_document(paper)
         content = document
-        if figures is None and document is not None and document.note:
+        if document is not None and document.note:
             figures = []  # an unusable PDF has no figures: do not download it again for them
         text_missing = document is not None and not document.text and not document.note
-        if figures is None or document is None or (cached is None and text_missing):
+        rendering: asyncio.Task[list[FigureImage]] | None = None
+        figures_failed = False
+        if document is None or (cached is None and text_missing) or (want_figures and figures is None):
             await progress(Stage.READING)
-            result, lasting = await self._read_pdf(paper, owner)
-            content, figures = result.content, result.figures
+            data, result, lasting = await self._read_pdf(paper, owner)
+            content = result.content
             if lasting:  # a failed download is retried next time; a corrupt PDF stays corrupt
                 self._store.save_document(paper, content)
-                self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
-        assert content is not None and figures is not None
-        llm_failure = ""
-        extractive = self.offline
-        if cached is not None:
-            summary = SummaryFields.model_validate(cached)
-            if not self.offline:
-                self._store.count_cache_hit()
-        else:
-            await progress(Stage.SUMMARIZING)
-            try:
-                if not self.offline and not self._store.take_llm_call(self._llm_budget):
-                    raise SummaryFailed("Today's LLM budget is used up")
-                written = await self._summarizer.summarize(paper, content, language)
-                summary = written.fields
-                self._store.save_summary(paper, language, written.model, PROMPT_VERSION, summary.model_dump())
-            except SummaryFailed as failure:
-                log.warning("summary of %s fell back to the extract: %s", paper.versioned_id, failure)
-                llm_failure = str(failure) or "The LLM gave no usable summary"
-                extractive = True
-                summary = self._extractive.extract(paper, content)
+            if data is not None and want_figures and figures is None:
+                # the crops render in the pool while the LLM writes: off the card's critical path
+                rendering = asyncio.create_task(self._pdfs.figures(data, result.regions, owner))
+        assert content is not None
+        try:
+            summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress)
+            if rendering is not None:
+                figures = await rendering
+                if figures:
+                    self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
+                else:
+                    figures_failed = bool(result.regions)  # said on the card; the next request tries again
+        except BaseException:  # cancelled (shutdown) or failed: the crops are not wanted any more
+            if rendering is not None:
+                rendering.cancel()
+            raise
         removed = 0
         if not extractive:
             summary, removed = checked_numbers(summary, paper, content)
@@ -208,11 +209,30 @@ class PaperService:
             language=language,
             links=find_links(paper.abstract, paper.comment, content.first_page),
             affiliation=verified_affiliation(summary.affiliation, content.first_page),
-            figures=figures,
+            figures=figures or [],
             extractive=extractive,
             llm_failure=llm_failure,
             pdf_note=content.note,
+            figures_failed=figures_failed,
         )
+
+    async def _summary(self, paper: PaperMeta, content: PdfContent, language: str, cached: dict[str, object] | None,
+                       progress: Progress) -> tuple[SummaryFields, bool, str]:
+        """(summary, extractive, why the LLM failed): cached, written by the LLM, or the offline extract."""
+        if cached is not None:
+            if not self.offline:
+                self._store.count_cache_hit()
+            return SummaryFields.model_validate(cached), self.offline, ""
+        await progress(Stage.SUMMARIZING)
+        try:
+            if not self.offline and not self._store.take_llm_call(self._llm_budget):
+                raise SummaryFailed("Today's LLM budget is used up")
+            written = await self._summarizer.summarize(paper, content, language)
+            self._store.save_summary(paper, language, written.model, PROMPT_VERSION, written.fields.model_dump())
+            return written.fields, self.offline, ""
+        except SummaryFailed as failure:
+            log.warning("summary of %s fell back to the extract: %s", paper.versioned_id, failure)
+            return self._extractive.extract(paper, content), True, str(failure) or "The LLM gave no usable summary"
 
     async def tables(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
         """The paper's numbered tables, on request only (cards show figures): cached once found."""
@@ -228,19 +248,22 @@ class PaperService:
             self._store.save_figures(paper, tables, EXTRACTOR_VERSION, kinds=("table",))
         return tables
 
-    async def _read_pdf(self, paper: PaperMeta, owner: object) -> tuple[PdfResult, bool]:
-        """What the PDF gave, and whether that is worth caching (True unless the download failed)."""
+    async def _read_pdf(self, paper: PaperMeta, owner: object) -> tuple[bytes | None, PdfResult, bool]:
+        """The PDF's bytes (None when there are none to render from), what it gave, and whether that is worth
+        caching (True unless the download failed)."""
         try:
             data = await self._download(paper)
         except PdfTooLarge:
-            return PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
+            return None, PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
         except NotAPdf as error:
             log.warning("PDF of %s: %s", paper.versioned_id, error)
-            return PdfResult(PdfContent("", "", 0, note="arXiv answered with something that is not a PDF")), False
+            return None, PdfResult(PdfContent("", "", 0, note="arXiv answered with something that is not a PDF")), \
+                False
         except PdfUnavailable as error:
             log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
-            return PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
-        return await self._pdfs.process(data, self._max_pages, owner), True
+            return None, PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
+        result = await self._pdfs.process(data, self._max_pages, owner)
+        return (None if result.content.note else data), result, True
 
     async def _download(self, paper: PaperMeta) -> bytes:
         async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once

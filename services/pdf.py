@@ -18,7 +18,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from services.concurrency import KeyedLimiter
-from services.models import FigureImage, PdfContent
+from services.models import FigureImage, FigureRegion, PdfContent
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ TEXT_BUDGET_CHARS = 120_000
 @dataclass(frozen=True)
 class PdfResult:
     content: PdfContent
-    figures: list[FigureImage] = field(default_factory=list)
+    regions: list[FigureRegion] = field(default_factory=list)
+    """The card's figures, found but not rendered: `render_figures` draws them when a card is sent."""
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -38,11 +39,12 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHARS) -> PdfResult:
-    """Open the PDF once and take all we need from it. Never raises for a bad PDF: the note says why."""
+    """Open the PDF once and read what the summarizer needs: the text, and where the figures are (rendering
+    them is left for `render_figures`, in parallel with the LLM). Never raises for a bad PDF: the note says why."""
     import pymupdf
 
     from services.clean_text import document_text
-    from services.figures import Detected, extract_figures, read_document
+    from services.figures import choose_figures, read_document
     from services.pdf_text import budget_text
 
     if not looks_like_pdf(data):
@@ -61,15 +63,29 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
         page_count = doc.page_count
         pages = min(page_count, max_pages)
         try:
-            front = "\n".join(doc[i].get_text() for i in range(min(2, pages)))  # links, affiliation, footnotes
             reading = read_document(doc, pages)
-            detected: list[Detected] = []
-            figures = extract_figures(doc, pages, reading=reading, detected_sink=detected)
+            front = "\n".join(block.text for blocks in reading[0][:2] for block in blocks)  # links, affiliation
+            detected: list[FigureRegion] = []
+            regions = choose_figures(doc, pages, reading=reading, detected_sink=detected)
             text = document_text(doc, reading[0], reading[1], detected)
         except Exception as error:
             return PdfResult(PdfContent("", "", doc.page_count, note=f"unreadable PDF ({type(error).__name__})"))
     note = "" if text.strip() or front.strip() else "the PDF has no text layer"
-    return PdfResult(PdfContent(budget_text(text, budget_chars), front, page_count, note), figures)
+    return PdfResult(PdfContent(budget_text(text, budget_chars), front, page_count, note), regions)
+
+
+def render_figures(data: bytes, regions: list[FigureRegion]) -> list[FigureImage]:
+    """The crops of `regions`; empty for a PDF that cannot be read."""
+    import pymupdf
+
+    from services.figures import render_regions
+
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            return render_regions(doc, regions)
+    except Exception:  # the same bytes were read a moment ago; a crop that fails is a card without figures
+        log.exception("rendering figures failed")
+        return []
 
 
 def process_tables(data: bytes, max_pages: int) -> list[FigureImage]:
@@ -203,6 +219,24 @@ class PdfPool:
             return PdfResult(PdfContent("", "", 0, note="the PDF took too long to read"))
         except (WorkerDied, MemoryError):
             return PdfResult(PdfContent("", "", 0, note="the PDF crashed the reader"))
+
+    async def figures(self, data: bytes, regions: list[FigureRegion], owner: object = None) -> list[FigureImage]:
+        """The crops, split across the workers this owner may use; a part that fails is left out (in order)."""
+        if not regions:
+            return []
+        share = max(1, min(len(regions), self._owners.limit))
+        parts = [regions[i::share] for i in range(share)]
+
+        async def part(chunk: list[FigureRegion]) -> list[FigureImage]:
+            try:
+                images: list[FigureImage] = await self.run(render_figures, data, chunk, owner=owner)
+                return images
+            except (TimeoutError, WorkerDied, MemoryError):
+                log.warning("figure crops failed: %d of %d left out", len(chunk), len(regions))
+                return []
+
+        rendered = {(f.kind, f.number): f for chunk in await asyncio.gather(*map(part, parts)) for f in chunk}
+        return [found for r in regions if (found := rendered.get((r.kind, r.number))) is not None]
 
     async def tables(self, data: bytes, max_pages: int, owner: object = None) -> list[FigureImage]:
         try:

@@ -12,7 +12,7 @@ from services.concurrency import KeyedLimiter
 from services.links import PaperLinks, find_links
 from services.models import FigureImage, PaperMeta, PdfContent
 from services.papers import PaperCard, verified_affiliation
-from services.pdf import process_pdf
+from services.pdf import process_pdf, render_figures
 from services.pdf_text import budget_text
 from services.summarizer import ExtractiveSummarizer, SummaryFields
 from tests.fakes.gemini import SUMMARY
@@ -88,13 +88,17 @@ def test_bad_pdfs_give_a_note_not_a_crash() -> None:
     assert process_pdf(blank.tobytes(), 10).content.note == "the PDF has no text layer"
 
 
-def test_a_good_pdf_gives_text_first_page_and_a_render() -> None:
-    result = process_pdf(paper_pdf(pages=5), max_pages=2)
+def test_a_good_pdf_gives_text_first_page_and_where_its_figures_are_then_their_crops() -> None:
+    data = paper_pdf(pages=5)
+    result = process_pdf(data, max_pages=2)
     assert result.content.pages == 5
     assert "Example University" in result.content.first_page
     assert "3 Method" not in result.content.text, "pages past the cap are not read"
-    assert [(f.kind, f.number, f.caption) for f in result.figures] == [
+    assert [(f.kind, f.number, f.caption) for f in result.regions] == [
         ("figure", "1", "Figure 1: Faithfulness against paper length.")]
+    [crop] = render_figures(data, result.regions)
+    assert (crop.number, crop.mime) == ("1", "image/jpeg") and crop.image.startswith(b"\xff\xd8\xff")
+    assert render_figures(b"%PDF-1.7 gone", result.regions) == [], "a PDF that cannot be read has no crops"
 
 
 def test_the_offline_extract_quotes_the_paper() -> None:

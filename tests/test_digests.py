@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from bot import Services, build_application, digest_tick
 from handlers.telegram_sender import TelegramSender, digest_sender
 from services.config import load_config
+from services.figures import EXTRACTOR_VERSION
 from services.i18n import t
 from services.outbox import SEND_CONCURRENCY
 from services.topics import parse_topic
@@ -171,8 +172,12 @@ async def test_digest_now_and_the_card_button(bot: RunningBot, arxiv_fake: FakeA
     assert done.text == t("en", "digest_queued", count=1)
     [digest] = await bot.tg.wait_for("sendMessage", chat_id=705, contains="new papers")
     assert digest.text.startswith("<b>cs.CV</b> — 2024-08-26 · 1 new papers")
+    store = services_of(bot).store
+    [meta] = [m for m in [store.get_paper("2408.10001", 1, max_age=timedelta(days=9999))] if m is not None]
+    assert store.get_figures(meta, EXTRACTOR_VERSION) is None, "an overview shows no figure: none is rendered"
     bot.tg.press("card:2408.10001v1", chat_id=705)
     await bot.tg.wait_for("sendPhoto", chat_id=705)
+    assert [f.number for f in store.get_figures(meta, EXTRACTOR_VERSION) or []] == ["1"], "rendered when opened"
     assert "<code>arXiv:2408.10001v1</code> · cs.CV" in bot.tg.calls_to("editMessageText", 705)[-1].text
     bot.tg.send_text("/digest", chat_id=705)
     await bot.tg.wait_for("editMessageText", chat_id=705, contains=t("en", "digest_nothing"))
@@ -347,14 +352,14 @@ async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake:
     archive = zipfile.ZipFile(io.BytesIO(next(iter(document.files.values()))))
     names = sorted(archive.namelist())
     assert names == ["2024-08-26-cs-cv.md", "2024-08-26-diffusion.md", "2024-08-26-papers.bib",
-                     "2408-10000v1/figure-1.png", "2408-10001v1/figure-1.png"]
+                     "2408-10000v1/figure-1.jpg", "2408-10001v1/figure-1.jpg"]
     bib = archive.read("2024-08-26-papers.bib").decode()
     assert bib.count("@misc{") == 2 and "eprint = {2408.10000}" in bib and "eprint = {2408.10001}" in bib
     diffusion = archive.read("2024-08-26-diffusion.md").decode()
     assert diffusion.startswith('---\ntitle: "diffusion"\ndate: 2024-08-26\ntags: [')
     assert "# 2024-08-26 Update" in diffusion and "## Diffusion \\<Transformers\\> for Video" in diffusion
     assert "machine-written" in diffusion and "![Fig. 1 — " in diffusion
-    assert "<details>" in diffusion and "](2408-10000v1/figure-1.png)" in diffusion
+    assert "<details>" in diffusion and "](2408-10000v1/figure-1.jpg)" in diffusion
     assert "Optical Flow" not in diffusion, "each paper under its first matching topic"
 
 

@@ -68,7 +68,7 @@ async def test_a_link_gets_a_card_with_arxiv_metadata_and_a_photo(bot: RunningBo
     assert "<b>3. Affiliation</b>: Example University, Department of Testing" in card
     assert t("en", "note_extract") in card
     assert photo.params["caption"] == "Fig. 1 — Faithfulness against paper length."
-    assert photo.files and next(iter(photo.files.values())).startswith(b"\x89PNG")
+    assert photo.files and next(iter(photo.files.values())).startswith(b"\xff\xd8\xff"), "a JPEG crop"
     assert arxiv_fake.pdf_requests == ["2408.14227v2"]
 
 
@@ -262,8 +262,8 @@ def test_terminal_summarize_prints_the_card_and_writes_figures(arxiv_fake: FakeA
     assert result.stdout.startswith("Faithful Summaries of Scientific Papers: https://arxiv.org/abs/2408.14227v2\n")
     assert "Ada Lovelace, Alan Turing" in result.stdout
     assert "arXiv:2408.14227v2 · cs.CV · 2024-09-01 · Accepted to ECCV'24" in result.stdout
-    assert (tmp_path / "out" / "figure-1.png").read_bytes().startswith(b"\x89PNG")
-    assert "figure-1.png: Fig. 1 — Faithfulness against paper length." in result.stdout
+    assert (tmp_path / "out" / "figure-1.jpg").read_bytes().startswith(b"\xff\xd8\xff")
+    assert "figure-1.jpg: Fig. 1 — Faithfulness against paper length." in result.stdout
 
 
 async def test_editing_a_message_sends_nothing_again(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
