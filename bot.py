@@ -43,6 +43,7 @@ from services.outbox import Outbox
 from services.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
 from services.papers import PaperService
 from services.pdf import PdfPool
+from services.questions import QuestionService
 from services.sending import Sender
 from services.store import Store, utcnow
 from services.store_guard import StoreRefused, check_database, read_state
@@ -68,6 +69,7 @@ class Services:
     pacer: Pacer
     """Telegram's limits per chat, shared by the outbox and the rate limiter every request passes."""
     feedback: Feedback
+    questions: QuestionService
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -103,8 +105,9 @@ def build_services(config: Config) -> Services:
                         timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20,
                         download_seconds=config.pdf_download_seconds)
     pdfs = PdfPool(workers=config.pdf_workers, seconds=config.pdf_seconds)
-    papers = PaperService(store, arxiv, pdfs, build_summarizer(config), max_pages=config.max_pdf_pages,
-                          llm_budget=config.llm_daily_budget)
+    llm = build_summarizer(config)
+    papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget)
+    questions = QuestionService(store, papers, llm, budget=config.llm_daily_budget)
     feedback = Feedback(store)
     pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
     embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
@@ -113,7 +116,8 @@ def build_services(config: Config) -> Services:
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings)
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
-                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback)
+                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback,
+                    questions=questions)
 
 
 async def digest_tick(services: Services, sender: Sender) -> None:

@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import chats, errors, feedback, lifecycle, papers, reading_list, start, subscriptions
+from handlers import chats, errors, feedback, lifecycle, papers, questions, reading_list, start, subscriptions
 from handlers.settings_actions import ACTIONS
 
 
@@ -34,6 +34,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=r"^rate:[+-]:[\w./-]{1,40}$"))
     app.add_handler(CallbackQueryHandler(feedback.bib_button, pattern=r"^bib:[\w./-]{1,40}$"))
     app.add_handler(CommandHandler("bib", feedback.bib_command))
+    app.add_handler(CommandHandler("fig", questions.fig_command))
+    app.add_handler(CallbackQueryHandler(questions.fig_button, pattern=r"^fig:[\w./-]{1,40}:[\w.]{1,8}$"))
     app.add_handler(CallbackQueryHandler(reading_list.save_button, pattern=r"^save:[\w./-]{1,40}$"))
     app.add_handler(CallbackQueryHandler(reading_list.saved_buttons,
                                          pattern=r"^(saved:\d{1,4}|unsave:\d{1,4}:[\w./-]{1,40})$"))

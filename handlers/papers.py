@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.common import services_of, settings_for
+from handlers.questions import reply_question
 from handlers.telegram_sender import NO_PREVIEW, TelegramSender
 from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import MAX_PAPERS_PER_MESSAGE, find_papers
@@ -52,6 +53,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     refs = find_papers(message.text or message.caption or "", linked_urls(message))
     if not refs:
+        if await reply_question(update, context):
+            return  # a reply to one of the bot's cards, figures or answers: a question about that paper
         if chat.type == ChatType.PRIVATE:
             lang = settings_for(update, context).language
             await message.reply_text(t(lang, "no_paper_hint"), parse_mode=ParseMode.HTML)
@@ -143,42 +146,54 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
                      reply_to: int | None) -> None:
     chat_id = status.chat_id
     parts = card_messages(card)
+    figures = card.figures[:MAX_PHOTOS]
+    explain = [InlineKeyboardButton(t(card.language, "fig_button", number=f.number),
+                                    callback_data=f"fig:{card.paper.versioned_id}:{f.number}"[:64])
+               for f in figures if f.kind == "figure"]
     tables = InlineKeyboardMarkup([
         [InlineKeyboardButton(LIKE, callback_data=rate_data(card.paper, 1)),
          InlineKeyboardButton(DISLIKE, callback_data=rate_data(card.paper, -1)),
          InlineKeyboardButton("🔖", callback_data=f"save:{card.paper.versioned_id}")],
         [InlineKeyboardButton(t(card.language, "tables_button"), callback_data=f"tables:{card.paper.versioned_id}"),
          InlineKeyboardButton(t(card.language, "bib_button"), callback_data=f"bib:{card.paper.versioned_id}")],
+        *([explain[:3], explain[3:]] if len(explain) > 3 else [explain] if explain else []),
     ])
-    services_of(context).store.record_card(chat_id, card.paper.base_id)
+    store = services_of(context).store
+    store.record_card(chat_id, card.paper.base_id)
     last = len(parts) - 1
+    sent: list[int] = []
     if reply_to is None:
         await status.edit_text(parts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
                                reply_markup=tables if last == 0 else None)
+        sent.append(status.message_id)
         first = 1
     else:
         first = 0
     for index in range(first, len(parts)):
-        await context.bot.send_message(chat_id, parts[index], parse_mode=ParseMode.HTML,
-                                       link_preview_options=NO_PREVIEW,
-                                       reply_to_message_id=reply_to if index == 0 else None,
-                                       reply_markup=tables if index == last else None)
+        message = await context.bot.send_message(chat_id, parts[index], parse_mode=ParseMode.HTML,
+                                                 link_preview_options=NO_PREVIEW,
+                                                 reply_to_message_id=reply_to if index == 0 else None,
+                                                 reply_markup=tables if index == last else None)
+        sent.append(message.message_id)
+    store.record_paper_messages(chat_id, card.paper, [(message_id, "") for message_id in sent])
     if reply_to is not None:
         try:
             await status.delete()
         except TelegramError as error:
             log.info("could not delete status message: %s", error)
-    await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
+    await send_figures(context, chat_id, figures, card.language, card.paper)
 
 
 async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures: list[FigureImage], lang: str,
                        paper: PaperMeta) -> None:
-    """Crops as one album (a single photo alone), each captioned `Fig. N — …`."""
+    """Crops as one album (a single photo alone), each captioned `Fig. N — …`; a reply to one asks about it."""
     if not figures:
         return
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    await TelegramSender(context.bot, retries=None).photos(chat_id, figures,
-                                                           [figure_caption(f, lang, paper) for f in figures])
+    ids = await TelegramSender(context.bot, retries=None).photos(chat_id, figures,
+                                                                 [figure_caption(f, lang, paper) for f in figures])
+    services_of(context).store.record_paper_messages(
+        chat_id, paper, [(i, f.number if f.kind != "page" else "") for i, f in zip(ids, figures, strict=False)])
 
 
 async def _edit(status: Message, text: str) -> None:

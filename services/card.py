@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.arxiv_ids import find_papers
 from services.i18n import t
-from services.models import FigureImage, PaperMeta
+from services.models import FigureImage, PaperMeta, PaperRef
 from services.papers import PaperCard
 
 MESSAGE_LIMIT = 4096
@@ -84,6 +85,16 @@ def facts_line(paper: PaperMeta) -> list[str]:
     return [f"arXiv:{paper.versioned_id}", paper.primary_category] + (
         [when.date().isoformat()] if when else []
     ) + ([paper.comment] if paper.comment else [])
+
+
+_FACTS = re.compile(r"(?m)^arXiv:(\S+) · ")
+
+
+def card_paper(text: str) -> PaperRef | None:
+    """The paper a card's text is about, read from its facts line (a message merely naming an ID is no card)."""
+    match = _FACTS.search(text)
+    refs = find_papers(match[1]) if match else []
+    return refs[0] if refs else None
 
 
 def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:

@@ -93,6 +93,11 @@ def without_equations(text: str) -> str:
     return text if len(kept) == len(sentences) else " ".join(kept)
 
 
+def _sentence_tail(line: str) -> bool:
+    """The last word or two of a sentence on a line of their own ("by 12%.", "of 0.5."): prose, not debris."""
+    return len(line) < 12 and line.rstrip().endswith((".", "!", "?")) and line.lstrip()[:1] not in "=+-("
+
+
 def _letters(text: str) -> float:
     return sum(c.isalpha() or c == " " for c in text) / max(1, len(text))
 
@@ -105,6 +110,8 @@ def _is_heading(block: Block, layout: Layout) -> bool:
         return False  # a table's or figure's label ("50 APmk"), not a heading
     larger = block.lines[0].size >= layout.body_size + 0.5
     capitals = text.isupper() and len(text) >= 4  # "REFERENCES" in small capitals at body size
+    if text.rstrip(".:") in ("Abstract", "ABSTRACT"):
+        return True
     return bool(_NUMBERED_HEADING.match(text)) or larger or block.lines[0].bold or capitals
 
 
@@ -123,7 +130,8 @@ def _prose_lines(block: Block, layout: Layout) -> list[str]:
     if abs(sizes.most_common(1)[0][0] - layout.body_size) > 1.2:
         return []
     kept = [_MARKER.sub("", line.text) for line in block.lines
-            if (_letters(line.text) >= 0.6 or len(line.text) < 4) and not _mathy(line.text)]
+            if (_letters(line.text) >= 0.6 or len(line.text) < 4 or _sentence_tail(line.text))
+            and not _mathy(line.text)]
     text = " ".join(kept)
     if len(text) < 25 or _letters(text) < 0.7:
         return []

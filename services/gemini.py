@@ -84,6 +84,25 @@ class GeminiSummarizer:
             log.warning("Gemini gave no usable summary for %s: %s", paper.versioned_id, reason)
         raise SummaryFailed(reason)
 
+    async def answer(self, system: str, turns: list[str]) -> str:
+        from google.genai import errors
+
+        types = self._types
+        contents = [types.Content(role="user" if i % 2 == 0 else "model", parts=[types.Part(text=text)])
+                    for i, text in enumerate(turns)]
+        config = types.GenerateContentConfig(temperature=0.2, system_instruction=system)
+        try:
+            response = await self._client.aio.models.generate_content(model=self._model, contents=contents,
+                                                                      config=config)
+        except errors.APIError as error:
+            raise SummaryFailed(f"Gemini error {error.code}", overloaded=error.code in RETRIED_STATUS) from error
+        except (TimeoutError, OSError) as error:
+            raise SummaryFailed("Gemini did not answer in time", overloaded=True) from error
+        text = response.text or ""
+        if not text.strip():
+            raise SummaryFailed(self._why_empty(response))
+        return text.strip()
+
     @staticmethod
     def _why_empty(response: object) -> str:
         feedback = getattr(response, "prompt_feedback", None)

@@ -16,6 +16,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "and the figures.\n"
             "• /subscribe <code>cs.CV</code>, keywords, <code>au:\"Name\"</code> or an arXiv query: a digest of "
             "new papers every announcement day. /topics, /time, /digest, /settings.\n"
+            "• Reply to a card (or one of its figures) with a question about the paper; /fig <code>N</code> as a "
+            "reply explains figure N. 🔖 saves a paper (/saved), 📎 and /bib give BibTeX.\n"
             "• Add me to a group, or set up a channel with /channel.\n"
             "• /lang <code>en</code> or <code>zh</code> chooses the language of summaries in this chat.\n"
             "• /help shows this message.\n\n"
@@ -55,6 +57,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_saved": "This chat's reading list",
         "bib_usage": "Reply <code>/bib</code> to a card (or send <code>/bib 2408.14227</code>) for its BibTeX.",
         "menu_bib": "BibTeX of a paper: reply /bib to its card",
+        "menu_fig": "Explain a figure: reply /fig N to a card",
         "usage": (
             "<b>Today (UTC)</b>\nLLM calls: {calls} of {budget}\nSummaries from the cache: {hits} ({rate} of all)\n"
             "Summarizer: {provider}"
@@ -110,6 +113,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "note_llm_failed": "{reason}, so this card is an extract of the paper's own sentences.",
         "note_pdf": "The PDF could not be used ({reason}); this card is made from the abstract.",
         "note_figures": "The figures took too long to draw; this card has none.",
+        "answer_offline": "📖 <b>The paper's passages that best match your question</b> — quoted as written, no LLM "
+                          "({why}):",
+        "answer_offline_no_llm": "no LLM key is configured",
+        "answer_offline_budget": "today's LLM budget is used up",
+        "answer_offline_failed": "the LLM failed: {reason}",
+        "answer_no_passage": "No passage of the paper matches your question, and no LLM can answer it ({why}). "
+                             "Ask with words the paper would use (in English), or ask about a figure with /fig N.",
+        "answer_numbers_removed": "✂️ {count} sentence(s) removed: their numbers are not in the paper.",
+        "answer_from_abstract": "⚠️ The PDF could not be used ({reason}): this answer rests on the abstract only.",
+        "answer_cited_from": "§ {section}",
+        "question_too_long": "Your question is {length} characters long; please ask in fewer than {limit}.",
+        "question_not_card": "Reply to one of my paper cards (or one of its figures) to ask about that paper.",
+        "fig_usage": "Reply to a paper card with <code>/fig N</code> to have its figure N explained.",
+        "fig_unknown": "This paper's card has no figure {number}. Its figures: {numbers}.",
+        "fig_none": "I found no figures in this paper.",
+        "fig_button": "🔍 Fig. {number}",
         "figure_caption": "Fig. {number} — {caption}",
         "table_caption": "Table {number} — {caption}",
         "page_caption": "First page of arXiv:{id}",
@@ -224,6 +243,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "• 发送 arXiv 链接或编号（例如 <code>arXiv:2408.14227</code>），我会回复一张摘要卡片和论文图片。\n"
             "• /subscribe <code>cs.CV</code>、关键词、<code>au:\"姓名\"</code> 或 arXiv 查询："
             "每个发布日推送新论文摘要。/topics、/time、/digest、/settings。\n"
+            "• 回复卡片（或其中的图）即可就论文提问；对卡片回复 /fig <code>N</code> 解读第 N 张图。"
+            "🔖 收藏论文（/saved），📎 与 /bib 获取 BibTeX。\n"
             "• 把我加入群组，或用 /channel 设置频道推送。\n"
             "• /lang <code>en</code> 或 <code>zh</code> 设置本聊天的摘要语言。\n"
             "• /help 显示本说明。\n\n"
@@ -260,6 +281,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_saved": "本聊天的阅读列表",
         "bib_usage": "对卡片回复 <code>/bib</code>（或发送 <code>/bib 2408.14227</code>）即可获取 BibTeX。",
         "menu_bib": "论文的 BibTeX：对卡片回复 /bib",
+        "menu_fig": "解读图：对卡片回复 /fig N",
         "usage": (
             "<b>今天（UTC）</b>\n大模型调用：{calls} / {budget}\n来自缓存的摘要：{hits}（占 {rate}）\n"
             "摘要器：{provider}"
@@ -312,6 +334,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "note_llm_failed": "{reason}，因此本卡片摘自论文原句。",
         "note_pdf": "无法使用 PDF（{reason}），本卡片根据摘要生成。",
         "note_figures": "图表渲染超时，本卡片不含图。",
+        "answer_offline": "📖 <b>论文中与你的问题最相关的段落</b>——原文引用，未经 LLM（{why}）：",
+        "answer_offline_no_llm": "未配置 LLM 密钥",
+        "answer_offline_budget": "今日 LLM 额度已用完",
+        "answer_offline_failed": "LLM 调用失败：{reason}",
+        "answer_no_passage": "论文中没有与你的问题匹配的段落，也没有 LLM 可以回答（{why}）。"
+                             "请用论文会使用的词（英文）提问，或用 /fig N 询问某张图。",
+        "answer_numbers_removed": "✂️ 已删除 {count} 句：其中的数字不在论文中。",
+        "answer_from_abstract": "⚠️ 无法使用 PDF（{reason}）：本回答仅依据摘要。",
+        "answer_cited_from": "§ {section}",
+        "question_too_long": "你的问题有 {length} 个字符，请控制在 {limit} 以内。",
+        "question_not_card": "请回复我发送的论文卡片（或其中的图）来就该论文提问。",
+        "fig_usage": "对论文卡片回复 <code>/fig N</code> 即可解读第 N 张图。",
+        "fig_unknown": "这篇论文的卡片没有图 {number}。现有的图：{numbers}。",
+        "fig_none": "我在这篇论文中没有找到图。",
+        "fig_button": "🔍 图 {number}",
         "figure_caption": "图 {number} — {caption}",
         "table_caption": "表 {number} — {caption}",
         "page_caption": "arXiv:{id} 第一页",
@@ -418,7 +455,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "like", "saved", "bib", "channel", "export", "usage", "lang")
+                 "like", "saved", "bib", "fig", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 

@@ -275,3 +275,27 @@ def m0008_reading_list(db: Database) -> None:
         },
         pk=("chat_id", "base_id"),
     )
+
+
+@migrations(name="0009_questions")
+def m0009_questions(db: Database) -> None:
+    db.table("paper_messages").create(
+        {
+            "chat_id": int,
+            "message_id": int,  # a message of the bot's about one paper: a card, a figure, an answer
+            "base_id": str,
+            "version": int,
+            "figure": str,  # the figure's number for a figure photo, else ""
+            "history": str,  # an answer: JSON [[question, answer], …], the thread a reply to it continues
+            "sent_at": str,
+        },
+        pk=("chat_id", "message_id"),
+    )
+    db.table("answers").create(
+        {
+            "key": str,  # hash of paper, language, model, figure and the folded question (first questions only)
+            "text": str,
+            "created_at": str,
+        },
+        pk="key",
+    )

@@ -51,13 +51,29 @@ class OpenAISummarizer:
 
     async def _ask(self, prompt: str) -> str:
         try:
+            return await self._complete(self._messages(prompt), json_output=True)
+        except _SchemaRefused:
+            log.info("%s does not take a JSON schema: JSON mode from now on", self.model)
+            self._json_schema = False
+            return await self._complete(self._messages(prompt), json_output=True)  # the schema now in the prompt
+
+    async def answer(self, system: str, turns: list[str]) -> str:
+        messages = [{"role": "system", "content": system}] + [
+            {"role": "user" if i % 2 == 0 else "assistant", "content": text} for i, text in enumerate(turns)]
+        text = await self._complete(messages, json_output=False)
+        if not text.strip():
+            raise SummaryFailed("the LLM returned an empty answer")
+        return text.strip()
+
+    async def _complete(self, messages: list[dict[str, str]], json_output: bool) -> str:
+        extra: dict[str, Any] = {"response_format": self._format()} if json_output else {}
+        try:
             response = await self._client.chat.completions.create(  # type: ignore[call-overload]
-                model=self._model, messages=self._messages(prompt), response_format=self._format(), temperature=0.2)
+                model=self._model, messages=messages, temperature=0.2, **extra)  # type: ignore[arg-type]
         except openai.BadRequestError as error:
-            if (self._json_schema and "response_format" in str(error).lower()) or "json_schema" in str(error).lower():
-                log.info("%s does not take a JSON schema: JSON mode from now on", self.model)
-                self._json_schema = False
-                return await self._ask(prompt)
+            if json_output and self._json_schema and ("response_format" in str(error).lower()
+                                                      or "json_schema" in str(error).lower()):
+                raise _SchemaRefused from error
             raise SummaryFailed(f"the LLM refused the request ({error.status_code})") from error
         except openai.RateLimitError as error:
             raise SummaryFailed("the LLM is rate-limited (429)", overloaded=True) from error
@@ -83,6 +99,10 @@ class OpenAISummarizer:
                     reason = "the LLM returned invalid JSON"
             log.warning("%s gave no usable summary for %s: %s", self.model, paper.versioned_id, reason)
         raise SummaryFailed(reason)
+
+
+class _SchemaRefused(Exception):
+    """The server refused `response_format: json_schema` (JSON mode with the schema in the prompt instead)."""
 
 
 def _unfenced(text: str) -> str:

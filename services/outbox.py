@@ -150,7 +150,10 @@ class Outbox:
                 return []
             lang = chat.language if chat else "en"
             figures = figures[:MAX_FIGURES]
-            return await sender.photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
+            ids = await sender.photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
+            self._store.record_paper_messages(  # a reply to a figure asks about it (the card names its paper)
+                chat_id, paper, [(i, f.number if f.kind != "page" else "") for i, f in zip(ids, figures, strict=False)])
+            return ids
         buttons = [[Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line]
                    for line in json.loads(row["buttons"] or "[]")]
         return await sender.text(chat_id, row["text"], buttons)

@@ -234,6 +234,29 @@ class PaperService:
             log.warning("summary of %s fell back to the extract: %s", paper.versioned_id, failure)
             return self._extractive.extract(paper, content), True, str(failure) or "The LLM gave no usable summary"
 
+    async def document(self, paper: PaperMeta, owner: object = None) -> PdfContent:
+        """The paper's clean text (from the store, or the PDF read again when the cache lost it)."""
+        document = self._store.get_document(paper)
+        if document is not None and (document.text or document.note):
+            return document
+        _, result, lasting = await self._read_pdf(paper, owner)
+        if lasting:
+            self._store.save_document(paper, result.content)
+        return result.content
+
+    async def figures(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
+        """The card's figures, rendered once and cached (an overview digest did not render them)."""
+        figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
+        if figures is not None:
+            return figures
+        data, result, lasting = await self._read_pdf(paper, owner)
+        if lasting:
+            self._store.save_document(paper, result.content)
+        figures = await self._pdfs.figures(data, result.regions, owner) if data is not None else []
+        if figures:
+            self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
+        return figures
+
     async def tables(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
         """The paper's numbered tables, on request only (cards show figures): cached once found."""
         cached = self._store.get_figures(paper, EXTRACTOR_VERSION, kinds=("table",))

@@ -91,6 +91,11 @@ class Summarizer(Protocol):
 
     async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written: ...
 
+    async def answer(self, system: str, turns: list[str]) -> str:
+        """Plain text for a conversation: `turns` alternate user and model, starting and ending with the user.
+        Raises `SummaryFailed` like `summarize`."""
+        ...
+
 
 class FallbackSummarizer:
     """The first provider, and the second when the first is overloaded (429/5xx after its retries).
@@ -122,6 +127,15 @@ class FallbackSummarizer:
             return await self._second.summarize(paper, content, language)
         except SummaryFailed as failure:
             raise SummaryFailed(f"both LLM providers failed ({failure})", failure.overloaded) from failure
+
+    async def answer(self, system: str, turns: list[str]) -> str:
+        try:
+            return await self._first.answer(system, turns)
+        except SummaryFailed as failure:
+            if not failure.overloaded:
+                raise
+            log.warning("%s is overloaded (%s): %s answers", self._first.model, failure, self._second.model)
+        return await self._second.answer(system, turns)
 
 
 # Offline -------------------------------------------------------------------------------------------------
@@ -208,6 +222,9 @@ class ExtractiveSummarizer:
 
     async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
         return Written(self.extract(paper, content), self.model)
+
+    async def answer(self, system: str, turns: list[str]) -> str:
+        raise SummaryFailed("no LLM is configured")
 
     def extract(self, paper: PaperMeta, content: PdfContent) -> SummaryFields:
         text = content.text

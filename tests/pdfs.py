@@ -204,3 +204,43 @@ def messy_pdf() -> bytes:
     data: bytes = doc.tobytes()
     doc.close()
     return data
+
+
+QA_SECTIONS = (
+    ("1 Introduction", "Reading papers takes researchers hours each week. We propose a reader that summarizes a "
+                       "paper section by section, so that a lab can decide quickly what to read in full."),
+    ("2 Method", "The reader splits the paper into sections and attends over each section with a shared encoder "
+                 "of 12 layers. A second pass checks every number against the source text."),
+    ("3 Experiments", "On ArxivBench the reader reaches 41.2 ROUGE-L and runs twice as fast as the baseline. "
+                      "Figure 1 shows that faithfulness stays flat as papers grow longer."),
+    ("4 Limitations", "The reader does not handle scanned papers without a text layer, and its encoder was "
+                      "trained on English papers only."),
+)
+
+
+def qa_pdf(title: str = "Faithful Summaries of Scientific Papers") -> bytes:
+    """A short paper whose sections say distinct things (what a question's answer must find) and whose
+    Figure 1 is cited in the experiments."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 72), title, fontsize=16)
+    page.insert_text((72, 94), "Ada Lovelace, Alan Turing", fontsize=11)
+    page.insert_text((72, 110), "Example University", fontsize=10)
+    page.insert_textbox(pymupdf.Rect(72, 140, 540, 220), "Abstract\nWe propose a faithful summarizer of papers. "
+                        "It keeps metadata from arXiv and improves accuracy by 12%.", fontsize=10)
+    y = 230.0
+    for heading, text in QA_SECTIONS[:2]:
+        page.insert_textbox(pymupdf.Rect(72, y, 540, y + 90), f"{heading}\n{text}", fontsize=10)
+        y += 100
+    plot = pymupdf.Rect(150, y, 460, y + 160)
+    page.draw_rect(plot, color=(0, 0, 0), width=1)
+    page.draw_polyline([(plot.x0 + 10 * i, plot.y1 - 7 * i) for i in range(20)], color=(0, 0, 1), width=2)
+    page.insert_text((plot.x0, plot.y1 + 18), "Figure 1: Faithfulness against paper length.", fontsize=9)
+    page = doc.new_page(width=612, height=792)
+    y = 72.0
+    for heading, text in QA_SECTIONS[2:]:
+        page.insert_textbox(pymupdf.Rect(72, y, 540, y + 90), f"{heading}\n{text}", fontsize=10)
+        y += 100
+    data: bytes = doc.tobytes()
+    doc.close()
+    return data

@@ -286,7 +286,9 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
                                                                            "Fig. 5", "Fig. 6"]
     card = bot.tg.calls_to("editMessageText", 622)[-1]
-    [[like, dislike, _], [button, _]] = card.params["reply_markup"]["inline_keyboard"]
+    [[like, dislike, _], [button, _], explain, more] = card.params["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in explain + more] == [f"🔍 Fig. {n}" for n in range(1, 7)], "three buttons a row"
+    assert explain[0]["callback_data"] == "fig:2408.14227v2:1"
     assert (like, dislike) == ({"text": "👍", "callback_data": "rate:+:2408.14227"},
                                {"text": "👎", "callback_data": "rate:-:2408.14227"})
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}

@@ -254,7 +254,7 @@ async def test_a_reading_list_saved_listed_removed_and_skipped_by_digests(bot: R
     assert await command(bot, "/saved", 920) == t("en", "saved_none")
     bot.tg.send_text("2408.10001", chat_id=920)
     card = (await card_of(bot, 920))[-1]
-    [[_, _, save], _] = card.params["reply_markup"]["inline_keyboard"]
+    [[_, _, save], *_] = card.params["reply_markup"]["inline_keyboard"]
     assert save == {"text": "🔖", "callback_data": "save:2408.10001v1"}
     bot.tg.press(save["callback_data"], chat_id=920)
     bot.tg.press("save:2408.10001v1", chat_id=920)

@@ -40,6 +40,8 @@ class FakeGemini(FakeServer):
         """word -> concept for embeddings: words of one concept embed alike (`accelerating` ~ `faster`)."""
         self.embedded: list[str] = []
         """Every text embedded, in order."""
+        self.answer = "The method reads papers twice as fast [4 Experiments]."
+        """What a plain-text request (a question about a paper) is answered."""
 
     def embedding(self, text: str, dimensions: int) -> list[float]:
         vector = [0.0] * dimensions
@@ -72,12 +74,22 @@ class FakeGemini(FakeServer):
         if behaviour == "safety":
             return Response.json({"candidates": [{"finishReason": "SAFETY", "index": 0}],
                                   "promptFeedback": {"blockReason": "SAFETY"}})
-        text = {"ok": json.dumps(self.summary, ensure_ascii=False), "invalid": "{not json", "empty": ""}[behaviour]
+        body = json.loads(request.body or b"{}")
+        structured = (body.get("generationConfig") or {}).get("responseMimeType") == "application/json"
+        ok = json.dumps(self.summary, ensure_ascii=False) if structured else self.answer
+        text = {"ok": ok, "invalid": "{not json", "empty": ""}[behaviour]
         return Response.json({
             "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP",
                             "index": 0}],
             "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 10, "totalTokenCount": 20},
         })
+
+    def turns(self, index: int = -1) -> list[tuple[str, str]]:
+        """(role, text) of each turn of a request, and its system instruction as the first, role "system"."""
+        body = self.requests[index]["body"]
+        system = "".join(p.get("text", "") for p in (body.get("systemInstruction") or {}).get("parts", []))
+        return [("system", system)] + [(c.get("role", ""), "".join(p.get("text", "") for p in c["parts"]))
+                                       for c in body["contents"]]
 
     def prompt(self, index: int = -1) -> str:
         body = self.requests[index]["body"]

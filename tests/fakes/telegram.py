@@ -33,6 +33,16 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None
+    """What the fake answered: the message sent (a list of them for an album)."""
+
+    def message(self, index: int = 0) -> dict[str, Any]:
+        """The message this call sent (the album's `index`-th photo), as a reply would quote it."""
+        found = self.result[index] if isinstance(self.result, list) else self.result
+        assert isinstance(found, dict), f"{self.method} sent no message"
+        caption = self.params.get("caption") or (self.params["media"][index].get("caption", "")
+                                                 if "media" in self.params else "")
+        return {**found, "caption": caption} if caption else found
 
     @property
     def chat_id(self) -> int | None:
@@ -120,8 +130,9 @@ class FakeTelegram(FakeServer):
 
     def send_text(self, text: str, chat_id: int = 4242, chat_type: str = "private", user_id: int = 4242,
                   language_code: str = "en", entities: list[dict[str, Any]] | None = None,
-                  as_chat: bool = False) -> int:
-        """A user writes `text` in a chat; returns the message id. Commands get their entity as Telegram does."""
+                  as_chat: bool = False, reply_to: dict[str, Any] | None = None) -> int:
+        """A user writes `text` in a chat (as a reply to `reply_to`, a message as `Call.message` gives it);
+        returns the message id. Commands get their entity as Telegram does."""
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
             "message_id": message_id,
@@ -130,6 +141,8 @@ class FakeTelegram(FakeServer):
             "from": self.user(user_id, language_code),
             "text": text,
         }
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
         if as_chat:  # an anonymous admin posts as the group itself
             message["sender_chat"] = self.chats[chat_id]
             message["from"] = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
@@ -238,15 +251,17 @@ class FakeTelegram(FakeServer):
             return Response.json({"ok": True, "result": self._get_updates(params)})
         if self.latency:
             time.sleep(self.latency)
+        call = Call(method, params, files)
         with self.lock:
             failure = self._take_failure(method, params) or self._over_limit(method, params)
-            (self.failed_calls if failure is not None else self.calls).append(Call(method, params, files))
+            (self.failed_calls if failure is not None else self.calls).append(call)
         if failure is not None:
             return failure
         if method == "getChat" and str(params["chat_id"]).lower() not in self.usernames and \
                 str(params["chat_id"]).startswith("@"):
             return Response.json({"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, 400)
-        return Response.json({"ok": True, "result": self._result(method, params)})
+        call.result = self._result(method, params)
+        return Response.json({"ok": True, "result": call.result})
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> Response | None:
         for index, (name, chat_id, spec) in enumerate(self._failures):

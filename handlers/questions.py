@@ -1,0 +1,159 @@
+"""Conversations with a paper: a reply to one of the bot's cards, figures or answers is a question about that
+paper (in groups too: a reply to the bot addresses the bot); `/fig N` as a reply and the 🔍 buttons under a
+card explain a figure. The answer replies to the question and remembers its thread for follow-ups."""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+
+from telegram import Message, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import ContextTypes
+
+from handlers.common import services_of, settings_for
+from handlers.telegram_sender import NO_PREVIEW
+from services.arxiv_client import ArxivUnavailable
+from services.arxiv_ids import find_papers
+from services.card import card_paper
+from services.i18n import t
+from services.models import PaperRef
+from services.passages import shortened
+from services.questions import MAX_QUESTION, Answer, FigureContext, QuestionTooLong, explain_question
+
+log = logging.getLogger(__name__)
+
+ANSWER_LIMIT = 3500
+"""Characters of an LLM answer shown (a message holds 4096; the notes come after)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a replied-to message of the bot's is about."""
+
+    ref: PaperRef
+    figure: str
+    history: list[tuple[str, str]]
+
+
+def _target(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replied: Message) -> Target | None:
+    """The paper (and figure, and thread) of one of the bot's messages: recorded when it was sent, or read from
+    a card's facts line (a digest's card in full mode, a card sent before messages were recorded)."""
+    known = services_of(context).store.paper_message(chat_id, replied.message_id)
+    if known is not None:
+        return Target(PaperRef(known.base_id, known.version), known.figure, known.history)
+    ref = card_paper(replied.text or replied.caption or "")
+    return Target(ref, "", []) if ref is not None else None
+
+
+def _from_bot(context: ContextTypes.DEFAULT_TYPE, message: Message | None) -> bool:
+    return message is not None and message.from_user is not None and message.from_user.id == context.bot.id
+
+
+async def reply_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A reply to one of the bot's messages, naming no paper of its own: answered as a question (True), or
+    left to the caller (False: not a reply to the bot)."""
+    message = update.effective_message
+    if message is None or not _from_bot(context, message.reply_to_message):
+        return False
+    assert message.reply_to_message is not None
+    lang = settings_for(update, context).language
+    target = _target(context, message.chat_id, message.reply_to_message)
+    if target is None:
+        await message.reply_text(t(lang, "question_not_card"), do_quote=True)
+        return True
+    await _answer(context, message, target, message.text or message.caption or "", lang)
+    return True
+
+
+async def fig_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/fig N` as a reply to a card: figure N explained."""
+    message = update.effective_message
+    assert message is not None
+    lang = settings_for(update, context).language
+    target = _target(context, message.chat_id, message.reply_to_message) \
+        if _from_bot(context, message.reply_to_message) and message.reply_to_message else None
+    number = ((context.args or [""])[0].strip().rstrip(".") or (target.figure if target else ""))[:8]
+    if target is None or not number:
+        await message.reply_text(t(lang, "fig_usage"), parse_mode=ParseMode.HTML, do_quote=True)
+        return
+    await _answer(context, message, Target(target.ref, number, []), "", lang)
+
+
+async def fig_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """🔍 Fig. N under a card: the explanation answers the card."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    _, versioned, number = query.data.split(":", 2)
+    refs = find_papers(versioned)
+    if not refs:
+        return
+    await _answer(context, query.message, Target(refs[0], number, []), "", settings_for(update, context).language)
+
+
+async def _answer(context: ContextTypes.DEFAULT_TYPE, asked: Message, target: Target, question: str,
+                  lang: str) -> None:
+    """Look the paper up, ask, reply to `asked` with the answer, and remember the answer's thread."""
+    services = services_of(context)
+    chat_id = asked.chat_id
+    if len(question) > MAX_QUESTION:
+        await asked.reply_text(t(lang, "question_too_long", length=len(question), limit=MAX_QUESTION), do_quote=True)
+        return
+    try:
+        paper = (await services.papers.lookup([target.ref]))[target.ref]
+    except ArxivUnavailable:
+        await asked.reply_text(t(lang, "arxiv_down", id=target.ref), do_quote=True)
+        return
+    if paper is None:
+        await asked.reply_text(t(lang, "unknown_id", id=target.ref), do_quote=True)
+        return
+    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    figure = None
+    if target.figure:
+        image = await services.questions.figure(paper, target.figure, owner=chat_id)
+        if image is None:
+            numbers = [f.number for f in await services.papers.figures(paper, chat_id) if f.kind != "page"]
+            await asked.reply_text(t(lang, "fig_unknown", number=target.figure, numbers=", ".join(numbers))
+                                   if numbers else t(lang, "fig_none"), do_quote=True)
+            return
+        figure = FigureContext(image.kind, image.number, image.caption)
+        question = question.strip() or explain_question(image.kind, image.number)
+    try:
+        answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
+    except QuestionTooLong:
+        await asked.reply_text(t(lang, "question_too_long", length=len(question), limit=MAX_QUESTION), do_quote=True)
+        return
+    sent = await asked.reply_text(answer_html(answer, lang), parse_mode=ParseMode.HTML,
+                                  link_preview_options=NO_PREVIEW, do_quote=True)
+    said = answer.text or "\n".join(f"[{p.section}] {p.text}" for p in answer.passages)
+    services.store.record_paper_messages(chat_id, paper, [(sent.message_id, target.figure)],
+                                         [*target.history, (question, said)])
+
+
+def answer_html(answer: Answer, lang: str) -> str:
+    """The reply: the LLM's answer, or the quoted passages with their sections and why there is no LLM answer;
+    then what was removed or missing."""
+    why = _escape({"no_llm": t(lang, "answer_offline_no_llm"), "budget": t(lang, "answer_offline_budget")}.get(
+        answer.offline) or t(lang, "answer_offline_failed", reason=answer.offline))
+    if answer.text:
+        body = "💬 " + _escape(shortened(answer.text, ANSWER_LIMIT))
+    elif answer.passages:
+        quoted = [f"<b>{_escape(t(lang, 'answer_cited_from', section=p.section or '—'))}</b>\n"
+                  f"<blockquote>{_escape(shortened(p.text))}</blockquote>" for p in answer.passages]
+        body = t(lang, "answer_offline", why=why) + "\n\n" + "\n".join(quoted)
+    else:
+        body = t(lang, "answer_no_passage", why=why)
+    notes = []
+    if answer.numbers_removed:
+        notes.append(t(lang, "answer_numbers_removed", count=answer.numbers_removed))
+    if answer.pdf_note:
+        notes.append(t(lang, "answer_from_abstract", reason=_escape(answer.pdf_note)))
+    return "\n\n".join([body, *notes])
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
