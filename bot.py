@@ -114,7 +114,8 @@ def build_services(config: Config) -> Services:
                                                        config.gemini_base_url), config.about_threshold) \
         if config.gemini_api_key else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
-                            archives=config.discovery_archives, feedback=feedback, embeddings=embeddings)
+                            archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,
+                            retention_days=config.retention_days)
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
                     outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback,
                     questions=questions)
@@ -130,12 +131,25 @@ async def digest_tick(services: Services, sender: Sender) -> None:
         return  # a damaged database takes no more writes; the operator was told when it happened
     services.store.set_state("last_tick", utcnow().isoformat())
     now = services.digests.clock()
+    prune_daily(services, now)
     interval = poll_interval(now, timedelta(minutes=services.config.poll_minutes))
     if services.last_poll is None or now - services.last_poll >= interval:
         services.last_poll = now
         await services.digests.poll()
     await services.digests.run_due()
     await services.outbox.drain(sender)
+
+
+def prune_daily(services: Services, now: datetime) -> None:
+    """Once a UTC day: history past RETENTION_DAYS and caches past CACHE_DAYS go (the pages are reused)."""
+    today = now.date().isoformat()
+    if services.store.get_state("last_prune") == today:
+        return
+    config = services.config
+    removed = services.store.prune((now - timedelta(days=config.retention_days)).date().isoformat(),
+                                   (now - timedelta(days=config.cache_days)).isoformat())
+    services.store.set_state("last_prune", today)
+    log.info("pruned: %s", ", ".join(f"{table} {count}" for table, count in removed.items() if count) or "nothing")
 
 
 async def _tick_job(context: CallbackContext) -> None:  # type: ignore[type-arg]

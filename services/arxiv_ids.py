@@ -73,3 +73,12 @@ def parse_entry_id(entry_id: str) -> PaperRef | None:
     """`http://arxiv.org/abs/2408.14227v2` → PaperRef("2408.14227", 2); None for anything else."""
     refs = find_papers(entry_id)
     return refs[0] if len(refs) == 1 and refs[0].version else None
+
+
+def submitted_month(base_id: str) -> tuple[int, int] | None:
+    """(year, month) of a paper's first version, which its ID spells: 2408.14227 and hep-th/9901001."""
+    match = re.fullmatch(r"(?:[a-z\-]+(?:\.[A-Z]{2})?/)?(\d{2})(\d{2})[.\d]*", base_id)
+    if match is None:
+        return None
+    yy, mm = int(match[1]), int(match[2])
+    return (1900 + yy if yy >= 91 else 2000 + yy), mm

@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.announcements import Announcement, FeedReader, FeedUnavailable
+from services.arxiv_ids import submitted_month
 from services.card import card_messages
 from services.categories import archive_of
 from services.citations import bibtex_file
@@ -99,12 +100,29 @@ def is_due(chat: ChatSettings, now: datetime) -> bool:
     return local >= _digest_moment(chat, now) and chat.last_digest_local != local.date().isoformat()
 
 
+def due_chats(chats: list[ChatSettings], now: datetime) -> list[ChatSettings]:
+    """`is_due` for many chats at once: each zone's local time is computed once (tens of thousands of chats
+    share a few dozen zones), the rest is string comparison."""
+    local: dict[str, tuple[str, str]] = {}
+    due = []
+    for chat in chats:
+        if chat.timezone not in local:
+            moment = local_now(chat, now)
+            local[chat.timezone] = (moment.strftime("%H:%M"), moment.date().isoformat())
+        clock, today = local[chat.timezone]
+        if clock >= chat.digest_time and chat.last_digest_local != today:
+            due.append(chat)
+    return due
+
+
 class DigestService:
     def __init__(self, store: Store, feeds: FeedReader, papers: PaperService,
                  clock: Callable[[], datetime] = utcnow, *, archives: tuple[str, ...] = DEFAULT_ARCHIVES,
                  daily_cap: int = DAILY_CAP, prepare_concurrency: int = 4, feedback: Feedback | None = None,
-                 embeddings: PaperEmbeddings | None = None) -> None:
+                 embeddings: PaperEmbeddings | None = None, retention_days: int = 90) -> None:
         self._store = store
+        self.retention_days = retention_days
+        """How long what a chat received is kept (RETENTION_DAYS); see `_before_history`."""
         self._feedback = feedback
         self._embeddings = embeddings
         self._last_window: Window | None = None
@@ -129,19 +147,23 @@ class DigestService:
 
     def feeds_needed(self) -> set[str]:
         """Each feed once per cycle, however many chats use it: category feeds, and archive feeds for
-        keyword, author and query topics."""
+        keyword, author and query topics (one query over the distinct topics, not one per chat)."""
         needed: set[str] = set()
-        for chat in self._store.active_chats():
-            needed |= self.feeds_of(chat)
+        for chosen, topic in self._store.active_topics():
+            needed |= self._feeds_of_topic(topic, tuple(a for a in chosen.split(",") if a) or self._archives)
         archives = {f for f in needed if "." not in f}
         return {f for f in needed if "." not in f or archive_of(f) not in archives}
 
     def feeds_of(self, chat: ChatSettings) -> set[str]:
         needed: set[str] = set()
         for _, topic in self._store.topics(chat.chat_id):
-            feeds = topic.feeds()
-            needed |= feeds if topic.kind == "category" else (feeds or set(self._chat_archives(chat)))
+            needed |= self._feeds_of_topic(topic, self._chat_archives(chat))
         return needed
+
+    @staticmethod
+    def _feeds_of_topic(topic: Topic, archives: tuple[str, ...]) -> set[str]:
+        feeds = topic.feeds()
+        return feeds if topic.kind == "category" else (feeds or set(archives))
 
     async def poll(self, feeds: set[str] | None = None) -> PollReport:
         """Read every needed feed once; store unseen announcements with the day the feed gives."""
@@ -225,7 +247,7 @@ class DigestService:
             newest = max(newest, day)
             if paper.base_id in delivered or paper.base_id in chosen:
                 continue
-            if paper.announce_type.startswith("replace") and not chat.replacements:
+            if paper.announce_type.startswith("replace") and (not chat.replacements or self._before_history(paper)):
                 continue
             if paper.announce_type in ("cross", "replace-cross") and not chat.crosslists:
                 continue
@@ -233,6 +255,13 @@ class DigestService:
             if topic is not None:
                 chosen[paper.base_id] = (topic, paper)
         return newest, list(chosen.values())
+
+    def _before_history(self, paper: Announcement) -> bool:
+        """A new version of a paper first submitted before the kept delivery history: the chat may have had it
+        (its delivery was pruned), so it is not sent — never the same paper twice."""
+        month = submitted_month(paper.base_id)
+        horizon = (self.clock() - timedelta(days=self.retention_days)).date()
+        return month is None or month < (horizon.year, horizon.month)
 
     async def rank(self, chat: ChatSettings, selected: list[tuple[Topic, Announcement]], window: Window,
                    about: dict[str, dict[str, float]]) -> list[Pick]:
@@ -391,13 +420,13 @@ class DigestService:
         now = self.clock()
         planned = 0
         try:
-            for chat in self._store.active_chats():
-                if is_due(chat, now):
-                    try:
-                        await self.plan(chat, batch=True)
-                        planned += 1
-                    except Exception:
-                        log.exception("could not plan the digest of chat %s", chat.chat_id)
+            for chat in due_chats(self._store.active_chats(), now):
+                try:
+                    await self.plan(chat, batch=True)
+                    planned += 1
+                except Exception:
+                    log.exception("could not plan the digest of chat %s", chat.chat_id)
+                await asyncio.sleep(0)  # thousands of chats: the bot keeps answering between two plans
             self._flush()
         finally:
             self._card_memo.clear()  # the next run reads the cache again (a summary may have been redone)

@@ -5,6 +5,8 @@ Each column's meaning is written here once.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -299,3 +301,31 @@ def m0009_questions(db: Database) -> None:
         },
         pk="key",
     )
+
+
+@migrations(name="0010_retention")
+def m0010_retention(db: Database) -> None:
+    """Skipped papers are summarised per chat and day (a capped digest skipped ~120 a day, a row each)."""
+    db.table("digest_skips").create(
+        {
+            "chat_id": int,
+            "day": str,
+            "base_ids": str,  # JSON list, in ranking order: what "Show N more" sends
+        },
+        pk=("chat_id", "day"),
+    )
+    rows = db.execute("SELECT chat_id, day, base_id FROM deliveries WHERE state = 'skipped' ORDER BY id").fetchall()
+    skips: dict[tuple[int, str], list[str]] = {}
+    for chat_id, day, base_id in rows:
+        skips.setdefault((chat_id, day), []).append(base_id)
+    db.conn.executemany("INSERT INTO digest_skips (chat_id, day, base_ids) VALUES (?, ?, ?)",
+                        [(c, d, json.dumps(b)) for (c, d), b in skips.items()])
+    db.execute("DELETE FROM deliveries WHERE state = 'skipped'")
+    db.execute("UPDATE outbox SET text = '', buttons = '' WHERE state = 'sent'")
+    db.table("deliveries").create_index(["day"])
+    db.table("outbox").create_index(["day"])
+    for table in ("documents", "figures", "paper_messages", "answers", "summaries"):
+        column = "sent_at" if table == "paper_messages" else "created_at"
+        if column not in db.table(table).columns_dict:
+            db.table(table).add_column(column, str)
+        db.table(table).create_index([column])

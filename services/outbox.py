@@ -57,7 +57,7 @@ class Outbox:
         """
         sent = 0
         while not self._stopping:
-            rows = [r for r in self._store.pending_outbox(utcnow()) if r["chat_id"] not in self._serving]
+            rows = [r for r in self._store.pending_outbox(utcnow()) if r[1] not in self._serving]
             if not rows:
                 return sent
             progressed = await self._send_round(sender, rows, wait)
@@ -66,12 +66,12 @@ class Outbox:
                 return sent
         return sent
 
-    async def _send_round(self, sender: Sender, rows: list[dict[str, Any]], wait: bool) -> int:
-        queues: dict[int, deque[dict[str, Any]]] = {}
-        for row in rows:
-            queues.setdefault(row["chat_id"], deque()).append(row)
+    async def _send_round(self, sender: Sender, rows: list[tuple[int, int]], wait: bool) -> int:
+        queues: dict[int, deque[int]] = {}
+        for row_id, chat_id in rows:
+            queues.setdefault(chat_id, deque()).append(row_id)
         self._serving |= set(queues)
-        ready: list[tuple[float, int, int]] = [(self._pacer.ready_at(c), q[0]["id"], c) for c, q in queues.items()]
+        ready: list[tuple[float, int, int]] = [(self._pacer.ready_at(c), q[0], c) for c, q in queues.items()]
         heapq.heapify(ready)  # the next chat to serve in O(log n): by the time it may send, then queue order
         flying: dict[asyncio.Task[str], int] = {}
         sent = 0
@@ -86,8 +86,8 @@ class Outbox:
                     if at > time.monotonic():
                         break
                     heapq.heappop(ready)
-                    row = queues[chat_id].popleft()
-                    flying[asyncio.ensure_future(self._send(sender, row))] = chat_id
+                    row_id = queues[chat_id].popleft()
+                    flying[asyncio.ensure_future(self._send(sender, row_id))] = chat_id
                 if not flying:
                     if self._stopping or not ready or not wait:
                         break
@@ -101,7 +101,7 @@ class Outbox:
                     outcome = task.result()
                     sent += outcome == "sent"
                     if outcome == "sent" and queues[chat_id] and not self._stopping:
-                        heapq.heappush(ready, (self._pacer.ready_at(chat_id), queues[chat_id][0]["id"], chat_id))
+                        heapq.heappush(ready, (self._pacer.ready_at(chat_id), queues[chat_id][0], chat_id))
                     else:  # done, or failed: a failed chat waits for its retry, its later messages keep their order
                         self._serving.discard(chat_id)
         finally:
@@ -110,7 +110,10 @@ class Outbox:
             self._serving -= set(queues)
         return sent
 
-    async def _send(self, sender: Sender, row: dict[str, Any]) -> str:
+    async def _send(self, sender: Sender, row_id: int) -> str:
+        row = self._store.outbox_row(row_id)  # the text is read only now: the queue holds ids
+        if row is None or row["state"] not in ("pending", "sending"):
+            return "done"  # another drain sent it meanwhile
         chat_id = row["chat_id"]
         self._store.mark_outbox(row["id"], "sending")
         try:

@@ -114,8 +114,10 @@ class Store:
     def get_chat(self, chat_id: int) -> ChatSettings | None:
         """One indexed read (plain SQL: sqlite-utils' `get` re-reads the table's schema every time)."""
         row = next(iter(self._rows("SELECT * FROM chats WHERE id = ?", [chat_id])), None)
-        if row is None:
-            return None
+        return None if row is None else self._chat(row)
+
+    @staticmethod
+    def _chat(row: dict[str, Any]) -> ChatSettings:
         return ChatSettings(
             chat_id=row["id"],
             type=row["type"],
@@ -160,11 +162,18 @@ class Store:
         self._table("chats").update(chat_id, {**changes, "updated_at": utcnow().isoformat()})
 
     def active_chats(self) -> list[ChatSettings]:
-        """Chats that receive digests: active, not paused, with at least one topic."""
-        ids = [row["id"] for row in self._rows(
-            "SELECT id FROM chats WHERE active = 1 AND paused = 0 "
+        """Chats that receive digests: active, not paused, with at least one topic (one query for all)."""
+        return [self._chat(row) for row in self._rows(
+            "SELECT * FROM chats WHERE active = 1 AND paused = 0 "
             "AND id IN (SELECT chat_id FROM subscriptions) ORDER BY id")]
-        return [c for c in (self.get_chat(i) for i in ids) if c is not None]
+
+    def active_topics(self) -> list[tuple[str, Topic]]:
+        """Every distinct (chat archives, topic) among chats that receive digests: what the feeds must cover,
+        in one query however many chats share a topic."""
+        return [(row["archives"] or "", Topic(row["kind"], row["topic"], row["query"])) for row in self._rows(
+            "SELECT DISTINCT c.archives, s.kind, min(s.topic) AS topic, s.query FROM subscriptions s "
+            "JOIN chats c ON c.id = s.chat_id WHERE c.active = 1 AND c.paused = 0 "
+            "GROUP BY c.archives, s.kind, s.query")]
 
     def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: everything of the old id moves to the new one."""
@@ -253,9 +262,12 @@ class Store:
     def delivered(self, chat_id: int) -> set[str]:
         """Papers this chat has had, or has queued, in any digest, or keeps on its reading list: a chat gets
         each paper at most once, and never one it saved already."""
-        return {row["base_id"] for row in self._rows(
+        found = {row["base_id"] for row in self._rows(
             "SELECT base_id FROM deliveries WHERE chat_id = ? UNION SELECT base_id FROM saved WHERE chat_id = ?",
             [chat_id, chat_id])}
+        for row in self._rows("SELECT base_ids FROM digest_skips WHERE chat_id = ?", [chat_id]):
+            found.update(json.loads(row["base_ids"]))
+        return found
 
     def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
                      skipped: list[str]) -> None:
@@ -272,9 +284,10 @@ class Store:
                 papers = [b for m in d.messages for b in m["base_ids"]]
                 self.db.conn.executemany(
                     "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(d.chat_id, b, d.day, "queued", now, now) for b in papers]
-                    + [(d.chat_id, b, d.day, "skipped", now, now) for b in d.skipped])
+                    "VALUES (?, ?, ?, ?, ?, ?)", [(d.chat_id, b, d.day, "queued", now, now) for b in papers])
+                if d.skipped:  # one row per chat and day, not one per paper left out
+                    self.db.execute("INSERT OR REPLACE INTO digest_skips (chat_id, day, base_ids) VALUES (?, ?, ?)",
+                                    [d.chat_id, d.day, json.dumps(d.skipped)])
                 self._queue_messages(d.chat_id, d.day, d.messages, now)
             self.db.conn.executemany(
                 "UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), last_digest_local = ? "
@@ -291,9 +304,12 @@ class Store:
     def requeue_skipped(self, chat_id: int, day: str, messages: list[dict[str, Any]]) -> None:
         """The papers a capped digest left out are asked for: queue them, once."""
         now = utcnow().isoformat()
+        base_ids = self.skipped(chat_id, day)
         with self.db.conn:
-            self.db.execute("UPDATE deliveries SET state = 'queued', updated_at = ? "
-                            "WHERE chat_id = ? AND day = ? AND state = 'skipped'", [now, chat_id, day])
+            self.db.execute("DELETE FROM digest_skips WHERE chat_id = ? AND day = ?", [chat_id, day])
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
+                "VALUES (?, ?, ?, 'queued', ?, ?)", [(chat_id, b, day, now, now) for b in base_ids])
             self._queue_messages(chat_id, day, messages, now)
 
     def delivered_on(self, chat_id: int, day: str) -> list[str]:
@@ -302,25 +318,62 @@ class Store:
             "chat_id = ? AND day = ? AND state IN ('queued', 'sent')", [chat_id, day], order_by="id")]
 
     def skipped(self, chat_id: int, day: str) -> list[str]:
-        return [row["base_id"] for row in self._table("deliveries").rows_where(
-            "chat_id = ? AND day = ? AND state = 'skipped'", [chat_id, day], order_by="rowid")]
+        row = next(iter(self._rows("SELECT base_ids FROM digest_skips WHERE chat_id = ? AND day = ?",
+                                   [chat_id, day])), None)
+        return list(json.loads(row["base_ids"])) if row else []
 
-    def pending_outbox(self, now: datetime) -> list[dict[str, Any]]:
-        """Messages to send, oldest first; `sending` ones were in flight at a crash and go again."""
-        return [dict(r) for r in self._rows(
-            "SELECT o.* FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.state IN ('pending', 'sending') "
-            "AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id", [now.isoformat()])]
+    def pending_outbox(self, now: datetime) -> list[tuple[int, int]]:
+        """(id, chat id) of the messages to send, oldest first; `sending` ones were in flight at a crash and go
+        again. Ids only: a message's text is read when it is sent (tens of thousands may be queued)."""
+        return [(row["id"], row["chat_id"]) for row in self._rows(
+            "SELECT o.id, o.chat_id FROM outbox o JOIN chats c ON c.id = o.chat_id "
+            "WHERE o.state IN ('pending', 'sending') AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) "
+            "ORDER BY o.id", [now.isoformat()])]
+
+    def outbox_row(self, row_id: int) -> dict[str, Any] | None:
+        return next(iter(self._rows("SELECT * FROM outbox WHERE id = ?", [row_id])), None)
 
     def mark_outbox(self, row_id: int, state: str, **fields: Any) -> None:
+        """Plain SQL (the sender's hot path: sqlite-utils would re-read the schema each time). A sent message's
+        text and buttons are dropped: what a chat received is its deliveries."""
         now = utcnow().isoformat()
+        if state == "sent":
+            fields = {**fields, "text": "", "buttons": ""}
+        columns = ", ".join(f"{name} = ?" for name in fields)
         with self.db.conn:
-            self._table("outbox").update(row_id, {"state": state, "updated_at": now, **fields})
+            self.db.execute(f"UPDATE outbox SET state = ?, updated_at = ?{', ' if columns else ''}{columns} "
+                            "WHERE id = ?", [state, now, *fields.values(), row_id])
             if state == "sent":
-                row = self._table("outbox").get(row_id)
-                for base_id in json.loads(row["base_ids"]):
-                    self.db.execute("UPDATE deliveries SET state = 'sent', message_ids = ?, updated_at = ? "
-                                    "WHERE chat_id = ? AND base_id = ?",
-                                    [fields.get("message_ids", "[]"), now, row["chat_id"], base_id])
+                row = next(iter(self._rows("SELECT chat_id, base_ids FROM outbox WHERE id = ?", [row_id])), None)
+                if row is not None:
+                    ids = fields.get("message_ids", "[]")
+                    self.db.conn.executemany(
+                        "UPDATE deliveries SET state = 'sent', message_ids = ?, updated_at = ? "
+                        "WHERE chat_id = ? AND base_id = ?",
+                        [(ids, now, row["chat_id"], b) for b in json.loads(row["base_ids"])])
+
+    # Retention -------------------------------------------------------------------------------------------
+
+    def prune(self, history_before: str, cache_before: str) -> dict[str, int]:
+        """What a chat received and said, kept `RETENTION_DAYS`; heavy caches (paper text, crops) kept less.
+        Rows still on their way (pending, queued) are never pruned. Freed pages are reused: no VACUUM needed."""
+        statements = {
+            "outbox": ("DELETE FROM outbox WHERE day < ? AND state IN ('sent', 'failed')", history_before),
+            "deliveries": ("DELETE FROM deliveries WHERE day < ? AND state IN ('sent', 'failed')", history_before),
+            "digest_skips": ("DELETE FROM digest_skips WHERE day < ?", history_before),
+            "paper_messages": ("DELETE FROM paper_messages WHERE sent_at < ?", history_before),
+            "answers": ("DELETE FROM answers WHERE created_at < ?", history_before),
+            "summaries": ("DELETE FROM summaries WHERE created_at < ?", history_before),
+            "card_requests": ("DELETE FROM card_requests WHERE created_at < ?", history_before),
+            "llm_calls": ("DELETE FROM llm_calls WHERE day < ?", history_before[:10]),
+            "documents": ("DELETE FROM documents WHERE created_at < ?", cache_before),
+            "figures": ("DELETE FROM figures WHERE created_at IS NULL OR created_at < ?", cache_before),
+        }
+        removed = {}
+        with self.db.conn:
+            for table, (sql, before) in statements.items():
+                removed[table] = self.db.execute(sql, [before]).rowcount
+        return removed
 
     def hold_chat(self, chat_id: int) -> None:
         """The chat blocked or removed the bot: keep its messages, send them if it comes back."""
@@ -447,7 +500,12 @@ class Store:
     # Service state and usage -------------------------------------------------------------------------------
 
     def set_state(self, key: str, value: str) -> None:
-        self._table("service_state").upsert({"key": key, "value": value}, pk="key")
+        with self.db.conn:
+            self.db.execute("INSERT OR REPLACE INTO service_state (key, value) VALUES (?, ?)", [key, value])
+
+    def get_state(self, key: str) -> str:
+        row = next(iter(self._rows("SELECT value FROM service_state WHERE key = ?", [key])), None)
+        return str(row["value"]) if row else ""
 
     def count_cache_hit(self) -> None:
         """A summary was served from the cache (no LLM call): counted per UTC day for /usage."""
@@ -614,6 +672,7 @@ class Store:
         """Replace the paper's crops of `kinds` (figures and the page render, or tables) with `figures`."""
         table = self._table("figures")
         marks = ",".join("?" * len(kinds))
+        now = utcnow().isoformat()
         with self.db.conn:
             self.db.execute(f"DELETE FROM figures WHERE base_id = ? AND version = ? AND kind IN ({marks})",
                             [paper.base_id, paper.version, *kinds])
@@ -629,6 +688,7 @@ class Store:
                     "image": f.image,
                     "mime": f.mime,
                     "extractor_version": extractor_version,
+                    "created_at": now,
                 }
                 for f in figures
             )

@@ -172,3 +172,14 @@ async def card_without_photo(bot: RunningBot, chat_id: int, text: str) -> Call:
     bot.tg.send_text(text, chat_id=chat_id)
     await bot.tg.wait_for("editMessageText", chat_id=chat_id, contains="<code>arXiv:", count=before + 1)
     return bot.tg.calls_to("editMessageText", chat_id)[-1]
+
+
+async def test_in_a_group_a_reply_to_the_bots_card_is_a_question(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_qa_paper(arxiv_fake)
+    group = -1408
+    bot.tg.send_text(f"look at {ID}", chat_id=group, chat_type="supergroup")
+    await bot.tg.wait_for("sendPhoto", chat_id=group)
+    card_message = next(c for c in bot.tg.calls_to("sendMessage", group) if "<code>arXiv:" in c.text)
+    answer = await ask(bot, group, "How many layers does the encoder have?", card_message,
+                       chat_type="supergroup", user_id=5151)
+    assert "§ 2 Method" in answer.text and "shared encoder of 12 layers" in answer.text
