@@ -147,7 +147,8 @@ def prune_daily(services: Services, now: datetime) -> None:
         return
     config = services.config
     removed = services.store.prune((now - timedelta(days=config.retention_days)).date().isoformat(),
-                                   (now - timedelta(days=config.cache_days)).isoformat())
+                                   (now - timedelta(days=config.cache_days)).isoformat(),
+                                   now.date().isoformat())  # yesterday's digests are all sent
     services.store.set_state("last_prune", today)
     log.info("pruned: %s", ", ".join(f"{table} {count}" for table, count in removed.items() if count) or "nothing")
 

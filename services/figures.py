@@ -22,16 +22,13 @@ import numpy
 import PIL.Image
 import pymupdf
 
+from services.extractor import EXTRACTOR_VERSION, MAX_FIGURES  # noqa: F401 - re-exported
 from services.models import FigureImage, FigureRegion
-
-EXTRACTOR_VERSION = 9
-"""Bump when detection changes: cached crops of older versions are recomputed."""
 
 TARGET_LONG_SIDE_PX = 1280
 MAX_PHOTO_BYTES = 10 * 2**20
 MAX_DRAWINGS = 20_000
 """Pages with more vector paths than this (dense plots) use the first ones only: detection stays linear."""
-MAX_FIGURES = 6
 LAYOUT_PAGES = 8
 """Pages read up front to learn the body font size and column layout."""
 

@@ -305,12 +305,14 @@ def m0009_questions(db: Database) -> None:
 
 @migrations(name="0010_retention")
 def m0010_retention(db: Database) -> None:
-    """Skipped papers are summarised per chat and day (a capped digest skipped ~120 a day, a row each)."""
-    db.table("digest_skips").create(
+    """What a chat received, one row per chat and day once sent (per-paper rows only while on their way), and
+    what a capped digest left out; sent outbox rows go (their deliveries say what was received)."""
+    db.table("digest_days").create(
         {
             "chat_id": int,
             "day": str,
-            "base_ids": str,  # JSON list, in ranking order: what "Show N more" sends
+            "received": bytes,  # base_ids in digest order, once sent (compacted from deliveries): store._pack
+            "skipped": bytes,  # base_ids in ranking order: what "Show N more" sends, kept a week
         },
         pk=("chat_id", "day"),
     )
@@ -318,10 +320,10 @@ def m0010_retention(db: Database) -> None:
     skips: dict[tuple[int, str], list[str]] = {}
     for chat_id, day, base_id in rows:
         skips.setdefault((chat_id, day), []).append(base_id)
-    db.conn.executemany("INSERT INTO digest_skips (chat_id, day, base_ids) VALUES (?, ?, ?)",
-                        [(c, d, json.dumps(b)) for (c, d), b in skips.items()])
+    db.conn.executemany("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, NULL, ?)",
+                        [(c, d, json.dumps(b)) for (c, d), b in skips.items()])  # read back as JSON too
     db.execute("DELETE FROM deliveries WHERE state = 'skipped'")
-    db.execute("UPDATE outbox SET text = '', buttons = '' WHERE state = 'sent'")
+    db.execute("DELETE FROM outbox WHERE state = 'sent'")
     db.table("deliveries").create_index(["day"])
     db.table("outbox").create_index(["day"])
     for table in ("documents", "figures", "paper_messages", "answers", "summaries"):

@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from services.card import figure_caption
-from services.figures import EXTRACTOR_VERSION, MAX_FIGURES
+from services.extractor import EXTRACTOR_VERSION, MAX_FIGURES
 from services.pacing import Pacer
 from services.sending import Button, ChatGone, ChatMoved, Sender, SendFailed
 from services.store import Store, utcnow

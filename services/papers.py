@@ -14,7 +14,7 @@ from datetime import timedelta
 from enum import Enum
 
 from services.arxiv_client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
-from services.figures import EXTRACTOR_VERSION
+from services.extractor import EXTRACTOR_VERSION
 from services.links import PaperLinks, find_links
 from services.models import FigureImage, PaperMeta, PaperRef, PdfContent
 from services.numbers import keep_supported, paper_numbers

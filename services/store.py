@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,6 +53,22 @@ class QueuedDigest:
 
 BROKEN_ERRORS = ("malformed", "not a database", "disk i/o error", "corrupt")
 """SQLite errors that mean the file is damaged (a busy database is not)."""
+
+
+SKIPPED_KEPT = timedelta(days=7)
+"""How long "Show N more" can still send what a capped digest left out."""
+
+
+def _pack(base_ids: list[str]) -> bytes:
+    """A list of arXiv IDs as stored for a chat's day: space-joined and compressed (~4 bytes an ID)."""
+    return zlib.compress(" ".join(base_ids).encode(), 9)
+
+
+def _unpack(blob: bytes | str | None) -> list[str]:
+    if not blob:
+        return []
+    text = zlib.decompress(blob).decode() if isinstance(blob, bytes) else blob
+    return list(json.loads(text)) if text.startswith("[") else text.split()
 
 
 def utcnow() -> datetime:
@@ -265,8 +282,8 @@ class Store:
         found = {row["base_id"] for row in self._rows(
             "SELECT base_id FROM deliveries WHERE chat_id = ? UNION SELECT base_id FROM saved WHERE chat_id = ?",
             [chat_id, chat_id])}
-        for row in self._rows("SELECT base_ids FROM digest_skips WHERE chat_id = ?", [chat_id]):
-            found.update(json.loads(row["base_ids"]))
+        for row in self._rows("SELECT received, skipped FROM digest_days WHERE chat_id = ?", [chat_id]):
+            found.update(_unpack(row["received"]), _unpack(row["skipped"]))
         return found
 
     def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
@@ -286,8 +303,9 @@ class Store:
                     "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)", [(d.chat_id, b, d.day, "queued", now, now) for b in papers])
                 if d.skipped:  # one row per chat and day, not one per paper left out
-                    self.db.execute("INSERT OR REPLACE INTO digest_skips (chat_id, day, base_ids) VALUES (?, ?, ?)",
-                                    [d.chat_id, d.day, json.dumps(d.skipped)])
+                    self.db.execute("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, NULL, ?) "
+                                    "ON CONFLICT (chat_id, day) DO UPDATE SET skipped = excluded.skipped",
+                                    [d.chat_id, d.day, _pack(d.skipped)])
                 self._queue_messages(d.chat_id, d.day, d.messages, now)
             self.db.conn.executemany(
                 "UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), last_digest_local = ? "
@@ -306,7 +324,7 @@ class Store:
         now = utcnow().isoformat()
         base_ids = self.skipped(chat_id, day)
         with self.db.conn:
-            self.db.execute("DELETE FROM digest_skips WHERE chat_id = ? AND day = ?", [chat_id, day])
+            self.db.execute("UPDATE digest_days SET skipped = NULL WHERE chat_id = ? AND day = ?", [chat_id, day])
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
                 "VALUES (?, ?, ?, 'queued', ?, ?)", [(chat_id, b, day, now, now) for b in base_ids])
@@ -314,13 +332,16 @@ class Store:
 
     def delivered_on(self, chat_id: int, day: str) -> list[str]:
         """Papers of the chat's digest of `day` (sent or on their way), in digest order."""
-        return [row["base_id"] for row in self._table("deliveries").rows_where(
-            "chat_id = ? AND day = ? AND state IN ('queued', 'sent')", [chat_id, day], order_by="id")]
+        row = next(iter(self._rows("SELECT received FROM digest_days WHERE chat_id = ? AND day = ?",
+                                   [chat_id, day])), None)
+        return (_unpack(row["received"]) if row else []) + [r["base_id"] for r in self._rows(
+            "SELECT base_id FROM deliveries WHERE chat_id = ? AND day = ? AND state IN ('queued', 'sent') "
+            "ORDER BY id", [chat_id, day])]
 
     def skipped(self, chat_id: int, day: str) -> list[str]:
-        row = next(iter(self._rows("SELECT base_ids FROM digest_skips WHERE chat_id = ? AND day = ?",
+        row = next(iter(self._rows("SELECT skipped FROM digest_days WHERE chat_id = ? AND day = ?",
                                    [chat_id, day])), None)
-        return list(json.loads(row["base_ids"])) if row else []
+        return _unpack(row["skipped"]) if row else []
 
     def pending_outbox(self, now: datetime) -> list[tuple[int, int]]:
         """(id, chat id) of the messages to send, oldest first; `sending` ones were in flight at a crash and go
@@ -337,13 +358,8 @@ class Store:
         """Plain SQL (the sender's hot path: sqlite-utils would re-read the schema each time). A sent message's
         text and buttons are dropped: what a chat received is its deliveries."""
         now = utcnow().isoformat()
-        if state == "sent":
-            fields = {**fields, "text": "", "buttons": ""}
-        columns = ", ".join(f"{name} = ?" for name in fields)
         with self.db.conn:
-            self.db.execute(f"UPDATE outbox SET state = ?, updated_at = ?{', ' if columns else ''}{columns} "
-                            "WHERE id = ?", [state, now, *fields.values(), row_id])
-            if state == "sent":
+            if state == "sent":  # the deliveries say what the chat received; the message itself is done with
                 row = next(iter(self._rows("SELECT chat_id, base_ids FROM outbox WHERE id = ?", [row_id])), None)
                 if row is not None:
                     ids = fields.get("message_ids", "[]")
@@ -351,16 +367,47 @@ class Store:
                         "UPDATE deliveries SET state = 'sent', message_ids = ?, updated_at = ? "
                         "WHERE chat_id = ? AND base_id = ?",
                         [(ids, now, row["chat_id"], b) for b in json.loads(row["base_ids"])])
+                self.db.execute("DELETE FROM outbox WHERE id = ?", [row_id])
+                return
+            columns = "".join(f", {name} = ?" for name in fields)
+            self.db.execute(f"UPDATE outbox SET state = ?, updated_at = ?{columns} WHERE id = ?",
+                            [state, now, *fields.values(), row_id])
 
     # Retention -------------------------------------------------------------------------------------------
 
-    def prune(self, history_before: str, cache_before: str) -> dict[str, int]:
-        """What a chat received and said, kept `RETENTION_DAYS`; heavy caches (paper text, crops) kept less.
-        Rows still on their way (pending, queued) are never pruned. Freed pages are reused: no VACUUM needed."""
+    def compact_deliveries(self, before_day: str) -> int:
+        """Sent deliveries of days before `before_day` become one row per chat and day (their order kept);
+        failed ones go. What is still on its way stays a row of its own."""
+        rows = self._rows("SELECT chat_id, day, base_id FROM deliveries WHERE day < ? AND state = 'sent' "
+                          "ORDER BY id", [before_day])
+        days: dict[tuple[int, str], list[str]] = {}
+        for row in rows:
+            days.setdefault((row["chat_id"], row["day"]), []).append(row["base_id"])
+        with self.db.conn:
+            for (chat_id, day), base_ids in days.items():
+                known = next(iter(self._rows("SELECT received FROM digest_days WHERE chat_id = ? AND day = ?",
+                                             [chat_id, day])), None)
+                received = _unpack(known["received"]) if known else []
+                received += [b for b in base_ids if b not in received]
+                self.db.execute("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, ?, NULL) "
+                                "ON CONFLICT (chat_id, day) DO UPDATE SET received = excluded.received",
+                                [chat_id, day, _pack(received)])
+            self.db.execute("DELETE FROM deliveries WHERE day < ? AND state IN ('sent', 'failed')", [before_day])
+        return len(rows)
+
+    def prune(self, history_before: str, cache_before: str, compact_before: str = "") -> dict[str, int]:
+        """What a chat received and said, kept `RETENTION_DAYS`; heavy caches (paper text, crops) kept less;
+        sent deliveries before `compact_before` compacted. Rows still on their way (pending, queued) are never
+        pruned. Freed pages are reused: no VACUUM needed."""
+        removed = {"deliveries_compacted": self.compact_deliveries(compact_before)} if compact_before else {}
+        skipped_before = (datetime.fromisoformat(compact_before) - SKIPPED_KEPT).date().isoformat() \
+            if compact_before else ""
         statements = {
-            "outbox": ("DELETE FROM outbox WHERE day < ? AND state IN ('sent', 'failed')", history_before),
+            "outbox": ("DELETE FROM outbox WHERE day < ? AND state = 'failed'", history_before),
             "deliveries": ("DELETE FROM deliveries WHERE day < ? AND state IN ('sent', 'failed')", history_before),
-            "digest_skips": ("DELETE FROM digest_skips WHERE day < ?", history_before),
+            "digest_days": ("DELETE FROM digest_days WHERE day < ?", history_before),
+            "skipped_lists": ("UPDATE digest_days SET skipped = NULL WHERE day < ? AND skipped IS NOT NULL",
+                              skipped_before),
             "paper_messages": ("DELETE FROM paper_messages WHERE sent_at < ?", history_before),
             "answers": ("DELETE FROM answers WHERE created_at < ?", history_before),
             "summaries": ("DELETE FROM summaries WHERE created_at < ?", history_before),
@@ -369,7 +416,6 @@ class Store:
             "documents": ("DELETE FROM documents WHERE created_at < ?", cache_before),
             "figures": ("DELETE FROM figures WHERE created_at IS NULL OR created_at < ?", cache_before),
         }
-        removed = {}
         with self.db.conn:
             for table, (sql, before) in statements.items():
                 removed[table] = self.db.execute(sql, [before]).rowcount
@@ -411,11 +457,13 @@ class Store:
 
     def received(self, chat_id: int, base_id: str) -> bool:
         """Whether the chat got this paper in a digest or as a card (only such papers may be rated)."""
-        return bool(next(iter(self._rows(
-            "SELECT 1 FROM deliveries WHERE chat_id = ? AND base_id = ? AND state IN ('queued', 'sent') "
-            "UNION SELECT 1 FROM cards_sent WHERE chat_id = ? AND base_id = ? "
-            "UNION SELECT 1 FROM ratings WHERE chat_id = ? AND base_id = ?",
-            [chat_id, base_id] * 3)), None))
+        if next(iter(self._rows(
+                "SELECT 1 FROM deliveries WHERE chat_id = ? AND base_id = ? AND state IN ('queued', 'sent') "
+                "UNION SELECT 1 FROM cards_sent WHERE chat_id = ? AND base_id = ? "
+                "UNION SELECT 1 FROM ratings WHERE chat_id = ? AND base_id = ?", [chat_id, base_id] * 3)), None):
+            return True
+        return any(base_id in _unpack(row["received"]) for row in self._rows(
+            "SELECT received FROM digest_days WHERE chat_id = ? AND received IS NOT NULL", [chat_id]))
 
     def paper_text(self, base_id: str) -> PaperText | None:
         """Title, abstract and authors of a paper from its announcement or its arXiv metadata."""
@@ -590,7 +638,7 @@ class Store:
                 "base_id": paper.base_id,
                 "version": paper.version,
                 "first_page": content.first_page,
-                "text": content.text,
+                "text": zlib.compress(content.text.encode(), 6),  # a paper's text: ~4x smaller compressed
                 "pages": content.pages,
                 "note": content.note,
                 "created_at": utcnow().isoformat(),
@@ -604,7 +652,10 @@ class Store:
             row = self._table("documents").get((paper.base_id, paper.version))
         except NotFoundError:
             return None
-        return PdfContent(text=row.get("text") or "", first_page=row["first_page"] or "", pages=row["pages"] or 0,
+        text = row.get("text") or ""
+        if isinstance(text, bytes):
+            text = zlib.decompress(text).decode()
+        return PdfContent(text=text, first_page=row["first_page"] or "", pages=row["pages"] or 0,
                           note=row["note"] or "")
 
     # Conversations with a paper ----------------------------------------------------------------------

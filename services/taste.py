@@ -16,11 +16,12 @@ import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 from services.models import PaperText
 from services.text_match import FILLER, fold, stems
@@ -59,19 +60,27 @@ def _analyzer(text: str) -> list[str]:
     return title_stems * 2 + body + pairs + names
 
 
-_HASHER = HashingVectorizer(analyzer=paper_terms, n_features=N_FEATURES, alternate_sign=False, norm=None)
+@functools.cache
+def _hasher() -> Any:
+    """scikit-learn is imported when a chat's taste is first needed (~130 MB and a second at start-up
+    otherwise, for a bot whose chats may never rate a paper)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(analyzer=paper_terms, n_features=N_FEATURES, alternate_sign=False, norm=None)
 
 
 def counts(papers: Sequence[PaperText]) -> sp.csr_matrix:
     """Hashed term counts, one row per paper."""
     docs = [f"{p.title}\x1f{p.abstract}\x1f{chr(0x1e).join(p.authors)}" for p in papers]
-    return _HASHER.transform(docs).tocsr()
+    return _hasher().transform(docs).tocsr()
 
 
 class Space:
     """TF-IDF over a set of papers (the announcements being ranked): one per planning cycle, shared."""
 
     def __init__(self, papers: Sequence[PaperText]) -> None:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
         raw = counts(papers)
         self._tfidf = TfidfTransformer(sublinear_tf=True).fit(raw) if papers else None
         self.matrix = self.transform(raw)
@@ -147,6 +156,8 @@ def train(rated: Sequence[Rated], background: Sequence[PaperText], version: str)
     space = Space(papers)
     labels = np.array([1 if r.liked else 0 for r in rated] + [0] * len(background))
     weights = np.array([1.0] * len(rated) + [BACKGROUND_WEIGHT] * len(background))
+    from sklearn.svm import LinearSVC
+
     classifier = LinearSVC(C=0.1, class_weight="balanced", max_iter=5000)
     classifier.fit(space.matrix, labels, sample_weight=weights)
     coef = classifier.coef_.ravel()

@@ -11,7 +11,7 @@ import pytest
 from bot import Services, build_application, digest_tick
 from handlers.telegram_sender import TelegramSender, digest_sender
 from services.config import load_config
-from services.figures import EXTRACTOR_VERSION
+from services.extractor import EXTRACTOR_VERSION
 from services.i18n import t
 from services.outbox import SEND_CONCURRENCY
 from services.topics import parse_topic
