@@ -190,6 +190,7 @@ async def _with_stop_signals(app: Application) -> None:  # type: ignore[type-arg
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
     await services.feedback.close()
+    await services.papers.close()
     services.close()
 
 

@@ -7,7 +7,9 @@ instant), pruning as the bot does it once a day.
 Each chat follows 3 of 40 topics (categories and keywords); 200 papers are announced a day, each with its card
 (summary and 30 kB of text) in the cache, as a day's first card request leaves it. Every simulated day: the
 day's announcements, the planning of every chat's digest (timed), sending it all, the daily prune; then an idle
-tick (nothing due: the due-chat query, the needed-feeds query, an empty outbox) is timed. Last line:
+tick — what the bot does in a minute when nothing is due: the due-chat query, an empty outbox — is timed, and
+apart from it the needed-feeds query a poll starts with (every few minutes, on the store's reader thread). Last
+line:
 `scale: chats=N days=D plan_ms_per_chat=P idle_tick_ms=T db_mb_day1=A db_mb_last=B peak_rss_mb=R`.
 """
 
@@ -145,13 +147,16 @@ async def run(chats: int, days: int) -> None:
                         now.date().isoformat())
             began = time.perf_counter()
             await digests.run_due()  # the next minute: nothing is due
-            digests.feeds_needed()
             await outbox.drain(sender)
             idle_ms.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            feeds = await digests.feeds_needed()  # a poll's first step (off the loop, every few minutes)
+            feeds_ms = (time.perf_counter() - began) * 1000
             size = db_mb(path)
             day1 = day1 or size
             print(f"day {number + 1}: planned={planned} plan_ms_per_chat={plan_ms[-1]:.2f} "
-                  f"idle_tick_ms={idle_ms[-1]:.0f} messages={sender.count} db_mb={size:.1f}", flush=True)
+                  f"idle_tick_ms={idle_ms[-1]:.0f} needed_feeds_ms={feeds_ms:.0f} ({len(feeds)} feeds) "
+                  f"messages={sender.count} db_mb={size:.1f}", flush=True)
         store.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"scale: chats={chats} days={days} plan_ms_per_chat={plan_ms[0]:.2f} "

@@ -94,25 +94,15 @@ def _digest_moment(chat: ChatSettings, now: datetime) -> datetime:
     return local_now(chat, now).replace(hour=hours, minute=minutes, second=0, microsecond=0)
 
 
-def is_due(chat: ChatSettings, now: datetime) -> bool:
-    """The chat's digest time has passed today (its local time) and today's digest was not made yet."""
-    local = local_now(chat, now)
-    return local >= _digest_moment(chat, now) and chat.last_digest_local != local.date().isoformat()
-
-
-def due_chats(chats: list[ChatSettings], now: datetime) -> list[ChatSettings]:
-    """`is_due` for many chats at once: each zone's local time is computed once (tens of thousands of chats
-    share a few dozen zones), the rest is string comparison."""
-    local: dict[str, tuple[str, str]] = {}
-    due = []
-    for chat in chats:
-        if chat.timezone not in local:
-            moment = local_now(chat, now)
-            local[chat.timezone] = (moment.strftime("%H:%M"), moment.date().isoformat())
-        clock, today = local[chat.timezone]
-        if clock >= chat.digest_time and chat.last_digest_local != today:
-            due.append(chat)
-    return due
+def zone_clocks(zones: list[str], now: datetime) -> dict[str, tuple[str, str]]:
+    """Each zone's (HH:MM, YYYY-MM-DD) at `now`: a chat is due when its digest time has passed today and
+    today's digest is not made (`Store.due_chats`). Computed once per zone (tens of thousands of chats share a
+    few dozen zones); an unknown zone reads as UTC, as `local_now` does."""
+    clocks = {}
+    for zone in zones:
+        moment = local_now(ChatSettings(0, "private", timezone=zone), now)
+        clocks[zone] = (moment.strftime("%H:%M"), moment.date().isoformat())
+    return clocks
 
 
 class DigestService:
@@ -145,11 +135,11 @@ class DigestService:
     def _chat_archives(self, chat: ChatSettings) -> tuple[str, ...]:
         return tuple(a for a in chat.archives.split(",") if a) or self._archives
 
-    def feeds_needed(self) -> set[str]:
+    async def feeds_needed(self) -> set[str]:
         """Each feed once per cycle, however many chats use it: category feeds, and archive feeds for
         keyword, author and query topics (one query over the distinct topics, not one per chat)."""
         needed: set[str] = set()
-        for chosen, topic in self._store.active_topics():
+        for chosen, topic in await self._store.active_topics():
             needed |= self._feeds_of_topic(topic, tuple(a for a in chosen.split(",") if a) or self._archives)
         archives = {f for f in needed if "." not in f}
         return {f for f in needed if "." not in f or archive_of(f) not in archives}
@@ -169,7 +159,7 @@ class DigestService:
         """Read every needed feed once; store unseen announcements with the day the feed gives."""
         report = PollReport()
         now = self.clock()
-        for name in sorted(self.feeds_needed() if feeds is None else feeds):
+        for name in sorted(await self.feeds_needed() if feeds is None else feeds):
             state = self._store.feed_state(name)
             polled = state.get("last_polled")
             if feeds is not None and polled and now - datetime.fromisoformat(polled) < ON_DEMAND_REPOLL:
@@ -420,7 +410,7 @@ class DigestService:
         now = self.clock()
         planned = 0
         try:
-            for chat in due_chats(self._store.active_chats(), now):
+            for chat in await self._store.due_chats(zone_clocks(await self._store.active_zones(), now)):
                 try:
                     await self.plan(chat, batch=True)
                     planned += 1

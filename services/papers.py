@@ -116,6 +116,9 @@ class PaperService:
     def model(self) -> str:
         return self._summarizer.model
 
+    async def close(self) -> None:
+        await self._arxiv.aclose()
+
     @property
     def llm_budget(self) -> int:
         return self._llm_budget

@@ -412,3 +412,65 @@ async def test_paid_broadcast_when_the_owner_turns_it_on(env: dict[str, str], tg
         assert "new papers" in digest.text and digest.params["allow_paid_broadcast"] is True
         reply = running.tg.calls_to("sendMessage", 760)[0]
         assert "allow_paid_broadcast" not in reply.params, "replies are not paid for"
+
+
+async def test_pruned_history_still_sends_no_paper_twice(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
+    await command(bot, "/subscribe cs.CV", 780)
+    await command(bot, "/settings replacements on", 780)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(780, "new papers")) == 1
+    db = services_of(bot).store.db
+
+    arxiv_fake.announce("cs.CV", "2024-08-28", [("2408.10001", "replace")])
+    await tick(bot, clock, datetime(2024, 8, 28, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(780, "new papers")) == 1, "a new version of a paper the chat had: not again"
+    assert db.execute("SELECT count(*) FROM deliveries WHERE chat_id = 780").fetchone()[0] == 0, "compacted"
+    assert db.execute("SELECT count(*) FROM outbox WHERE chat_id = 780").fetchone()[0] == 0, "sent, so gone"
+
+    paper(arxiv_fake, "2412.00001", "Diffusion Again")
+    arxiv_fake.announce("cs.CV", "2024-12-05", [("2408.10001", "replace"), ("2412.00001", "new")])
+    await tick(bot, clock, datetime(2024, 12, 5, 9, 30, tzinfo=UTC))
+    assert db.execute("SELECT count(*) FROM digest_days WHERE chat_id = 780 AND day < '2024-09-01'").fetchone()[0] \
+        == 0, "August is past RETENTION_DAYS: pruned"
+    latest = bot.tg.texts_to(780, "new papers")[-1]
+    assert "Diffusion Again" in latest and "Diffusion Transformers" not in latest, "never twice, past the pruning"
+
+
+async def test_the_bot_answers_while_a_tick_over_ten_thousand_chats_runs(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                        clock: Clock) -> None:
+    import time
+
+    store = services_of(bot).store
+    now = "2024-08-26T00:00:00+00:00"
+    with store.db.conn:
+        store.db.conn.executemany(
+            "INSERT INTO chats (id, type, title, language, timezone, digest_time, mode, active, created_at, "
+            "updated_at) VALUES (?, 'private', 'Reader', 'en', ?, '09:00', 'overview', 1, ?, ?)",
+            [(100_000 + i, ("UTC", "Asia/Shanghai", "America/New_York")[i % 3], now, now) for i in range(10_000)])
+        store.db.conn.executemany(
+            "INSERT INTO subscriptions (chat_id, topic, kind, query, created_at) VALUES (?, ?, 'keyword', ?, ?)",
+            [(100_000 + i, word, f"all:{word}", now) for i in range(10_000) for word in ("flow", "graph", "depth")])
+    arxiv_fake.announce("cs", "2024-08-26", [])
+    stalls: list[float] = []
+
+    async def heartbeat() -> None:
+        while True:
+            began = time.perf_counter()
+            await asyncio.sleep(0.005)
+            stalls.append(time.perf_counter() - began - 0.005)
+
+    beating = asyncio.create_task(heartbeat())
+    ticking = asyncio.create_task(tick(bot, clock, datetime(2024, 8, 26, 0, 30, tzinfo=UTC)))  # nothing due yet
+    await asyncio.sleep(0)
+    started = time.perf_counter()
+    bot.tg.send_text("/start", chat_id=790)
+    await bot.tg.wait_for("sendMessage", chat_id=790)
+    answered = time.perf_counter() - started
+    await ticking
+    beating.cancel()
+    assert arxiv_fake.rss_requests, "the tick read the feeds its 10,000 chats need"
+    print(f"/start answered in {answered * 1000:.0f} ms; longest stall of the loop {max(stalls) * 1000:.0f} ms")
+    assert max(stalls) < 0.1, "the loop never stops for 100 ms"
+    assert answered < 0.5
