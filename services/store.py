@@ -105,6 +105,7 @@ class Store:
         # WAL with synchronous=NORMAL survives a killed process intact; only a power cut can lose the last commits
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.execute("PRAGMA journal_size_limit = 33554432")  # the WAL shrinks back to 32 MB after a big day
         migrations.apply(self.db)
 
     def close(self) -> None:

@@ -396,3 +396,17 @@ async def test_the_bibtex_button_and_bib_as_a_reply(bot: RunningBot, arxiv_fake:
     bot.tg.send_text("/bib", chat_id=634)
     [usage] = await bot.tg.wait_for("sendMessage", chat_id=634)
     assert usage.text == t("en", "bib_usage")
+
+
+async def test_users_asking_at_once_share_arxiv_queries(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    ids = [f"2408.{30000 + i}" for i in range(5)]
+    for base_id in ids:
+        add_paper(arxiv_fake, base_id)
+    arxiv_fake.api_delay = 0.5  # while the first query is on its way, the others wait for the next one together
+    for i, base_id in enumerate(ids):
+        bot.tg.send_text(base_id, chat_id=640 + i)
+    for i in range(5):
+        await bot.tg.wait_for("sendPhoto", chat_id=640 + i, timeout=20)
+    assert len(arxiv_fake.api_requests) == 2, arxiv_fake.api_requests
+    assert sorted(arxiv_fake.api_requests[1]["id_list"][0].split(",")) == sorted(
+        set(ids) - set(arxiv_fake.api_requests[0]["id_list"][0].split(",")))

@@ -41,6 +41,8 @@ class FakeArxiv(FakeServer):
         self.pdf_trickle: tuple[int, float] | None = None
         """(bytes, seconds): PDFs arrive that slowly, every read well within any per-read timeout."""
         self.pdf_html = False
+        self.api_delay = 0.0
+        """Seconds the API takes to answer (arXiv's own pace is one query every three seconds)."""
         """PDFs are answered 200 with an HTML error page, as a misconfigured mirror does."""
 
     @property
@@ -57,6 +59,7 @@ class FakeArxiv(FakeServer):
 
     def handle(self, request: Request) -> Response:
         if request.path == "/api/query":
+            time.sleep(self.api_delay)
             with self.lock:
                 self.api_requests.append(request.query)
                 failure = self.api_failures.pop(0) if self.api_failures else None
