@@ -88,11 +88,32 @@ def abstract_of(text: str) -> str:
     return paragraphs[0] if paragraphs else ""
 
 
+def compare(pdfs: Path, other: Path) -> None:
+    """Debris in another extractor's output of the same papers, scored by the same detectors."""
+    total: Counter[str] = Counter()
+    for path in sorted(pdfs.glob("*.pdf")):
+        markdown = other / f"{path.stem}.md"
+        if not markdown.exists():
+            continue
+        text = markdown.read_text()
+        end = re.search(r"(?im)^#+\s*\**\s*(\d+\.?\s*)?(references|bibliography)\b", text)
+        text = re.sub(r"\*\*|__|^#+ ", "", text[:end.start()] if end else text, flags=re.M)
+        found = debris(text)
+        total += found
+        print(f"  {other.name}/{path.stem}: chars={len(text)} debris={dict(found)}")
+    count = max(1, len(list(pdfs.glob("*.pdf"))))
+    print(f"compare: {other} debris_per_paper={sum(total.values()) / count:.2f} {dict(total)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("directory", type=Path)
     parser.add_argument("--show", help="print the cleaned text and the card of this paper (file name stem)")
+    parser.add_argument("--compare", type=Path, help="also score another extractor's text: DIR/NAME.md for each "
+                        "NAME.pdf (e.g. pymupdf4llm's to_markdown), cut at its references, Markdown marks removed")
     args = parser.parse_args()
+    if args.compare:
+        compare(args.directory, args.compare)
     total_debris = total_repeats = 0
     filled: list[float] = []
     papers = sorted(args.directory.glob("*.pdf"))
