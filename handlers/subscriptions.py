@@ -22,6 +22,7 @@ from services.arxiv_client import ArxivUnavailable
 from services.arxiv_ids import find_papers
 from services.i18n import t
 
+ADMIN_CACHE_SIZE = 10_000
 ADMIN_CACHE_SECONDS = 300
 """getChatMember answers are cached: a group's 20-messages-a-minute budget is for digests, not checks."""
 ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
@@ -45,7 +46,11 @@ async def is_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: in
         admin = member.status in ADMINS
     except TelegramError:
         admin = False
-    cache[(chat_id, user_id)] = (admin, time.monotonic() + ADMIN_CACHE_SECONDS)
+    now = time.monotonic()
+    if len(cache) >= ADMIN_CACHE_SIZE:  # bounded: expired answers go first, then the oldest
+        for key in [k for k, (_, until) in cache.items() if until <= now] or list(cache)[:len(cache) // 2]:
+            del cache[key]
+    cache[(chat_id, user_id)] = (admin, now + ADMIN_CACHE_SECONDS)
     return admin
 
 

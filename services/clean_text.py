@@ -99,7 +99,7 @@ def _sentence_tail(line: str) -> bool:
 
 
 def _letters(text: str) -> float:
-    return sum(c.isalpha() or c == " " for c in text) / max(1, len(text))
+    return (sum(map(str.isalpha, text)) + text.count(" ")) / max(1, len(text))
 
 
 def _is_heading(block: Block, layout: Layout) -> bool:
