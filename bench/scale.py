@@ -143,7 +143,7 @@ async def run(chats: int, days: int) -> None:
             plan_ms.append((time.perf_counter() - began) * 1000 / max(1, planned))
             await outbox.drain(sender)
             now = day + timedelta(hours=10)
-            store.prune((now - timedelta(days=90)).date().isoformat(), (now - timedelta(days=14)).isoformat(),
+            store.prune((now - timedelta(days=90)).date().isoformat(), (now - timedelta(days=7)).isoformat(),
                         now.date().isoformat())
             began = time.perf_counter()
             await digests.run_due()  # the next minute: nothing is due

@@ -83,7 +83,7 @@ class Config:
     llm_daily_budget: int = 0
     retention_days: int = 90
     """What chats received and asked is kept this long (never-twice holds past it: see digests)."""
-    cache_days: int = 14
+    cache_days: int = 7
     """Papers' text and figure crops are kept this long, then read from arXiv again when asked for."""
     """LLM calls per UTC day; 0 means no limit."""
     discovery_archives: tuple[str, ...] = ("cs", "stat", "eess")
@@ -233,7 +233,7 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         pdf_seconds=_number(env, "PDF_SECONDS", 60.0, problems),
         llm_daily_budget=int(_number(env, "LLM_DAILY_BUDGET", 0, problems)),
         retention_days=max(7, int(_number(env, "RETENTION_DAYS", 90, problems))),
-        cache_days=max(1, int(_number(env, "CACHE_DAYS", 14, problems))),
+        cache_days=max(1, int(_number(env, "CACHE_DAYS", 7, problems))),
         discovery_archives=_archives(env, problems),
         poll_minutes=_number(env, "POLL_MINUTES", 15.0, problems) or 15.0,
         digest_tick_seconds=_number(env, "DIGEST_TICK_SECONDS", 60.0, problems),

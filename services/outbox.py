@@ -73,11 +73,12 @@ class Outbox:
         self._serving |= set(queues)
         ready: list[tuple[float, int, int]] = [(self._pacer.ready_at(c), q[0], c) for c, q in queues.items()]
         heapq.heapify(ready)  # the next chat to serve in O(log n): by the time it may send, then queue order
-        flying: dict[asyncio.Task[str], int] = {}
+        flying: dict[asyncio.Task[tuple[str, int, list[int]]], int] = {}
         sent = 0
         try:
             while ready or flying:
-                while ready and len(flying) < self._concurrency and not self._stopping:
+                starting: list[tuple[int, int]] = []
+                while ready and len(flying) + len(starting) < self._concurrency and not self._stopping:
                     at, first, chat_id = ready[0]
                     current = self._pacer.ready_at(chat_id)
                     if current > at:  # paused or counted since it was queued: back in line at its new time
@@ -86,8 +87,14 @@ class Outbox:
                     if at > time.monotonic():
                         break
                     heapq.heappop(ready)
-                    row_id = queues[chat_id].popleft()
-                    flying[asyncio.ensure_future(self._send(sender, row_id))] = chat_id
+                    starting.append((queues[chat_id].popleft(), chat_id))
+                if starting:  # marked `sending` in one transaction, before any of their requests
+                    started = self._store.start_sending([row_id for row_id, _ in starting])
+                    for row_id, chat_id in starting:
+                        if row_id in started:
+                            flying[asyncio.ensure_future(self._send(sender, started[row_id]))] = chat_id
+                        else:  # another drain sent it meanwhile
+                            self._serving.discard(chat_id)
                 if not flying:
                     if self._stopping or not ready or not wait:
                         break
@@ -96,9 +103,12 @@ class Outbox:
                 timeout = max(0.0, ready[0][0] - time.monotonic()) if ready and len(flying) < self._concurrency \
                     else None
                 done, _ = await asyncio.wait(flying, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                # what went out is marked in one transaction, before anything else is awaited
+                self._store.mark_sent([(row_id, ids) for outcome, row_id, ids in (t.result() for t in done)
+                                       if outcome == "sent"])
                 for task in done:
                     chat_id = flying.pop(task)
-                    outcome = task.result()
+                    outcome, _, _ = task.result()
                     sent += outcome == "sent"
                     if outcome == "sent" and queues[chat_id] and not self._stopping:
                         heapq.heappush(ready, (self._pacer.ready_at(chat_id), queues[chat_id][0], chat_id))
@@ -110,38 +120,34 @@ class Outbox:
             self._serving -= set(queues)
         return sent
 
-    async def _send(self, sender: Sender, row_id: int) -> str:
-        row = self._store.outbox_row(row_id)  # the text is read only now: the queue holds ids
-        if row is None or row["state"] not in ("pending", "sending"):
-            return "done"  # another drain sent it meanwhile
-        chat_id = row["chat_id"]
-        self._store.mark_outbox(row["id"], "sending")
+    async def _send(self, sender: Sender, row: dict[str, Any]) -> tuple[str, int, list[int]]:
+        """One message (already marked `sending`): (outcome, its id, Telegram's message ids when sent)."""
+        chat_id, row_id = row["chat_id"], row["id"]
         try:
             ids = await self._deliver(sender, chat_id, row)
         except ChatMoved as moved:
             log.info("chat %s moved to %s", chat_id, moved.new_chat_id)
             self._store.migrate_chat(chat_id, moved.new_chat_id)
-            self._store.mark_outbox(row["id"], "pending")
-            return "moved"
+            self._store.mark_outbox(row_id, "pending")
+            return "moved", row_id, []
         except ChatGone:
             log.info("chat %s blocked or removed the bot: deliveries stop, subscriptions stay", chat_id)
             self._store.hold_chat(chat_id)
-            return "gone"
+            return "gone", row_id, []
         except Exception as error:
             attempts = (row.get("attempts") or 0) + 1
             retry_after = error.retry_after if isinstance(error, SendFailed) else 0.0
             if attempts >= MAX_ATTEMPTS:
                 log.error("giving up on message %s to chat %s after %s attempts: %s", row["id"], chat_id,
                           attempts, error)
-                self._store.mark_outbox(row["id"], "failed", attempts=attempts)
-                return "failed"
+                self._store.mark_outbox(row_id, "failed", attempts=attempts)
+                return "failed", row_id, []
             delay = max(retry_after, 5.0 * 2 ** (attempts - 1))
             log.warning("message %s to chat %s failed (%s); retrying in %.0fs", row["id"], chat_id, error, delay)
-            self._store.mark_outbox(row["id"], "pending", attempts=attempts,
+            self._store.mark_outbox(row_id, "pending", attempts=attempts,
                                     not_before=(utcnow() + timedelta(seconds=delay)).isoformat())
-            return "retry"
-        self._store.mark_outbox(row["id"], "sent", message_ids=json.dumps(ids))
-        return "sent"
+            return "retry", row_id, []
+        return "sent", row_id, ids
 
     async def _deliver(self, sender: Sender, chat_id: int, row: dict[str, Any]) -> list[int]:
         if row["kind"] == "photos":

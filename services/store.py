@@ -390,24 +390,39 @@ class Store:
             "WHERE o.state IN ('pending', 'sending') AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) "
             "ORDER BY o.id", [now.isoformat()])]
 
-    def outbox_row(self, row_id: int) -> dict[str, Any] | None:
-        return next(iter(self._rows("SELECT * FROM outbox WHERE id = ?", [row_id])), None)
+    def start_sending(self, row_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The messages about to be sent, read (text included: the queue held ids) and marked `sending` in one
+        transaction; a message another drain sent meanwhile is not among them."""
+        marks = ",".join("?" * len(row_ids))
+        with self.db.conn:
+            rows = self._rows(f"SELECT * FROM outbox WHERE id IN ({marks}) AND state IN ('pending', 'sending')",
+                              row_ids)
+            self.db.execute(f"UPDATE outbox SET state = 'sending', updated_at = ? WHERE id IN ({marks}) "
+                            "AND state IN ('pending', 'sending')", [utcnow().isoformat(), *row_ids])
+        return {row["id"]: row for row in rows}
 
-    def mark_outbox(self, row_id: int, state: str, **fields: Any) -> None:
-        """Plain SQL (the sender's hot path: sqlite-utils would re-read the schema each time). A sent message's
-        text and buttons are dropped: what a chat received is its deliveries."""
+    def mark_sent(self, sent: list[tuple[int, list[int]]]) -> None:
+        """Messages Telegram took — (outbox id, its message ids) — in one transaction: their deliveries say what
+        the chat received, and the messages themselves go."""
+        if not sent:
+            return
         now = utcnow().isoformat()
         with self.db.conn:
-            if state == "sent":  # the deliveries say what the chat received; the message itself is done with
+            for row_id, message_ids in sent:
                 row = next(iter(self._rows("SELECT chat_id, base_ids FROM outbox WHERE id = ?", [row_id])), None)
                 if row is not None:
-                    ids = fields.get("message_ids", "[]")
+                    ids = json.dumps(message_ids)
                     self.db.conn.executemany(
                         "UPDATE deliveries SET state = 'sent', message_ids = ?, updated_at = ? "
                         "WHERE chat_id = ? AND base_id = ?",
                         [(ids, now, row["chat_id"], b) for b in json.loads(row["base_ids"])])
-                self.db.execute("DELETE FROM outbox WHERE id = ?", [row_id])
-                return
+            self.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(row_id,) for row_id, _ in sent])
+
+    def mark_outbox(self, row_id: int, state: str, **fields: Any) -> None:
+        """A message back in line (`pending`), or given up (`failed`). Plain SQL: sqlite-utils would re-read the
+        schema each time."""
+        now = utcnow().isoformat()
+        with self.db.conn:
             columns = "".join(f", {name} = ?" for name in fields)
             self.db.execute(f"UPDATE outbox SET state = ?, updated_at = ?{columns} WHERE id = ?",
                             [state, now, *fields.values(), row_id])
@@ -736,7 +751,8 @@ class Store:
             row = self._table("summaries").get((paper.base_id, paper.version, language, model, prompt_version))
         except NotFoundError:
             return None
-        data: dict[str, Any] = json.loads(row["data"])
+        raw = row["data"]
+        data: dict[str, Any] = json.loads(zlib.decompress(raw) if isinstance(raw, bytes) else raw)
         return data
 
     def save_summary(
@@ -749,7 +765,7 @@ class Store:
                 "language": language,
                 "model": model,
                 "prompt_version": prompt_version,
-                "data": json.dumps(data, ensure_ascii=False),
+                "data": zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6),  # ~2.5x smaller
                 "created_at": utcnow().isoformat(),
             },
             pk=("base_id", "version", "language", "model", "prompt_version"),
