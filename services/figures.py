@@ -351,7 +351,8 @@ class PageView:
             top = cap[3] - 2
             bottom = min((o[1] for o in obstacles if o[1] >= cap[3] - 1), default=self.content_bottom)
         inside = [g for g in self.graphics
-                  if _x_overlap(g, x0, x1) > 0.8 and g[1] >= top - 1 and g[3] <= bottom + 1]
+                  if _x_overlap(g, x0, x1) > 0.8 and g[1] >= top - 1 and g[3] <= bottom + 1
+                  and not (g[1] >= cap[1] - 1 and g[3] <= cap[3] + 1)]  # a link's underline in the caption
         if not inside:
             return None, 0.0
         near = cap[1] if above else cap[3]
