@@ -402,21 +402,33 @@ class Store:
         return {row["id"]: row for row in rows}
 
     def mark_sent(self, sent: list[tuple[int, list[int]]]) -> None:
-        """Messages Telegram took — (outbox id, its message ids) — in one transaction: their deliveries say what
-        the chat received, and the messages themselves go."""
+        """Messages Telegram took — (outbox id, its message ids) — in one transaction: their papers join what the
+        chat received that day (one row per chat and day), their delivery rows and the messages themselves go."""
         if not sent:
             return
-        now = utcnow().isoformat()
+        marks = ",".join("?" * len(sent))
         with self.db.conn:
-            for row_id, message_ids in sent:
-                row = next(iter(self._rows("SELECT chat_id, base_ids FROM outbox WHERE id = ?", [row_id])), None)
-                if row is not None:
-                    ids = json.dumps(message_ids)
-                    self.db.conn.executemany(
-                        "UPDATE deliveries SET state = 'sent', message_ids = ?, updated_at = ? "
-                        "WHERE chat_id = ? AND base_id = ?",
-                        [(ids, now, row["chat_id"], b) for b in json.loads(row["base_ids"])])
+            rows = self._rows(f"SELECT chat_id, day, base_ids FROM outbox WHERE id IN ({marks}) ORDER BY id",
+                              [row_id for row_id, _ in sent])
+            days: dict[tuple[int, str], list[str]] = {}
+            for row in rows:
+                days.setdefault((row["chat_id"], row["day"] or ""), []).extend(json.loads(row["base_ids"]))
+            for (chat_id, day), base_ids in days.items():
+                if base_ids:
+                    self._receive(chat_id, day, base_ids)
             self.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(row_id,) for row_id, _ in sent])
+
+    def _receive(self, chat_id: int, day: str, base_ids: list[str]) -> None:
+        """Papers now received: appended to the chat's day, their per-paper delivery rows removed."""
+        known = next(iter(self._rows("SELECT received FROM digest_days WHERE chat_id = ? AND day = ?",
+                                     [chat_id, day])), None)
+        received = _unpack(known["received"]) if known else []
+        received += [b for b in base_ids if b not in received]
+        self.db.execute("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, ?, NULL) "
+                        "ON CONFLICT (chat_id, day) DO UPDATE SET received = excluded.received",
+                        [chat_id, day, _pack(received)])
+        self.db.conn.executemany("DELETE FROM deliveries WHERE chat_id = ? AND base_id = ? AND day = ?",
+                                 [(chat_id, b, day) for b in base_ids])
 
     def mark_outbox(self, row_id: int, state: str, **fields: Any) -> None:
         """A message back in line (`pending`), or given up (`failed`). Plain SQL: sqlite-utils would re-read the
@@ -430,8 +442,8 @@ class Store:
     # Retention -------------------------------------------------------------------------------------------
 
     def compact_deliveries(self, before_day: str) -> int:
-        """Sent deliveries of days before `before_day` become one row per chat and day (their order kept);
-        failed ones go. What is still on its way stays a row of its own."""
+        """Sent deliveries of days before `before_day` (a database from before sent papers went straight to
+        their chat's day) become one row per chat and day; failed ones go."""
         rows = self._rows("SELECT chat_id, day, base_id FROM deliveries WHERE day < ? AND state = 'sent' "
                           "ORDER BY id", [before_day])
         days: dict[tuple[int, str], list[str]] = {}
@@ -439,14 +451,8 @@ class Store:
             days.setdefault((row["chat_id"], row["day"]), []).append(row["base_id"])
         with self.db.conn:
             for (chat_id, day), base_ids in days.items():
-                known = next(iter(self._rows("SELECT received FROM digest_days WHERE chat_id = ? AND day = ?",
-                                             [chat_id, day])), None)
-                received = _unpack(known["received"]) if known else []
-                received += [b for b in base_ids if b not in received]
-                self.db.execute("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, ?, NULL) "
-                                "ON CONFLICT (chat_id, day) DO UPDATE SET received = excluded.received",
-                                [chat_id, day, _pack(received)])
-            self.db.execute("DELETE FROM deliveries WHERE day < ? AND state IN ('sent', 'failed')", [before_day])
+                self._receive(chat_id, day, base_ids)
+            self.db.execute("DELETE FROM deliveries WHERE day < ? AND state = 'failed'", [before_day])
         return len(rows)
 
     def prune(self, history_before: str, cache_before: str, compact_before: str = "") -> dict[str, int]:
