@@ -20,7 +20,7 @@ from services.card import card_paper
 from services.i18n import t
 from services.models import PaperRef
 from services.passages import shortened
-from services.questions import MAX_QUESTION, Answer, FigureContext, QuestionTooLong, explain_question
+from services.questions import MAX_QUESTION, Answer, QuestionTooLong, explain_question
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, asked: Message, target: Ta
             await asked.reply_text(t(lang, "fig_unknown", number=target.figure, numbers=", ".join(numbers))
                                    if numbers else t(lang, "fig_none"), do_quote=True)
             return
-        figure = FigureContext(image.kind, image.number, image.caption)
+        figure = image
         question = question.strip() or explain_question(image.kind, image.number)
     try:
         answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)

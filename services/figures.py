@@ -572,7 +572,7 @@ def render_regions(doc: pymupdf.Document, regions: list[FigureRegion]) -> list[F
         page = doc[region.page]
         clip = page.rect if region.kind == "page" else _telegram_safe(region.bbox, page.rect)
         image, mime = render(page, clip, region.photo)
-        images.append(FigureImage(region.kind, region.number, region.page, region.bbox, region.caption, image, mime))
+        images.append(FigureImage(**vars(region), image=image, mime=mime))
     return images
 
 

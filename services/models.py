@@ -55,15 +55,10 @@ class FigureRegion:
 
 
 @dataclass(frozen=True)
-class FigureImage:
-    """One figure ready for Telegram: the crop (graphic and caption) rendered as an image."""
+class FigureImage(FigureRegion):
+    """One figure ready for Telegram: its region, and the crop (graphic and caption) rendered as an image."""
 
-    kind: str  # "figure", "table" or "page" (a first-page render when no figure was found)
-    number: str  # as printed: "3", "A.1", "IV"
-    page: int
-    bbox: tuple[float, float, float, float]
-    caption: str
-    image: bytes = field(repr=False)
+    image: bytes = field(default=b"", repr=False)
     mime: str = "image/jpeg"
 
 

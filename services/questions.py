@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from services.languages import prompt_name
-from services.models import FigureImage, PaperMeta, PdfContent
+from services.models import FigureImage, FigureRegion, PaperMeta, PdfContent
 from services.numbers import keep_supported, paper_numbers
 from services.papers import PaperService
 from services.passages import Passage, best_passages, citing, passages_of
@@ -41,13 +41,6 @@ SYSTEM = (
 
 class QuestionTooLong(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class FigureContext:
-    kind: str
-    number: str
-    caption: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +75,7 @@ class QuestionService:
                     None)
 
     async def ask(self, paper: PaperMeta, question: str, language: str, history: list[tuple[str, str]],
-                  figure: FigureContext | None = None, owner: object = None) -> Answer:
+                  figure: FigureRegion | None = None, owner: object = None) -> Answer:
         question = question.strip()
         if len(question) > MAX_QUESTION:
             raise QuestionTooLong(len(question))
@@ -113,7 +106,7 @@ class QuestionService:
             self._store.save_answer(key, checked)
         return Answer(text=checked, numbers_removed=removed, pdf_note=content.note)
 
-    def _key(self, paper: PaperMeta, language: str, figure: FigureContext | None, question: str) -> str:
+    def _key(self, paper: PaperMeta, language: str, figure: FigureRegion | None, question: str) -> str:
         folded = " ".join(re.findall(r"\w+", fold(question)))
         where = f"{figure.kind}{figure.number}" if figure else ""
         raw = f"{paper.versioned_id}|{language}|{self._llm.model}|{where}|{folded}"
@@ -121,7 +114,7 @@ class QuestionService:
 
     @staticmethod
     def _turns(paper: PaperMeta, text: str, question: str, language: str, history: list[tuple[str, str]],
-               figure: FigureContext | None, context: list[Passage]) -> list[str]:
+               figure: FigureRegion | None, context: list[Passage]) -> list[str]:
         """The paper once, in the first turn, then the thread: user and model turns alternating, ending with
         the new question; the core rules are restated after the paper's text."""
         opening = [f"Paper: {paper.title} (arXiv:{paper.versioned_id})", "", f"Abstract: {paper.abstract}", "",
@@ -140,7 +133,7 @@ class QuestionService:
         return turns
 
     @staticmethod
-    def _offline(passages: list[Passage], question: str, figure: FigureContext | None, context: list[Passage],
+    def _offline(passages: list[Passage], question: str, figure: FigureRegion | None, context: list[Passage],
                  why: str, content: PdfContent) -> Answer:
         if figure is not None:  # the figure's own caption, then what the text says of it
             label = "Table" if figure.kind == "table" else "Figure"

@@ -61,10 +61,10 @@ def test_a_card_with_huge_llm_fields_still_fits() -> None:
 
 
 def test_figure_captions_fit_telegram_after_escaping() -> None:
-    figure = FigureImage("figure", "3", 2, (0, 0, 1, 1), "a < b & " * 400, b"")
+    figure = FigureImage("figure", "3", 2, (0, 0, 1, 1), "a < b & " * 400)
     caption = figure_caption(figure, "en", PAPER)
     assert len(caption) <= CAPTION_LIMIT and caption.startswith("Fig. 3 — a &lt; b &amp;")
-    assert figure_caption(FigureImage("figure", "1", 0, (0, 0, 1, 1), "Figure 1: A cat.", b""), "zh", PAPER) == \
+    assert figure_caption(FigureImage("figure", "1", 0, (0, 0, 1, 1), "Figure 1: A cat."), "zh", PAPER) == \
         "图 1 — A cat."
 
 

@@ -45,7 +45,7 @@ def test_papers_round_trip_and_expire(tmp_path: Path) -> None:
 
 def test_figures_are_cached_per_extractor_version(tmp_path: Path) -> None:
     store = Store(tmp_path / "f.db")
-    figure = FigureImage("figure", "1", 0, (1.0, 2.0, 3.0, 4.0), "Figure 1: x", b"\x89PNG")
+    figure = FigureImage("figure", "1", 0, (1.0, 2.0, 3.0, 4.0), "Figure 1: x", image=b"\x89PNG")
     store.save_figures(PAPER, [figure], extractor_version=1)
     assert store.get_figures(PAPER, 1) == [figure]
     assert store.get_figures(PAPER, 2) is None
