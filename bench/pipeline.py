@@ -29,11 +29,13 @@ from services.pdf import process_pdf, render_figures
 
 
 def best_of(runs: int, work: object) -> float:
+    """As a PDF worker runs a job: MuPDF's cache is emptied after it (services/pdf.py)."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         work()  # type: ignore[operator]
         times.append((time.perf_counter() - start) * 1000)
+        pymupdf.TOOLS.store_shrink(100)
     return min(times)
 
 
