@@ -239,7 +239,7 @@ class Store:
             else:
                 self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
             for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent",
-                          "card_requests", "saved"):
+                          "card_requests", "saved", "digest_days"):
                 self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
 
     # Subscriptions -------------------------------------------------------------------------------------
