@@ -173,8 +173,10 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """"Show N more" under a capped digest: the papers it left out."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
     chat = settings_for(update, context)
     services = services_of(context)
-    if await services.digests.more(chat.chat_id, query.data.split(":", 1)[1]):
-        await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), wait=False)
+    if not await services.digests.more(chat.chat_id, query.data.split(":", 1)[1]):
+        await query.answer(t(chat.language, "digest_more_gone"), show_alert=True)  # sent already, or past a week
+        return
+    await query.answer()
+    await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), wait=False)

@@ -303,6 +303,9 @@ async def test_a_capped_digest_offers_the_rest(bot: RunningBot, arxiv_fake: Fake
     bot.tg.press(button["callback_data"], chat_id=742)
     [more] = await bot.tg.wait_for("sendMessage", chat_id=742, contains="31. <b>")
     assert "33. <b>" in more.text and more.text.startswith("<b>More papers</b> — 2024-08-26 · 3 new papers")
+    bot.tg.press(button["callback_data"], chat_id=742)
+    [*_, again] = await bot.tg.wait_for("answerCallbackQuery", count=2)
+    assert again.params["text"] == t("en", "digest_more_gone"), "pressed again: said, not silent"
     await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
     assert sum(text.count("<b><a href") for text in bot.tg.texts_to(742)) == 33, "each paper once"
 
