@@ -45,7 +45,7 @@ from services.papers import PaperService
 from services.pdf import PdfPool
 from services.questions import QuestionService
 from services.sending import Sender
-from services.store import Store, utcnow
+from services.store import SKIPPED_KEPT, Store, utcnow
 from services.store_guard import StoreRefused, check_database, read_state
 from services.summarizer import ExtractiveSummarizer, FallbackSummarizer, Summarizer
 
@@ -148,7 +148,7 @@ def prune_daily(services: Services, now: datetime) -> None:
     config = services.config
     removed = services.store.prune((now - timedelta(days=config.retention_days)).date().isoformat(),
                                    (now - timedelta(days=config.cache_days)).isoformat(),
-                                   now.date().isoformat())  # yesterday's digests are all sent
+                                   (now - SKIPPED_KEPT).date().isoformat())
     services.store.set_state("last_prune", today)
     log.info("pruned: %s", ", ".join(f"{table} {count}" for table, count in removed.items() if count) or "nothing")
 

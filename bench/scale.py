@@ -35,7 +35,7 @@ from services.outbox import Outbox
 from services.pacing import Pacer
 from services.papers import PaperService
 from services.sending import Button
-from services.store import Store, utcnow
+from services.store import SKIPPED_KEPT, Store, utcnow
 from services.summarizer import PROMPT_VERSION, ExtractiveSummarizer
 from services.topics import parse_topic
 
@@ -144,7 +144,7 @@ async def run(chats: int, days: int) -> None:
             await outbox.drain(sender)
             now = day + timedelta(hours=10)
             store.prune((now - timedelta(days=90)).date().isoformat(), (now - timedelta(days=7)).isoformat(),
-                        now.date().isoformat())
+                        (now - SKIPPED_KEPT).date().isoformat())
             began = time.perf_counter()
             await digests.run_due()  # the next minute: nothing is due
             await outbox.drain(sender)

@@ -192,8 +192,7 @@ async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     ids = await TelegramSender(context.bot, retries=None).photos(chat_id, figures,
                                                                  [figure_caption(f, lang, paper) for f in figures])
-    services_of(context).store.record_paper_messages(
-        chat_id, paper, [(i, f.number if f.kind != "page" else "") for i, f in zip(ids, figures, strict=False)])
+    services_of(context).store.record_figure_messages(chat_id, paper, ids, figures)
 
 
 async def _edit(status: Message, text: str) -> None:

@@ -114,14 +114,14 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, asked: Message, target: Ta
     await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     figure = None
     if target.figure:
-        image = await services.questions.figure(paper, target.figure, owner=chat_id)
-        if image is None:
-            numbers = [f.number for f in await services.papers.figures(paper, chat_id) if f.kind != "page"]
-            await asked.reply_text(t(lang, "fig_unknown", number=target.figure, numbers=", ".join(numbers))
-                                   if numbers else t(lang, "fig_none"), do_quote=True)
+        shown = [f for f in await services.papers.figures(paper, chat_id) if f.kind != "page"]
+        figure = next((f for f in shown if f.number == target.figure), None)
+        if figure is None:
+            numbers = ", ".join(f.number for f in shown)
+            await asked.reply_text(t(lang, "fig_unknown", number=target.figure, numbers=numbers) if shown
+                                   else t(lang, "fig_none"), do_quote=True)
             return
-        figure = image
-        question = question.strip() or explain_question(image.kind, image.number)
+        question = question.strip() or explain_question(figure.kind, figure.number)
     try:
         answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
     except QuestionTooLong:

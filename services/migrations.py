@@ -311,18 +311,20 @@ def m0010_retention(db: Database) -> None:
         {
             "chat_id": int,
             "day": str,
-            "received": bytes,  # base_ids in digest order, once sent (compacted from deliveries): store._pack
+            "received": bytes,  # base_ids in digest order, once sent (see Store.mark_sent): store._pack
             "skipped": bytes,  # base_ids in ranking order: what "Show N more" sends, kept a week
         },
         pk=("chat_id", "day"),
     )
-    rows = db.execute("SELECT chat_id, day, base_id FROM deliveries WHERE state = 'skipped' ORDER BY id").fetchall()
-    skips: dict[tuple[int, str], list[str]] = {}
-    for chat_id, day, base_id in rows:
-        skips.setdefault((chat_id, day), []).append(base_id)
-    db.conn.executemany("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, NULL, ?)",
-                        [(c, d, json.dumps(b)) for (c, d), b in skips.items()])  # read back as JSON too
-    db.execute("DELETE FROM deliveries WHERE state = 'skipped'")
+    days: dict[tuple[int, str], dict[str, list[str]]] = {}
+    for chat_id, day, base_id, state in db.execute(
+            "SELECT chat_id, day, base_id, state FROM deliveries WHERE state IN ('sent', 'skipped') ORDER BY id"):
+        days.setdefault((chat_id, day), {"sent": [], "skipped": []})[state].append(base_id)
+    db.conn.executemany(  # JSON lists: the store reads them as well as its packed ones
+        "INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, ?, ?)",
+        [(c, d, json.dumps(lists["sent"]) if lists["sent"] else None,
+          json.dumps(lists["skipped"]) if lists["skipped"] else None) for (c, d), lists in days.items()])
+    db.execute("DELETE FROM deliveries WHERE state IN ('sent', 'skipped', 'failed')")
     db.execute("DELETE FROM outbox WHERE state = 'sent'")
     db.table("deliveries").create_index(["day"])
     db.table("outbox").create_index(["day"])

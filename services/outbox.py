@@ -160,8 +160,7 @@ class Outbox:
             lang = chat.language if chat else "en"
             figures = figures[:MAX_FIGURES]
             ids = await sender.photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
-            self._store.record_paper_messages(  # a reply to a figure asks about it (the card names its paper)
-                chat_id, paper, [(i, f.number if f.kind != "page" else "") for i, f in zip(ids, figures, strict=False)])
+            self._store.record_figure_messages(chat_id, paper, ids, figures)  # a reply to one asks about it
             return ids
         buttons = [[Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line]
                    for line in json.loads(row["buttons"] or "[]")]

@@ -179,10 +179,8 @@ class PaperService:
         figures_failed = False
         if document is None or (cached is None and text_missing) or (want_figures and figures is None):
             await progress(Stage.READING)
-            data, result, lasting = await self._read_pdf(paper, owner)
+            data, result = await self._read_pdf(paper, owner)
             content = result.content
-            if lasting:  # a failed download is retried next time; a corrupt PDF stays corrupt
-                self._store.save_document(paper, content)
             if data is not None and want_figures and figures is None:
                 # the crops render in the pool while the LLM writes: off the card's critical path
                 rendering = asyncio.create_task(self._pdfs.figures(data, result.regions, owner))
@@ -242,9 +240,7 @@ class PaperService:
         document = self._store.get_document(paper)
         if document is not None and (document.text or document.note):
             return document
-        _, result, lasting = await self._read_pdf(paper, owner)
-        if lasting:
-            self._store.save_document(paper, result.content)
+        _, result = await self._read_pdf(paper, owner)
         return result.content
 
     async def figures(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
@@ -252,9 +248,7 @@ class PaperService:
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
         if figures is not None:
             return figures
-        data, result, lasting = await self._read_pdf(paper, owner)
-        if lasting:
-            self._store.save_document(paper, result.content)
+        data, result = await self._read_pdf(paper, owner)
         figures = await self._pdfs.figures(data, result.regions, owner) if data is not None else []
         if figures:
             self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
@@ -274,22 +268,25 @@ class PaperService:
             self._store.save_figures(paper, tables, EXTRACTOR_VERSION, kinds=("table",))
         return tables
 
-    async def _read_pdf(self, paper: PaperMeta, owner: object) -> tuple[bytes | None, PdfResult, bool]:
-        """The PDF's bytes (None when there are none to render from), what it gave, and whether that is worth
-        caching (True unless the download failed)."""
+    async def _read_pdf(self, paper: PaperMeta, owner: object) -> tuple[bytes | None, PdfResult]:
+        """The PDF's bytes (None when there are none to render from) and what it gave, kept in the store —
+        unless the download failed: that is tried again next time, where a corrupt PDF stays corrupt."""
+        data: bytes | None = None
         try:
-            data = await self._download(paper)
+            downloaded = await self._download(paper)
         except PdfTooLarge:
-            return None, PdfResult(PdfContent("", "", 0, note="the PDF is too large")), True
+            result = PdfResult(PdfContent("", "", 0, note="the PDF is too large"))
         except NotAPdf as error:
             log.warning("PDF of %s: %s", paper.versioned_id, error)
-            return None, PdfResult(PdfContent("", "", 0, note="arXiv answered with something that is not a PDF")), \
-                False
+            return None, PdfResult(PdfContent("", "", 0, note="arXiv answered with something that is not a PDF"))
         except PdfUnavailable as error:
             log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
-            return None, PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded")), False
-        result = await self._pdfs.process(data, self._max_pages, owner)
-        return (None if result.content.note else data), result, True
+            return None, PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded"))
+        else:
+            result = await self._pdfs.process(downloaded, self._max_pages, owner)
+            data = None if result.content.note else downloaded
+        self._store.save_document(paper, result.content)
+        return data, result
 
     async def _download(self, paper: PaperMeta) -> bytes:
         async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once

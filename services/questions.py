@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from services.languages import prompt_name
-from services.models import FigureImage, FigureRegion, PaperMeta, PdfContent
+from services.models import FigureRegion, PaperMeta, PdfContent
 from services.numbers import keep_supported, paper_numbers
 from services.papers import PaperService
 from services.passages import Passage, best_passages, citing, passages_of
@@ -68,11 +68,6 @@ class QuestionService:
         self._papers = papers
         self._llm = llm
         self._budget = budget
-
-    async def figure(self, paper: PaperMeta, number: str, owner: object = None) -> FigureImage | None:
-        """The card's figure `number` (rendered when the card was; else found and rendered now)."""
-        return next((f for f in await self._papers.figures(paper, owner) if f.number == number and f.kind != "page"),
-                    None)
 
     async def ask(self, paper: PaperMeta, question: str, language: str, history: list[tuple[str, str]],
                   figure: FigureRegion | None = None, owner: object = None) -> Answer:

@@ -73,6 +73,11 @@ def _unpack(blob: bytes | str | None) -> list[str]:
     return list(json.loads(text)) if text.startswith("[") else text.split()
 
 
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    columns = [c[0] for c in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -124,9 +129,7 @@ class Store:
         if self._reading is None:  # made in the reader thread, used only there (sqlite3's rule)
             self._reading = sqlite3.connect(self._path, timeout=5.0)
             self._reading.execute("PRAGMA query_only = ON")
-        cursor = self._reading.execute(sql, params)
-        columns = [c[0] for c in cursor.description or ()]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return _dicts(self._reading.execute(sql, params))
 
     def _close_reader(self) -> None:
         if self._reading is not None:
@@ -150,9 +153,7 @@ class Store:
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Rows as dicts straight from the connection: sqlite-utils' `query` wraps every read in a savepoint,
         which costs more than the read itself on the planner's hot path."""
-        cursor = self.db.conn.execute(sql, params)
-        columns = [c[0] for c in cursor.description or ()]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return _dicts(self.db.conn.execute(sql, params))
 
     # Chats ---------------------------------------------------------------------------------------------
 
@@ -441,30 +442,14 @@ class Store:
 
     # Retention -------------------------------------------------------------------------------------------
 
-    def compact_deliveries(self, before_day: str) -> int:
-        """Sent deliveries of days before `before_day` (a database from before sent papers went straight to
-        their chat's day) become one row per chat and day; failed ones go."""
-        rows = self._rows("SELECT chat_id, day, base_id FROM deliveries WHERE day < ? AND state = 'sent' "
-                          "ORDER BY id", [before_day])
-        days: dict[tuple[int, str], list[str]] = {}
-        for row in rows:
-            days.setdefault((row["chat_id"], row["day"]), []).append(row["base_id"])
-        with self.db.conn:
-            for (chat_id, day), base_ids in days.items():
-                self._receive(chat_id, day, base_ids)
-            self.db.execute("DELETE FROM deliveries WHERE day < ? AND state = 'failed'", [before_day])
-        return len(rows)
-
-    def prune(self, history_before: str, cache_before: str, compact_before: str = "") -> dict[str, int]:
+    def prune(self, history_before: str, cache_before: str, skipped_before: str) -> dict[str, int]:
         """What a chat received and said, kept `RETENTION_DAYS`; heavy caches (paper text, crops) kept less;
-        sent deliveries before `compact_before` compacted. Rows still on their way (pending, queued) are never
-        pruned. Freed pages are reused: no VACUUM needed."""
-        removed = {"deliveries_compacted": self.compact_deliveries(compact_before)} if compact_before else {}
-        skipped_before = (datetime.fromisoformat(compact_before) - SKIPPED_KEPT).date().isoformat() \
-            if compact_before else ""
+        skipped lists a week. Rows still on their way (pending, queued) are never pruned. Freed pages are
+        reused: no VACUUM needed."""
         statements = {
             "outbox": ("DELETE FROM outbox WHERE day < ? AND state = 'failed'", history_before),
-            "deliveries": ("DELETE FROM deliveries WHERE day < ? AND state IN ('sent', 'failed')", history_before),
+            "deliveries": ("DELETE FROM deliveries WHERE day < ? AND NOT EXISTS (SELECT 1 FROM outbox o "
+                           "WHERE o.chat_id = deliveries.chat_id AND o.day = deliveries.day)", history_before),
             "digest_days": ("DELETE FROM digest_days WHERE day < ?", history_before),
             "skipped_lists": ("UPDATE digest_days SET skipped = NULL WHERE day < ? AND skipped IS NOT NULL",
                               skipped_before),
@@ -476,6 +461,7 @@ class Store:
             "documents": ("DELETE FROM documents WHERE created_at < ?", cache_before),
             "figures": ("DELETE FROM figures WHERE created_at IS NULL OR created_at < ?", cache_before),
         }
+        removed = {}
         with self.db.conn:
             for table, (sql, before) in statements.items():
                 removed[table] = self.db.execute(sql, [before]).rowcount
@@ -732,6 +718,12 @@ class Store:
                 "sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(chat_id, message_id, paper.base_id, paper.version, figure, thread, now)
                  for message_id, figure in messages])
+
+    def record_figure_messages(self, chat_id: int, paper: PaperMeta, message_ids: list[int],
+                               figures: list[FigureImage]) -> None:
+        """An album's photos, each about its figure (a first-page render is about the paper)."""
+        self.record_paper_messages(chat_id, paper, [(i, f.number if f.kind != "page" else "")
+                                                    for i, f in zip(message_ids, figures, strict=False)])
 
     def paper_message(self, chat_id: int, message_id: int) -> PaperMessage | None:
         row = next(iter(self._rows("SELECT base_id, version, figure, history FROM paper_messages "
