@@ -6,7 +6,7 @@ import pymupdf
 import pytest
 
 from services.figures import MAX_FIGURES, detect_document, extract_figures, sort_key
-from tests.pdfs import EXPECTED_FIGURES, figures_pdf, paper_pdf
+from tests.pdfs import EXPECTED_FIGURES, LEFT, RIGHT, body, caption, figures_pdf, paper_pdf, plot
 
 TOLERANCE = 8.0
 
@@ -52,3 +52,23 @@ def test_no_figure_gives_a_render_of_the_first_page() -> None:
 def test_at_most_six_figures_and_appendix_figures_last() -> None:
     assert MAX_FIGURES == 6
     assert sorted(["A.1", "10", "2", "1"], key=sort_key) == ["1", "2", "10", "A.1"]
+
+
+def test_a_curve_clipped_by_its_axes_ends_at_them() -> None:
+    """A plotting library draws the whole curve and clips it to the axes: the crop is what shows."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    body(page, LEFT, 72, 240)
+    plot(page, pymupdf.Rect(60, 265, 285, 415))
+    caption(page, pymupdf.Rect(LEFT[0], 421, LEFT[1], 445), "Figure 1: A vector plot with axis labels.")
+    body(page, LEFT, 470, 720)
+    body(page, RIGHT, 72, 720)
+    # clip to the axes (PDF space: y up), then a curve rising 20 pt above them
+    curve = doc.get_new_xref()
+    doc.update_object(curve, "<<>>")
+    doc.update_stream(curve, b"q 75 377 210 150 re W n 0.8 0.1 0.1 RG 1.5 w 75 380 m 200 420 290 547 y S Q")
+    streams = " ".join(f"{xref} 0 R" for xref in [*page.get_contents(), curve])
+    doc.xref_set_key(page.xref, "Contents", f"[{streams}]")
+    assert any(d["rect"][1] < 250 for d in page.get_cdrawings()), "the curve's path reaches above the axes"
+    [found] = detect_document(doc, 1)
+    assert all(abs(a - b) <= TOLERANCE for a, b in zip(found.bbox, (50, 265, 285, 433), strict=True)), found.bbox
