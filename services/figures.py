@@ -10,6 +10,7 @@ pool: pure PyMuPDF, no I/O.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections import Counter
@@ -54,9 +55,10 @@ class Block:
     body: bool = False
     caption: Caption | None = None
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        """The lines as one text; a word hyphenated across a line break is joined again."""
+        """The lines as one text; a word hyphenated across a line break is joined again (a block's lines never
+        change: computed once)."""
         return re.sub(r"(?<=[a-z])- (?=[a-z])", "", " ".join(line.text for line in self.lines))
 
 
