@@ -89,8 +89,10 @@ def _union_all(boxes: list[Box]) -> Box:
 
 
 def _x_overlap(box: Box, x0: float, x1: float) -> float:
-    """Fraction of `box`'s width inside [x0, x1]."""
-    return max(0.0, min(box[2], x1) - max(box[0], x0)) / max(box[2] - box[0], 0.1)
+    """Fraction of `box`'s width inside [x0, x1] (a vertical rule, with no width, is inside or not)."""
+    if box[2] - box[0] < 0.1:
+        return 1.0 if x0 <= box[0] <= x1 else 0.0
+    return max(0.0, min(box[2], x1) - max(box[0], x0)) / (box[2] - box[0])
 
 
 def sort_key(number: str) -> tuple[int, str, int]:
@@ -419,7 +421,8 @@ def _shared(a: Box, b: Box) -> bool:
 
 
 def _unmark_ruled_cells(blocks: list[Block], drawings: list[Box]) -> None:
-    """Prose between two horizontal rules is a table cell (a table of prompts and answers), not body text."""
+    """Prose between two horizontal rules is a table cell (a table of prompts and answers), not body text; a
+    cell may hold several paragraphs, one right under the other."""
     rules = [d for d in drawings if d[3] - d[1] <= 2 and d[2] - d[0] >= 100]
     if len(rules) < 2:
         return
@@ -427,14 +430,21 @@ def _unmark_ruled_cells(blocks: list[Block], drawings: list[Box]) -> None:
     def spans(rule: Box, box: Box) -> bool:
         return rule[0] <= box[0] + 5 and rule[2] >= box[2] - 5
 
-    for block in blocks:
-        if not block.body:
-            continue
-        box = block.box
+    runs: list[list[Block]] = []
+    for block in sorted((b for b in blocks if b.body), key=lambda b: b.box[1]):
+        last = runs[-1][-1] if runs else None
+        if last is not None and 0 <= block.box[1] - last.box[3] <= 3 and _x_overlap(block.box, last.box[0],
+                                                                                  last.box[2]) > 0.5:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    for run in runs:
+        box = _union_all([b.box for b in run])
         above = any(spans(r, box) and box[1] - 10 <= r[1] <= box[1] + 2 for r in rules)
         below = any(spans(r, box) and box[3] - 2 <= r[1] <= box[3] + 10 for r in rules)
         if above and below:
-            block.body = False
+            for block in run:
+                block.body = False
 
 
 def _near(a: Box, b: Box, gap: float, gap_x: float | None = None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from services.figures import MAX_FIGURES, detect_document, extract_figures, sort_key
+from services.figures import MAX_FIGURES, Block, Line, _unmark_ruled_cells, detect_document, extract_figures, sort_key
 from tests.pdfs import EXPECTED_FIGURES, LEFT, RIGHT, body, caption, figures_pdf, paper_pdf, plot
 
 TOLERANCE = 8.0
@@ -72,3 +72,36 @@ def test_a_curve_clipped_by_its_axes_ends_at_them() -> None:
     assert any(d["rect"][1] < 250 for d in page.get_cdrawings()), "the curve's path reaches above the axes"
     [found] = detect_document(doc, 1)
     assert all(abs(a - b) <= TOLERANCE for a, b in zip(found.bbox, (50, 265, 285, 433), strict=True)), found.bbox
+
+
+def test_a_table_in_two_stacked_parts_is_one_table() -> None:
+    """Sub-tables (a) and (b) under one caption: the column rules of (a) reach down to (b), so they are one."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for top, label in ((100.0, "(a) First part"), (172.0, "(b) Second part")):
+        for y in (top, top + 16):
+            page.draw_line((327, y), (552, y), color=(0, 0, 0), width=0.8)
+        for x in (380, 460):
+            page.draw_line((x, top), (x, top + 50), color=(0, 0, 0), width=0.5)
+        page.insert_text((331, top + 12), "Method    Acc    F1", fontsize=8)
+        page.insert_text((331, top + 30), "Ours   91.1   80.4", fontsize=8)
+        page.insert_text((410, top + 61), label, fontsize=8)
+    caption(page, pymupdf.Rect(RIGHT[0], 240, RIGHT[1], 264), "Table 1: Two parts under one caption.")
+    body(page, LEFT, 72, 720)
+    body(page, RIGHT, 290, 720)
+    [found] = detect_document(doc, 1)
+    assert found.kind == "table"
+    assert all(abs(a - b) <= TOLERANCE for a, b in zip(found.bbox, (317, 100, 552, 258), strict=True)), found.bbox
+
+
+def test_paragraphs_in_one_ruled_cell_are_the_table() -> None:
+    """A table of prompts and answers: an answer of two paragraphs between two rules is a cell, not prose."""
+    line = "the model answers the prompt at length and with some confidence in several sentences of text"
+    first = Block((115, 468, 495, 576), [Line((115, 468 + 12 * i, 495, 478 + 12 * i), line, 10, False)
+                                         for i in range(9)], body=True)
+    second = Block((169, 577, 495, 630), [Line((169, 577 + 12 * i, 495, 587 + 12 * i), line, 10, False)
+                                          for i in range(4)], body=True)
+    prose = Block((108, 720, 504, 760), [Line((108, 720, 504, 730), line, 10, False)] * 3, body=True)
+    rules = [(109, 448, 501, 448), (109, 465, 501, 465), (109, 633, 501, 633), (109, 649, 501, 649)]
+    _unmark_ruled_cells([first, second, prose], rules)
+    assert (first.body, second.body, prose.body) == (False, False, True)
