@@ -133,7 +133,7 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: Pap
                 await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
-            card = await services.papers.card(paper, lang, progress, owner=chat_id)
+            card = await services.papers.card(paper, lang, progress, owner=chat_id, wait_for_figures=False)
             await _send_card(context, status, card, reply_to)
     except Forbidden:
         log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
@@ -146,10 +146,9 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
                      reply_to: int | None) -> None:
     chat_id = status.chat_id
     parts = card_messages(card)
-    figures = card.figures[:MAX_PHOTOS]
-    explain = [InlineKeyboardButton(t(card.language, "fig_button", number=f.number),
-                                    callback_data=f"fig:{card.paper.versioned_id}:{f.number}"[:64])
-               for f in figures if f.kind == "figure"]
+    explain = [InlineKeyboardButton(t(card.language, "fig_button", number=number),
+                                    callback_data=f"fig:{card.paper.versioned_id}:{number}"[:64])
+               for number in card.figure_numbers[:MAX_PHOTOS]]
     tables = InlineKeyboardMarkup([
         [InlineKeyboardButton(LIKE, callback_data=rate_data(card.paper, 1)),
          InlineKeyboardButton(DISLIKE, callback_data=rate_data(card.paper, -1)),
@@ -181,7 +180,12 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
             await status.delete()
         except TelegramError as error:
             log.info("could not delete status message: %s", error)
-    await send_figures(context, chat_id, figures, card.language, card.paper)
+    if card.drawing is not None:  # the text went out first; the album follows as soon as its crops exist
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        card = await services_of(context).papers.with_figures(card)
+        if card.figures_failed:
+            await context.bot.send_message(chat_id, t(card.language, "note_figures"))
+    await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
 
 
 async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures: list[FigureImage], lang: str,

@@ -9,14 +9,14 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import Enum
 
 from services.arxiv_client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
 from services.extractor import EXTRACTOR_VERSION
 from services.links import PaperLinks, find_links
-from services.models import FigureImage, PaperMeta, PaperRef, PdfContent
+from services.models import FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
 from services.numbers import keep_supported, paper_numbers
 from services.pdf import PdfPool, PdfResult
 from services.store import Store
@@ -59,6 +59,17 @@ class PaperCard:
     """The figures were found but could not be drawn within the time limit."""
     numbers_removed: int = 0
     """Sentences of the LLM's prose dropped because they state a number the paper does not."""
+    drawing: asyncio.Task[list[FigureImage]] | None = field(default=None, compare=False)
+    """The crops still being drawn when the text was ready (`card(wait_for_figures=False)`): the text can go
+    out at once, `PaperService.with_figures` waits for them."""
+    regions: list[FigureRegion] = field(default_factory=list)
+    """Where the figures being drawn are (their numbers name the card's 🔍 buttons before the crops exist)."""
+
+    @property
+    def figure_numbers(self) -> list[str]:
+        """The card's figures by number, drawn or being drawn."""
+        shown: list[FigureRegion] = list(self.figures) if self.drawing is None else self.regions
+        return [f.number for f in shown if f.kind == "figure"]
 
 
 def _squash(text: str) -> str:
@@ -109,6 +120,8 @@ class PaperService:
         self._max_pages = max_pages
         self._downloads = asyncio.Semaphore(downloads)
         self._in_flight: dict[tuple[str, int], asyncio.Lock] = {}
+        self._drawing: dict[tuple[str, int], tuple[asyncio.Task[list[FigureImage]], list[FigureRegion]]] = {}
+        """Crops being drawn, by paper: a second request while they draw waits for the same ones."""
         self._llm_budget = llm_budget
         """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
 
@@ -149,23 +162,34 @@ class PaperService:
         return {ref: found[ref] for ref in refs}
 
     async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress,
-                   owner: object = None, figures: bool = True) -> PaperCard:
+                   owner: object = None, figures: bool = True, wait_for_figures: bool = True) -> PaperCard:
         """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so.
 
         `owner` (the chat asking, or the digest planner) shares the PDF workers fairly with other owners.
         `figures=False` (an overview digest shows none) skips the crops, the costly part of the PDF work.
+        `wait_for_figures=False` returns as soon as the text is ready, the crops maybe still drawing (see
+        `with_figures`): a chat gets the card's text without waiting for them.
         """
         key = (paper.base_id, paper.version)
         lock = self._in_flight.setdefault(key, asyncio.Lock())
         try:
             async with lock:  # one paper is prepared once at a time (any language), then served from the cache
-                return await self._card(paper, language, progress, owner, figures)
+                card = await self._card(paper, language, progress, owner, figures)
         finally:
             if not lock.locked():
                 self._in_flight.pop(key, None)
+        return await self.with_figures(card) if wait_for_figures else card
+
+    async def with_figures(self, card: PaperCard) -> PaperCard:
+        """`card` with its crops drawn; `figures_failed` when they were found but none could be drawn."""
+        if card.drawing is None:
+            return card
+        figures = await card.drawing
+        return replace(card, figures=figures, figures_failed=not figures and bool(card.regions), drawing=None)
 
     async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object,
                     want_figures: bool) -> PaperCard:
+        key = (paper.base_id, paper.version)
         cached = next((found for model in self._summarizer.models
                        if (found := self._store.get_summary(paper, language, model, PROMPT_VERSION)) is not None),
                       None)
@@ -175,24 +199,19 @@ class PaperService:
         if document is not None and document.note:
             figures = []  # an unusable PDF has no figures: do not download it again for them
         text_missing = document is not None and not document.text and not document.note
-        rendering: asyncio.Task[list[FigureImage]] | None = None
-        figures_failed = False
-        if document is None or (cached is None and text_missing) or (want_figures and figures is None):
+        rendering, regions = self._drawing.get(key, (None, [])) if want_figures and figures is None else (None, [])
+        if document is None or (cached is None and text_missing) or \
+                (want_figures and figures is None and rendering is None):
             await progress(Stage.READING)
             data, result = await self._read_pdf(paper, owner)
             content = result.content
-            if data is not None and want_figures and figures is None:
+            if data is not None and want_figures and figures is None and rendering is None:
                 # the crops render in the pool while the LLM writes: off the card's critical path
-                rendering = asyncio.create_task(self._pdfs.figures(data, result.regions, owner))
+                regions = result.regions
+                rendering = self._draw(paper, data, regions, owner)
         assert content is not None
         try:
             summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress)
-            if rendering is not None:
-                figures = await rendering
-                if figures:
-                    self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
-                else:
-                    figures_failed = bool(result.regions)  # said on the card; the next request tries again
         except BaseException:  # cancelled (shutdown) or failed: the crops are not wanted any more
             if rendering is not None:
                 rendering.cancel()
@@ -214,8 +233,27 @@ class PaperService:
             extractive=extractive,
             llm_failure=llm_failure,
             pdf_note=content.note,
-            figures_failed=figures_failed,
+            drawing=rendering,
+            regions=regions,
         )
+
+    def _draw(self, paper: PaperMeta, data: bytes, regions: list[FigureRegion],
+              owner: object) -> asyncio.Task[list[FigureImage]]:
+        """Start drawing the crops (saved once drawn; the next request tries again if none could be)."""
+        key = (paper.base_id, paper.version)
+
+        async def draw() -> list[FigureImage]:
+            try:
+                figures = await self._pdfs.figures(data, regions, owner)
+                if figures:
+                    self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
+                return figures
+            finally:
+                self._drawing.pop(key, None)
+
+        task = asyncio.create_task(draw())
+        self._drawing[key] = (task, regions)
+        return task
 
     async def _summary(self, paper: PaperMeta, content: PdfContent, language: str, cached: dict[str, object] | None,
                        progress: Progress) -> tuple[SummaryFields, bool, str]:

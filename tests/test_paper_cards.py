@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import subprocess
@@ -410,3 +411,41 @@ async def test_users_asking_at_once_share_arxiv_queries(bot: RunningBot, arxiv_f
     assert len(arxiv_fake.api_requests) == 2, arxiv_fake.api_requests
     assert sorted(arxiv_fake.api_requests[1]["id_list"][0].split(",")) == sorted(
         set(ids) - set(arxiv_fake.api_requests[0]["id_list"][0].split(",")))
+
+
+async def test_the_card_text_does_not_wait_for_its_crops(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text goes out as soon as it is written; the album follows when its crops exist."""
+    add_paper(arxiv_fake)
+    pool = bot.app.bot_data["services"].pdfs
+    drawn = asyncio.Event()
+    draw = pool.figures
+
+    async def slow_figures(*args: Any, **kwargs: Any) -> Any:
+        await drawn.wait()
+        return await draw(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "figures", slow_figures)
+    bot.tg.send_text("2408.14227", chat_id=624)
+    try:
+        [card] = await bot.tg.wait_for("editMessageText", chat_id=624, contains="<b>Contribution</b>", timeout=5)
+        assert "🔍 Fig. 1" in str(card.params.get("reply_markup")), "the figure's button is there before its crop"
+        await asyncio.sleep(0.3)
+        assert not bot.tg.calls_to("sendPhoto", 624), "no crop drawn yet"
+    finally:
+        drawn.set()
+    [photo] = await bot.tg.wait_for("sendPhoto", chat_id=624)
+    assert photo.params["caption"] == "Fig. 1 — Faithfulness against paper length."
+
+
+async def test_crops_that_cannot_be_drawn_are_said(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    add_paper(arxiv_fake)
+
+    async def none_drawn(*args: Any, **kwargs: Any) -> list[Any]:
+        return []  # as PdfPool.figures answers when every part ran past its time limit
+
+    monkeypatch.setattr(bot.app.bot_data["services"].pdfs, "figures", none_drawn)
+    bot.tg.send_text("2408.14227", chat_id=625)
+    await bot.tg.wait_for("sendMessage", chat_id=625, contains=t("en", "note_figures"))
+    assert not bot.tg.calls_to("sendPhoto", 625)
