@@ -99,7 +99,7 @@ async def resume_card_requests(app: Application) -> None:  # type: ignore[type-a
             services.store.finish_card_request(row["id"])
             continue
         batches.setdefault((row["chat_id"], row["message_id"]), []).append(
-            CardRequest(status, refs[0], row["language"], row["reply_to"], row["id"]))
+            CardRequest(status, refs[0], row["language"], row["reply_to"], row["id"], bool(row.get("text_sent"))))
     log.info("resuming %s card requests from before the restart", sum(len(b) for b in batches.values()))
     for requests in batches.values():
         task = asyncio.create_task(prepare(context, requests))

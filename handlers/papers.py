@@ -44,6 +44,8 @@ class CardRequest:
     language: str
     reply_to: int | None
     request_id: int | None
+    text_sent: bool = False
+    """The card's text reached the chat before a restart: only its album is left to send."""
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,10 +88,7 @@ async def prepare(context: ContextTypes.DEFAULT_TYPE, requests: list[CardRequest
             await _edit(request.status, t(request.language, "arxiv_down", id=request.ref))
             _finish(context, request.request_id)
         return
-    await asyncio.gather(*(
-        deliver_paper(context, r.status, r.ref, metas[r.ref], r.language, r.reply_to, r.request_id)
-        for r in requests
-    ))
+    await asyncio.gather(*(deliver_paper(context, r, metas[r.ref]) for r in requests))
 
 
 def _finish(context: ContextTypes.DEFAULT_TYPE, request_id: int | None) -> None:
@@ -97,30 +96,29 @@ def _finish(context: ContextTypes.DEFAULT_TYPE, request_id: int | None) -> None:
         services_of(context).store.finish_card_request(request_id)
 
 
-async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: PaperRef | str,
-                        paper: PaperMeta | None, lang: str, reply_to: int | None = None,
-                        request_id: int | None = None) -> None:
-    """Prepare one paper's card, following the work in `status`, then send the card and the figures.
+async def deliver_paper(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, paper: PaperMeta | None) -> None:
+    """Prepare one paper's card, following the work in its status message, then send the card and the figures.
 
     In private chats the status message becomes the card; in groups (`reply_to` set) the card answers the
     message with the link and the status message is deleted. The journaled request is crossed off once the user
-    has an answer; work cut short by a shutdown stays in the journal and is finished after the restart.
+    has an answer; work cut short by a shutdown stays in the journal and is finished after the restart (only
+    the album, when the text had gone out).
     """
     cancelled = False
     try:
-        await _deliver(context, status, ref, paper, lang, reply_to)
+        await _deliver(context, request, paper)
     except asyncio.CancelledError:
         cancelled = True
         raise
     finally:
         if not cancelled:
-            _finish(context, request_id)
+            _finish(context, request.request_id)
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: PaperRef | str,
-                   paper: PaperMeta | None, lang: str, reply_to: int | None) -> None:
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, paper: PaperMeta | None) -> None:
+    status, lang = request.status, request.language
     if paper is None:
-        await _edit(status, t(lang, "unknown_id", id=ref))
+        await _edit(status, t(lang, "unknown_id", id=request.ref))
         return
     services = services_of(context)
     chat_id = status.chat_id
@@ -130,11 +128,12 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: Pap
         async with services.chat_limits.slot(chat_id):
 
             async def progress(stage: Stage) -> None:
-                await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
+                if not request.text_sent:
+                    await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
             card = await services.papers.card(paper, lang, progress, owner=chat_id, wait_for_figures=False)
-            await _send_card(context, status, card, reply_to)
+            await _send_card(context, request, card)
     except Forbidden:
         log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
     except Exception:
@@ -142,8 +141,28 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, status: Message, ref: Pap
         await _edit(status, t(lang, "failed", id=paper.versioned_id))
 
 
-async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: PaperCard,
-                     reply_to: int | None) -> None:
+async def _send_card(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, card: PaperCard) -> None:
+    """The text, journaled as sent (a restart then sends only the album), then the album when its crops exist.
+    A failing album leaves the card as it is."""
+    chat_id = request.status.chat_id
+    if not request.text_sent:
+        await _send_card_text(context, request, card)
+        if request.request_id is not None:
+            services_of(context).store.card_text_sent(request.request_id)
+    try:
+        if card.drawing is not None:  # the text went out first; the album follows as soon as its crops exist
+            await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+            card = await services_of(context).papers.with_figures(card)
+            if card.figures_failed:
+                await context.bot.send_message(chat_id, t(card.language, "note_figures"))
+        await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
+    except TelegramError as error:
+        log.warning("the figures of %s did not reach chat %s: %s", card.paper.versioned_id, chat_id, error)
+
+
+async def _send_card_text(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, card: PaperCard) -> None:
+    """The card's messages, its buttons under the last; the status message becomes the first (private chats)."""
+    status, reply_to = request.status, request.reply_to
     chat_id = status.chat_id
     parts = card_messages(card)
     explain = [InlineKeyboardButton(t(card.language, "fig_button", number=number),
@@ -180,12 +199,6 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, status: Message, card: 
             await status.delete()
         except TelegramError as error:
             log.info("could not delete status message: %s", error)
-    if card.drawing is not None:  # the text went out first; the album follows as soon as its crops exist
-        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-        card = await services_of(context).papers.with_figures(card)
-        if card.figures_failed:
-            await context.bot.send_message(chat_id, t(card.language, "note_figures"))
-    await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
 
 
 async def send_figures(context: ContextTypes.DEFAULT_TYPE, chat_id: int, figures: list[FigureImage], lang: str,

@@ -333,3 +333,9 @@ def m0010_retention(db: Database) -> None:
         if column not in db.table(table).columns_dict:
             db.table(table).add_column(column, str)
         db.table(table).create_index([column])
+
+
+@migrations(name="0011_card_text_sent")
+def m0011_card_text_sent(db: Database) -> None:
+    """A journaled card request remembers that its text went out (the album follows when its crops exist)."""
+    db.table("card_requests").add_column("text_sent", int, not_null_default=0)

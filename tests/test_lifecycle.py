@@ -147,3 +147,20 @@ async def test_kill_mid_fanout_with_messages_in_flight_loses_nothing(env: dict[s
         texts = tg.texts_to(chat_id)
         assert texts.index(f"Part 0 for {chat_id}") < len(texts) - 1 - texts[::-1].index(f"Part 1 for {chat_id}"), \
             "each chat's messages keep their order"
+
+
+async def test_a_card_whose_text_went_out_gets_only_its_album_after_a_restart(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
+    """Stopped while the crops were drawing: the group has the card's text already, not twice."""
+    add_paper(arxiv_fake)
+    store = Store(env["PAPERGRAM_DB"])
+    store.ensure_chat(-963, "group", "Lab", "en")
+    request = store.add_card_request(-963, "group", 20, 21, "2408.14227", "en", 20)
+    assert request is not None
+    store.card_text_sent(request)
+    async with running_bot(env, tg):
+        [photo] = await tg.wait_for("sendPhoto", chat_id=-963)
+        await until(lambda: store.card_requests() == [], what="the journal to empty")
+    store.close()
+    assert photo.params["caption"] == "Fig. 1 — Faithfulness against paper length."
+    assert not tg.calls_to("sendMessage", -963) and not tg.calls_to("editMessageText", -963), "no text again"

@@ -20,6 +20,11 @@ class CardRequests(StoreBase):
         self.db.conn.commit()
         return cursor.lastrowid if cursor.rowcount else None
 
+    def card_text_sent(self, request_id: int) -> None:
+        """The card's text reached the chat: a restart sends only what is left (the album), never the text again."""
+        self.db.execute("UPDATE card_requests SET text_sent = 1 WHERE id = ?", [request_id])
+        self.db.conn.commit()
+
     def finish_card_request(self, request_id: int) -> None:
         self.db.execute("DELETE FROM card_requests WHERE id = ?", [request_id])
         self.db.conn.commit()
