@@ -201,7 +201,8 @@ def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layou
     regions: dict[int, list[FigureRegion]] = {}
     for item in detected:
         regions.setdefault(item.page, []).append(item)
-    heights = [doc[i].rect.height for i in range(len(pages))]
+    sizes = [doc[i].rect for i in range(len(pages))]  # a page's `rect` is computed anew at each use
+    heights = [size.height for size in sizes]
     running = _running(pages, heights)
     paragraphs: list[list[str]] = []
     vocabulary: set[str] = set()
@@ -223,12 +224,12 @@ def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layou
                 continue  # running header or footer, page number
             if any(_inside(block.box, item.bbox) for item in found):
                 continue
-            if block.box[1] > 0.85 * page.rect.height and block.lines[0].size < layout.body_size - 0.8:
+            if block.box[1] > 0.85 * heights[number] and block.lines[0].size < layout.body_size - 0.8:
                 continue  # a footnote
             if "@" in text and number == 0:
                 continue  # authors' addresses
             kept.append(block)
-        ordered = _reading_order(kept, page.rect.width, layout.two_columns)
+        ordered = _reading_order(kept, sizes[number].width, layout.two_columns)
         if number == 0:  # title, authors and affiliations come from arXiv: the prose starts at the abstract
             start = next((i for i, b in enumerate(ordered) if re.match(r"(?i)\s*abstract\b", b.text)), 0)
             ordered = ordered[start:]
