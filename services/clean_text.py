@@ -15,12 +15,10 @@ from collections.abc import Iterable
 
 import pymupdf
 
-from services.figures import Block, Layout, Line, _parse_caption
 from services.models import FigureRegion
 from services.numbers import sentences_of
+from services.page_layout import Block, Box, Layout, Line, parse_caption
 from services.text_match import normalize
-
-Box = tuple[float, float, float, float]
 
 _HEADING = re.compile(
     r"^(?:(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[IVX]{1,5}\.|[A-H](?:\.\d{1,2})?\.?)\s+)?"
@@ -218,7 +216,7 @@ def document_text(doc: pymupdf.Document, pages: list[list[Block]], layout: Layou
                 kept.append(marker)
         for block in blocks:
             text = block.text.strip()
-            if block.caption is not None or _parse_caption(block.lines[0]) is not None:
+            if block.caption is not None or parse_caption(block.lines[0]) is not None:
                 continue
             if re.sub(r"\d+", "#", text.lower()) in running or re.fullmatch(r"[\divxlc.\-– ]{1,8}", text.lower()):
                 continue  # running header or footer, page number

@@ -1,98 +1,41 @@
-"""Figure screenshots cropped from a paper's PDF, the way PDFFigures 2.0 (Clark & Divvala, 2016) finds them.
+"""Where a paper's figures and tables are, the way PDFFigures 2.0 (Clark & Divvala, 2016) finds them.
 
 Captions first (`Figure 3:`, `Fig. 3.`, `TABLE II`; not body sentences that mention a figure), then, for each
-caption, the graphic beside it: images, vector drawings and the small text inside them (axis labels, legends),
-bounded by the caption's column (or the full width), by body paragraphs and by other captions, and shrunk to
-the ink actually drawn. Layout facts (body font size, column width, one or two columns) are learnt from the
-whole document, so a page full of sub-figure prompts is not mistaken for prose. Runs inside the PDF process
-pool: pure PyMuPDF, no I/O.
+caption, the graphic beside it: images, vector drawings (as far as they show through their clips) and the
+small text inside them (axis labels, legends), bounded by the caption's column (or the full width), by body
+paragraphs and by other captions. Layout facts come from services/page_layout.py, learnt from the whole
+document, so a page full of sub-figure prompts is not mistaken for prose. Drawing the crops is
+services/crops.py. Runs inside the PDF process pool: pure PyMuPDF, no I/O.
 """
 
 from __future__ import annotations
 
-import functools
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import PIL.Image
 import pymupdf
 
-from services.extractor import EXTRACTOR_VERSION, MAX_FIGURES  # noqa: F401 - re-exported
-from services.models import FigureImage, FigureRegion
+from services.extractor import MAX_FIGURES
+from services.models import FigureRegion
+from services.page_layout import (
+    LAYOUT_PAGES,
+    Block,
+    Box,
+    Layout,
+    Line,
+    learn_layout,
+    looks_like_prose,
+    parse_caption,
+    read_blocks,
+    union,
+    union_all,
+    x_overlap,
+)
 
-TARGET_LONG_SIDE_PX = 1280
-MAX_PHOTO_BYTES = 10 * 2**20
 MAX_DRAWINGS = 20_000
 """Pages with more vector paths than this (dense plots) use the first ones only: detection stays linear."""
-LAYOUT_PAGES = 8
-"""Pages read up front to learn the body font size and column layout."""
-
-Box = tuple[float, float, float, float]
-
-_CAPTION = re.compile(
-    r"^(?P<label>fig(?:ure)?s?\.?|table)\s*(?P<number>[A-H]\.?\d{1,2}|\d{1,3}|[IVXL]{1,6})(?=\W|$)(?P<after>\s*.?)",
-    re.IGNORECASE,
-)
-_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
-
-
-@dataclass
-class Line:
-    box: Box
-    text: str
-    size: float
-    bold: bool
-
-
-@dataclass
-class Block:
-    box: Box
-    lines: list[Line]
-    body: bool = False
-    caption: Caption | None = None
-
-    @functools.cached_property
-    def text(self) -> str:
-        """The lines as one text; a word hyphenated across a line break is joined again (a block's lines never
-        change: computed once)."""
-        return re.sub(r"(?<=[a-z])- (?=[a-z])", "", " ".join(line.text for line in self.lines))
-
-
-@dataclass
-class Caption:
-    kind: str
-    number: str
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What the whole document says about its text: the yardstick for each page."""
-
-    body_size: float
-    body_width: float
-    two_columns: bool
-
-
-def _union(a: Box, b: Box) -> Box:
-    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
-
-
-def _union_all(boxes: list[Box]) -> Box:
-    box = boxes[0]
-    for other in boxes[1:]:
-        box = _union(box, other)
-    return box
-
-
-def _x_overlap(box: Box, x0: float, x1: float) -> float:
-    """Fraction of `box`'s width inside [x0, x1] (a vertical rule, with no width, is inside or not)."""
-    if box[2] - box[0] < 0.1:
-        return 1.0 if x0 <= box[0] <= x1 else 0.0
-    return max(0.0, min(box[2], x1) - max(box[0], x0)) / (box[2] - box[0])
 
 
 def sort_key(number: str) -> tuple[int, str, int]:
@@ -110,120 +53,6 @@ def _roman(text: str) -> int:
         value = values.get(char, 0)
         total += -value if following and values.get(following, 0) > value else value
     return total
-
-
-# Text ----------------------------------------------------------------------------------------------------
-
-def _parse_caption(line: Line, first_in_block: bool = True) -> tuple[Caption, bool] | None:
-    """(caption, strong) when `line` opens a caption; strong: a delimiter or bold face says so for sure."""
-    match = _CAPTION.match(line.text.strip())
-    if not match:
-        return None
-    label, number, after = match["label"].lower(), match["number"], match["after"].strip()
-    if number.isalpha() and not (label.startswith("tab") and number.isupper()):
-        return None  # roman numerals number tables only ("TABLE IV")
-    strong = after[:1] in (":", ".", "|", "—", "–") or line.bold
-    if not strong and not (first_in_block and (after[:1].isupper() or not after)):
-        return None  # "Figure 3 shows …" is a sentence, not a caption
-    kind = "table" if label.startswith("tab") else "figure"
-    return Caption(kind, number.replace(".", ".") if not number[0].isalpha() else number), strong
-
-
-_SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
-
-
-def _span_text(span: dict[str, Any]) -> str:
-    """A span's text; a superscript the PDF marks (512², a footnote marker¹) is written in superscript letters."""
-    text: str = span["text"]
-    if span["flags"] & 1 and text.strip():
-        raised = text.strip().translate(_SUPERSCRIPT)
-        if all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ*†‡§¶" for c in raised):
-            return raised
-    return text
-
-
-def _make_block(lines: list[Line]) -> Block:
-    return Block(_union_all([line.box for line in lines]), lines)
-
-
-def read_blocks(page: pymupdf.Page) -> list[Block]:
-    """Text blocks of a page, each caption starting a block of its own and holding all its lines."""
-    raw_blocks = []
-    for raw in page.get_text("dict", flags=_TEXT_FLAGS)["blocks"]:
-        lines = []
-        for raw_line in raw.get("lines", []):
-            spans = [s for s in raw_line["spans"] if s["text"].strip()]
-            if not spans:
-                continue
-            size = max(spans, key=lambda s: len(s["text"]))["size"]
-            font = spans[0]["font"]
-            bold = bool(spans[0]["flags"] & 16) or "Bold" in font or "Medi" in font
-            text = "".join(_span_text(s) for s in raw_line["spans"]).strip()
-            lines.append(Line(tuple(raw_line["bbox"]), text, round(size * 2) / 2, bold))  # type: ignore[arg-type]
-        if lines:
-            raw_blocks.append(lines)
-    blocks: list[Block] = []
-    for lines in raw_blocks:
-        start = 0
-        for index, line in enumerate(lines):  # a caption glued under a figure's labels starts a new block
-            parsed = _parse_caption(line, True)
-            if index > start and parsed and parsed[1]:
-                blocks.append(_make_block(lines[start:index]))
-                start = index
-            elif index > start and abs(line.size - lines[start].size) > 1.0 and _parse_caption(lines[start]):
-                blocks.append(_make_block(lines[start:index]))  # a table's cells glued under its caption
-                start = index
-        blocks.append(_make_block(lines[start:]))
-    return _merge_caption_continuations(blocks)
-
-
-def _merge_caption_continuations(blocks: list[Block]) -> list[Block]:
-    """A caption's later lines can come as blocks of their own: glue each to the caption right above it."""
-    result: list[Block] = []
-    for block in blocks:
-        previous = result[-1] if result else None
-        if previous is not None and _parse_caption(previous.lines[0]) and not _parse_caption(block.lines[0]):
-            last = previous.lines[-1]
-            gap = block.box[1] - last.box[3]
-            overlaps = min(block.box[2], previous.box[2]) - max(block.box[0], previous.box[0]) > 0
-            same_size = abs(block.lines[0].size - last.size) <= 1.0  # not a table's cells under its caption
-            if -2 <= gap <= 0.45 * (last.box[3] - last.box[1]) and overlaps and same_size:
-                result[-1] = _make_block(previous.lines + block.lines)
-                continue
-        result.append(block)
-    return result
-
-
-_SUBCAPTION = re.compile(r"^\(([a-h]|[ivx]{1,4})\)\s")
-
-
-def _looks_like_prose(block: Block, body_size: float) -> bool:
-    """Body-sized, several long lines, mostly letters: running text (the width test comes later).
-
-    A sub-figure caption — "(a) Loss on the fine-tuning set" — belongs to its figure, however prose-like.
-    """
-    text = block.text
-    if len(text) < 80 or _SUBCAPTION.match(text):
-        return False
-    if abs(Counter(line.size for line in block.lines).most_common(1)[0][0] - body_size) > 1.0:
-        return False
-    if sum(len(line.text) >= 35 for line in block.lines) < max(2, len(block.lines) // 2):
-        return False
-    letters = sum(map(str.isalpha, text))
-    digits = sum(map(str.isdigit, text))
-    return letters >= 0.6 * len(text) and digits <= 0.15 * len(text)
-
-
-def learn_layout(pages: list[list[Block]], page_width: float) -> Layout:
-    sizes: Counter[float] = Counter()
-    for blocks in pages:
-        for block in blocks:
-            for line in block.lines:
-                sizes[line.size] += len(line.text)
-    body_size = sizes.most_common(1)[0][0] if sizes else 10.0
-    widths = sorted(b.box[2] - b.box[0] for blocks in pages for b in blocks if _looks_like_prose(b, body_size))
-    body_width = widths[len(widths) // 2] if widths else 0.8 * page_width
-    return Layout(body_size, body_width, body_width < 0.55 * page_width)
 
 
 # Graphics ------------------------------------------------------------------------------------------------
@@ -299,12 +128,12 @@ class PageView:
     def build(cls, page: pymupdf.Page, blocks: list[Block], layout: Layout) -> PageView:
         captions = []
         for block in blocks:
-            parsed = _parse_caption(block.lines[0])
+            parsed = parse_caption(block.lines[0])
             if parsed:
                 block.caption = parsed[0]
                 captions.append(block)
             else:
-                block.body = _looks_like_prose(block, layout.body_size) and \
+                block.body = looks_like_prose(block, layout.body_size) and \
                     block.box[2] - block.box[0] >= 0.7 * layout.body_width
         width, height = page.rect.width, page.rect.height
         top, bottom = 0.075 * height, 0.93 * height
@@ -343,7 +172,7 @@ class PageView:
         x0, x1 = self.column(caption, full)
         cap = caption.box
         obstacles = [b.box for b in self.blocks if (b.body or b.caption is not None) and b is not caption
-                     and _x_overlap(b.box, x0, x1) > 0.3]
+                     and x_overlap(b.box, x0, x1) > 0.3]
         if above:
             top = max((o[3] for o in obstacles if o[3] <= cap[1] + 1), default=self.content_top)
             bottom = cap[1] + 2
@@ -351,14 +180,14 @@ class PageView:
             top = cap[3] - 2
             bottom = min((o[1] for o in obstacles if o[1] >= cap[3] - 1), default=self.content_bottom)
         inside = [g for g in self.graphics
-                  if _x_overlap(g, x0, x1) > 0.8 and g[1] >= top - 1 and g[3] <= bottom + 1
+                  if x_overlap(g, x0, x1) > 0.8 and g[1] >= top - 1 and g[3] <= bottom + 1
                   and not (g[1] >= cap[1] - 1 and g[3] <= cap[3] + 1)]  # a link's underline in the caption
         if not inside:
             return None, 0.0
         near = cap[1] if above else cap[3]
         seed = min(inside, key=lambda g: abs((g[3] if above else g[1]) - near))
         box = _cluster(seed, inside, [ln.box for ln in self.loose_text
-                                      if _x_overlap(ln.box, x0, x1) > 0.5 and ln.box[1] >= top - 1
+                                      if x_overlap(ln.box, x0, x1) > 0.5 and ln.box[1] >= top - 1
                                       and ln.box[3] <= bottom + 1])
         distance = cap[1] - box[3] if above else box[1] - cap[3]
         return box, distance
@@ -397,7 +226,7 @@ class PageView:
         for index, box in sorted(taken.items()):
             caption = self.captions[index]
             assert caption.caption is not None
-            whole = _union(box, caption.box)
+            whole = union(box, caption.box)
             found.append(FigureRegion(caption.caption.kind, caption.caption.number, self.page.number or 0, whole,
                                   caption.text, _image_share(self.images, whole) > 0.3))
         return found
@@ -433,13 +262,13 @@ def _unmark_ruled_cells(blocks: list[Block], drawings: list[Box]) -> None:
     runs: list[list[Block]] = []
     for block in sorted((b for b in blocks if b.body), key=lambda b: b.box[1]):
         last = runs[-1][-1] if runs else None
-        if last is not None and 0 <= block.box[1] - last.box[3] <= 3 and _x_overlap(block.box, last.box[0],
+        if last is not None and 0 <= block.box[1] - last.box[3] <= 3 and x_overlap(block.box, last.box[0],
                                                                                   last.box[2]) > 0.5:
             runs[-1].append(block)
         else:
             runs.append([block])
     for run in runs:
-        box = _union_all([b.box for b in run])
+        box = union_all([b.box for b in run])
         above = any(spans(r, box) and box[1] - 10 <= r[1] <= box[1] + 2 for r in rules)
         below = any(spans(r, box) and box[3] - 2 <= r[1] <= box[3] + 10 for r in rules)
         if above and below:
@@ -463,19 +292,12 @@ def _cluster(seed: Box, graphics: list[Box], texts: list[Box]) -> Box:
         rest = []
         for element, gap, gap_x in pending:
             if _near(element, box, gap, gap_x):
-                box = _union(box, element)
+                box = union(box, element)
                 changed = True
             else:
                 rest.append((element, gap, gap_x))
         pending = rest
     return box
-
-
-def read_document(doc: pymupdf.Document, max_pages: int) -> tuple[list[list[Block]], Layout]:
-    """Every page's blocks and the layout they share: read once, for figures and for the paper's text."""
-    pages = min(doc.page_count, max_pages)
-    blocks = [read_blocks(doc[i]) for i in range(pages)]
-    return blocks, learn_layout(blocks[:LAYOUT_PAGES], doc[0].rect.width if pages else 612)
 
 
 def detect_document(doc: pymupdf.Document, max_pages: int,
@@ -497,43 +319,11 @@ def detect_document(doc: pymupdf.Document, max_pages: int,
     for number in range(pages):
         page = doc[number]
         page_blocks = blocks[number] if number < len(blocks) else read_blocks(page)
-        if any(_parse_caption(block.lines[0]) for block in page_blocks):  # no caption, nothing to find
+        if any(parse_caption(block.lines[0]) for block in page_blocks):  # no caption, nothing to find
             found += PageView.build(page, page_blocks, layout).detect(table_sides)
         if enough is not None and enough(found):
             break
     return found
-
-
-# Rendering -----------------------------------------------------------------------------------------------
-
-def render(page: pymupdf.Page, clip: pymupdf.Rect, photo: bool = False) -> tuple[bytes, str]:
-    """`clip` of `page` as a JPEG about 1280 px on its long side, within Telegram's photo limits.
-
-    Telegram re-encodes every photo as JPEG, so a PNG buys nothing but time (~34 ms a crop): line art goes at
-    quality 90 without chroma subsampling (thin coloured lines and small text stay crisp), photos at 85.
-    Pillow encodes JPEG about 15x faster than MuPDF (bench: 3.4 vs 58 ms a crop).
-    """
-    long_side = max(clip.width, clip.height) or 1.0
-    zoom = min(TARGET_LONG_SIDE_PX / long_side, 8.0)
-    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
-    image = PIL.Image.frombuffer("RGB", (pixmap.width, pixmap.height), pixmap.samples_mv, "raw", "RGB",
-                                 pixmap.stride, 1)
-    for quality in ((85, 80, 70) if photo else (90, 80, 70)):
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=quality, subsampling=2 if photo else 0)
-        if out.tell() <= MAX_PHOTO_BYTES:
-            break
-    return out.getvalue(), "image/jpeg"
-
-
-def _telegram_safe(box: Box, page_rect: pymupdf.Rect) -> pymupdf.Rect:
-    """Pad a little, stay on the page, and keep the aspect ratio within Telegram's 20:1."""
-    rect = pymupdf.Rect(box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4) & page_rect
-    if rect.width > 19 * rect.height:
-        grow = (rect.width / 19 - rect.height) / 2
-        rect = pymupdf.Rect(rect.x0, rect.y0 - grow, rect.x1, rect.y1 + grow) & page_rect
-    safe: pymupdf.Rect = rect
-    return safe
 
 
 def choose_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...] = ("figure",),
@@ -562,20 +352,3 @@ def choose_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...]
     if chosen or not first_page_fallback:
         return chosen
     return [FigureRegion("page", "1", 0, tuple(doc[0].rect), "")]  # type: ignore[arg-type]
-
-
-def render_regions(doc: pymupdf.Document, regions: list[FigureRegion]) -> list[FigureImage]:
-    """The crops themselves: the costly part, done only for what a card sends."""
-    images = []
-    for region in regions:
-        page = doc[region.page]
-        clip = page.rect if region.kind == "page" else _telegram_safe(region.bbox, page.rect)
-        image, mime = render(page, clip, region.photo)
-        images.append(FigureImage(**vars(region), image=image, mime=mime))
-    return images
-
-
-def extract_figures(doc: pymupdf.Document, max_pages: int, kinds: tuple[str, ...] = ("figure",),
-                    limit: int = MAX_FIGURES, first_page_fallback: bool = True) -> list[FigureImage]:
-    """Found and rendered in one go (tables on request)."""
-    return render_regions(doc, choose_figures(doc, max_pages, kinds, limit, first_page_fallback))

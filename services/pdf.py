@@ -53,7 +53,8 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
     import pymupdf
 
     from services.clean_text import document_text
-    from services.figures import choose_figures, read_document
+    from services.figures import choose_figures
+    from services.page_layout import read_document
     from services.pdf_text import budget_text
 
     if not looks_like_pdf(data):
@@ -87,7 +88,7 @@ def render_figures(data: bytes, regions: list[FigureRegion]) -> list[FigureImage
     """The crops of `regions`; empty for a PDF that cannot be read."""
     import pymupdf
 
-    from services.figures import render_regions
+    from services.crops import render_regions
 
     try:
         with pymupdf.open(stream=data, filetype="pdf") as doc:
@@ -101,7 +102,7 @@ def process_tables(data: bytes, max_pages: int) -> list[FigureImage]:
     """The paper's numbered tables, rendered like figures; empty for a PDF that cannot be read."""
     import pymupdf
 
-    from services.figures import extract_figures
+    from services.crops import extract_figures
 
     if not looks_like_pdf(data):
         return []
