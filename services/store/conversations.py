@@ -18,6 +18,7 @@ class PaperMessage:
     figure: str
     history: list[tuple[str, str]]
 
+
 class ConversationRecords(StoreBase):
     """The messages about a paper and cached answers."""
 
