@@ -2,7 +2,8 @@
 
     python bench/pipeline.py DIR
 
-For each DIR/*.pdf, each timed as the best of 3 runs on one core:
+For each DIR/*.pdf, each timed as the best of 5 runs on one core, the three interleaved (a burst of noise on a
+shared machine then hits all three alike):
 - `read`: `process_pdf` — open, the cleaned text for the summarizer, where the card's figures are. The card's
   text waits for this (then for the LLM, or the offline extract): it is sent without waiting for the crops.
 - `crops`: `render_figures` — the card's crops (at most six, ~1280 px, JPEG), drawn in the worker pool while
@@ -28,15 +29,17 @@ import pymupdf
 from services.pdf import process_pdf, render_figures
 
 
-def best_of(runs: int, work: object) -> float:
-    """As a PDF worker runs a job: MuPDF's cache is emptied after it (services/pdf.py)."""
-    times = []
+def best_times(runs: int, works: dict[str, object]) -> dict[str, float]:
+    """Each work's best time over `runs` rounds, one of each per round. MuPDF's cache is emptied after each,
+    as a PDF worker does after a job (services/pdf.py)."""
+    best = dict.fromkeys(works, float("inf"))
     for _ in range(runs):
-        start = time.perf_counter()
-        work()  # type: ignore[operator]
-        times.append((time.perf_counter() - start) * 1000)
-        pymupdf.TOOLS.store_shrink(100)
-    return min(times)
+        for name, work in works.items():
+            start = time.perf_counter()
+            work()  # type: ignore[operator]
+            best[name] = min(best[name], (time.perf_counter() - start) * 1000)
+            pymupdf.TOOLS.store_shrink(100)
+    return best
 
 
 def floor(data: bytes) -> None:
@@ -55,9 +58,12 @@ def main(argv: list[str]) -> int:
     for pdf in sorted(Path(argv[0]).glob("*.pdf")):
         data = pdf.read_bytes()
         result = process_pdf(data, max_pages=60)
-        read = best_of(3, lambda data=data: process_pdf(data, max_pages=60))
-        crops = best_of(3, lambda data=data, regions=result.regions: render_figures(data, regions))
-        base = best_of(3, lambda data=data: floor(data))
+        times = best_times(5, {
+            "read": lambda data=data: process_pdf(data, max_pages=60),
+            "crops": lambda data=data, regions=result.regions: render_figures(data, regions),
+            "floor": lambda data=data: floor(data),
+        })
+        read, crops, base = times["read"], times["crops"], times["floor"]
         album_ms.append(read + crops)
         read_ms.append(read)
         floor_ms.append(base)

@@ -236,8 +236,9 @@ class PdfPool:
         """The crops, split across the workers this owner may use; a part that fails is left out (in order)."""
         if not regions:
             return []
-        share = max(1, min(len(regions), self._owners.limit))
-        parts = [regions[i::share] for i in range(share)]
+        pages = sorted({r.page for r in regions})
+        share = max(1, min(len(pages), self._owners.limit))
+        parts = [[r for r in regions if r.page in pages[i::share]] for i in range(share)]  # a page's crops together
 
         async def part(chunk: list[FigureRegion]) -> list[FigureImage]:
             try:
