@@ -35,9 +35,10 @@ def linked_urls(message: Message) -> list[str]:
     return [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url]
 
 
-@dataclass(frozen=True)
+@dataclass
 class CardRequest:
-    """One paper a user asked for, its status message, and its line in the journal."""
+    """One paper a user asked for, its status message, and its line in the journal (whose progress it follows:
+    `text_sent` turns true once the card's text is out)."""
 
     status: Message
     ref: PaperRef
@@ -45,7 +46,7 @@ class CardRequest:
     reply_to: int | None
     request_id: int | None
     text_sent: bool = False
-    """The card's text reached the chat before a restart: only its album is left to send."""
+    """The card's text reached the chat (in this run or before a restart): only its album is left to send."""
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,7 +123,7 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, pap
         return
     services = services_of(context)
     chat_id = status.chat_id
-    if services.chat_limits.busy(chat_id):
+    if services.chat_limits.busy(chat_id) and not request.text_sent:
         await _edit(status, t(lang, "status_queued", id=paper.versioned_id))
     try:
         async with services.chat_limits.slot(chat_id):
@@ -138,7 +139,8 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, pap
         log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
     except Exception:
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
-        await _edit(status, t(lang, "failed", id=paper.versioned_id))
+        if not request.text_sent:  # a card already sent is not replaced by the failure
+            await _edit(status, t(lang, "failed", id=paper.versioned_id))
 
 
 async def _send_card(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, card: PaperCard) -> None:
@@ -147,6 +149,7 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, request: CardRequest, c
     chat_id = request.status.chat_id
     if not request.text_sent:
         await _send_card_text(context, request, card)
+        request.text_sent = True
         if request.request_id is not None:
             services_of(context).store.card_text_sent(request.request_id)
     try:

@@ -200,6 +200,7 @@ class PaperService:
             figures = []  # an unusable PDF has no figures: do not download it again for them
         text_missing = document is not None and not document.text and not document.note
         rendering, regions = self._drawing.get(key, (None, [])) if want_figures and figures is None else (None, [])
+        shared = rendering is not None  # another request's crops: never cancelled on this one's behalf
         if document is None or (cached is None and text_missing) or \
                 (want_figures and figures is None and rendering is None):
             await progress(Stage.READING)
@@ -213,7 +214,7 @@ class PaperService:
         try:
             summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress)
         except BaseException:  # cancelled (shutdown) or failed: the crops are not wanted any more
-            if rendering is not None:
+            if rendering is not None and not shared:
                 rendering.cancel()
             raise
         removed = 0

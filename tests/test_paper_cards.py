@@ -451,3 +451,18 @@ async def test_crops_that_cannot_be_drawn_are_said(bot: RunningBot, arxiv_fake: 
     bot.tg.send_text("2408.14227", chat_id=625)
     await bot.tg.wait_for("sendMessage", chat_id=625, contains=t("en", "note_figures"))
     assert not bot.tg.calls_to("sendPhoto", 625)
+
+
+async def test_a_failure_after_the_text_leaves_the_card(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    add_paper(arxiv_fake)
+
+    async def broken(*args: Any, **kwargs: Any) -> list[Any]:
+        raise RuntimeError("a bug while drawing")
+
+    monkeypatch.setattr(bot.app.bot_data["services"].pdfs, "figures", broken)
+    bot.tg.send_text("2408.14227", chat_id=626)
+    await bot.tg.wait_for("editMessageText", chat_id=626, contains="<b>Contribution</b>")
+    await asyncio.sleep(0.5)
+    assert "<b>Contribution</b>" in bot.tg.calls_to("editMessageText", 626)[-1].text, "the card stays the card"
+    assert not bot.app.bot_data["services"].store.card_requests(), "the request is finished"
