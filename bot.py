@@ -31,7 +31,8 @@ from services.arxiv_ids import find_papers
 from services.card import PLAIN, card_text, figure_caption
 from services.concurrency import KeyedLimiter
 from services.config import Config, ConfigError, load_config, load_dotenv_file
-from services.digests import DigestService, poll_interval
+from services.digests import DigestService
+from services.discovery import poll_interval
 from services.embeddings import GeminiEmbedder, PaperEmbeddings
 from services.feedback import Feedback
 from services.gemini import GeminiSummarizer

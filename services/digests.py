@@ -1,4 +1,5 @@
-"""Daily digests: discover what arXiv announced, decide what each chat gets, queue it in the outbox.
+"""Daily digests: decide what each chat gets of what arXiv announced (read by services/discovery.py), queue it
+in the outbox.
 
 A chat gets each paper at most once ever, under the first of its topics that matches. Each paper is
 summarized once per language however many chats get it (the card cache), so LLM calls for a day equal the
@@ -13,16 +14,16 @@ import functools
 import logging
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.announcements import Announcement, FeedReader, FeedUnavailable
+from services.announcements import Announcement, FeedReader
 from services.arxiv_ids import submitted_month
 from services.card import card_messages
-from services.categories import archive_of
 from services.citations import bibtex_file
 from services.digest_format import DigestEntry, overview_messages, rating_buttons
+from services.discovery import DEFAULT_ARCHIVES, FeedPoller, PollReport
 from services.embeddings import PaperEmbeddings
 from services.feedback import Feedback
 from services.i18n import t
@@ -36,15 +37,9 @@ from services.topics import Topic
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ARCHIVES = ("cs", "stat", "eess")
 DAILY_CAP = 30
-KEEP_ANNOUNCEMENTS = timedelta(days=30)
-ON_DEMAND_REPOLL = timedelta(minutes=5)
 QUIET_AFTER = timedelta(hours=6)
 """A chat that asked to hear about quiet days hears it this long after its digest time, if nothing came."""
-"""/digest reads a chat's feeds unless they were read this recently: a busy group cannot hammer arXiv."""
-STALE_AFTER = timedelta(hours=30)
-"""arXiv announces five days a week; a feed with no new batch for longer than a weekend day is stalled."""
 
 
 WRITE_BATCH = 500
@@ -52,25 +47,6 @@ WRITE_BATCH = 500
 was never sent (it is planned again), and SQLite commits 100 times less often."""
 MAX_TASTE_WEIGHT = 0.8
 """However many ratings a chat gave, a paper's match with the topic still counts for a fifth of its rank."""
-
-
-@dataclass
-class PollReport:
-    new: dict[str, int] = field(default_factory=dict)  # feed -> papers not seen before
-    quiet: list[str] = field(default_factory=list)  # feeds that announced nothing (weekend, holiday)
-    stale: list[str] = field(default_factory=list)
-    broken: list[str] = field(default_factory=list)
-
-
-ARXIV_ZONE = ZoneInfo("America/New_York")
-QUIET_POLL = timedelta(hours=1)
-
-
-def poll_interval(now: datetime, busy: timedelta) -> timedelta:
-    """How long to wait between feed reads: `busy` from 19:30 to 08:00 US Eastern, when arXiv announces
-    (20:00) and rebuilds its feeds (a few hours later, sometimes late); hourly the rest of the day."""
-    eastern = now.astimezone(ARXIV_ZONE).time()
-    return busy if eastern >= time(19, 30) or eastern < time(8, 0) else max(busy, QUIET_POLL)
 
 
 @functools.cache
@@ -120,77 +96,25 @@ class DigestService:
         """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._pending: list[QueuedDigest] = []
         """Digests planned by the running scheduled run and not written yet (written in batches)."""
-        self._feeds = feeds
         self._papers = papers
         self.clock = clock
-        self._archives = archives
+        self._discovery = FeedPoller(store, feeds, lambda: self.clock(), archives)
         self._cap = daily_cap
         self._prepare = asyncio.Semaphore(prepare_concurrency)
         self._planning = asyncio.Lock()
         self.bot_username = ""
         """Set at start-up: channel digests link to the bot so readers can open cards privately."""
 
-    # Discovery -----------------------------------------------------------------------------------------
-
-    def _chat_archives(self, chat: ChatSettings) -> tuple[str, ...]:
-        return tuple(a for a in chat.archives.split(",") if a) or self._archives
+    # Discovery (services/discovery.py) -------------------------------------------------------------------
 
     async def feeds_needed(self) -> set[str]:
-        """Each feed once per cycle, however many chats use it: category feeds, and archive feeds for
-        keyword, author and query topics (one query over the distinct topics, not one per chat)."""
-        needed: set[str] = set()
-        for chosen, topic in await self._store.active_topics():
-            needed |= self._feeds_of_topic(topic, tuple(a for a in chosen.split(",") if a) or self._archives)
-        archives = {f for f in needed if "." not in f}
-        return {f for f in needed if "." not in f or archive_of(f) not in archives}
+        return await self._discovery.feeds_needed()
 
     def feeds_of(self, chat: ChatSettings) -> set[str]:
-        needed: set[str] = set()
-        for _, topic in self._store.topics(chat.chat_id):
-            needed |= self._feeds_of_topic(topic, self._chat_archives(chat))
-        return needed
-
-    @staticmethod
-    def _feeds_of_topic(topic: Topic, archives: tuple[str, ...]) -> set[str]:
-        feeds = topic.feeds()
-        return feeds if topic.kind == "category" else (feeds or set(archives))
+        return self._discovery.feeds_of(chat)
 
     async def poll(self, feeds: set[str] | None = None) -> PollReport:
-        """Read every needed feed once; store unseen announcements with the day the feed gives."""
-        report = PollReport()
-        now = self.clock()
-        for name in sorted(await self.feeds_needed() if feeds is None else feeds):
-            state = self._store.feed_state(name)
-            polled = state.get("last_polled")
-            if feeds is not None and polled and now - datetime.fromisoformat(polled) < ON_DEMAND_REPOLL:
-                continue  # /digest asked again: the feed was read moments ago
-            try:
-                feed = await self._feeds.fetch(name)
-            except FeedUnavailable as error:
-                log.warning("announcement feed %s is broken: %s", name, error)
-                self._store.save_feed_state(name, status="broken", last_polled=now.isoformat())
-                report.broken.append(name)
-                continue
-            if not feed.items:
-                self._store.save_feed_state(name, status="quiet", last_polled=now.isoformat())
-                report.quiet.append(name)
-                continue
-            day = (feed.day or now.date()).isoformat()
-            added = self._store.save_announcements(day, list(feed.items))
-            self._store.prune_announcements((now.date() - KEEP_ANNOUNCEMENTS).isoformat())
-            if added:
-                self._store.save_feed_state(name, status="ok", last_day=day, last_new_at=now.isoformat(),
-                                            last_polled=now.isoformat())
-                report.new[name] = added
-                continue
-            last_new = state.get("last_new_at")
-            if last_new and now - datetime.fromisoformat(last_new) > STALE_AFTER:
-                log.warning("announcement feed %s shows the same batch since %s: stalled?", name, last_new)
-                self._store.save_feed_state(name, status="stale", last_polled=now.isoformat())
-                report.stale.append(name)
-            else:
-                self._store.save_feed_state(name, last_polled=now.isoformat())
-        return report
+        return await self._discovery.poll(feeds)
 
     # Planning ------------------------------------------------------------------------------------------
 

@@ -393,7 +393,7 @@ async def test_a_late_batch_still_makes_the_days_digest(bot: RunningBot, arxiv_f
 def test_feeds_are_read_often_only_around_announcements() -> None:
     from datetime import timedelta
 
-    from services.digests import poll_interval
+    from services.discovery import poll_interval
 
     busy = timedelta(minutes=15)
     assert poll_interval(datetime(2024, 8, 27, 1, 0, tzinfo=UTC), busy) == busy  # 21:00 US Eastern
