@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -33,6 +34,11 @@ async def card(bot: RunningBot, chat_id: int, text: str = ID) -> tuple[Call, Cal
     """Ask for a card; (its last message, its figure photo)."""
     bot.tg.send_text(text, chat_id=chat_id)
     [photo] = await bot.tg.wait_for("sendPhoto", chat_id=chat_id)
+    store = bot.app.bot_data["services"].store
+    for _ in range(250):  # the request is done (the album's messages recorded) once the journal is empty
+        if not store.card_requests():
+            break
+        await asyncio.sleep(0.02)
     return bot.tg.calls_to("editMessageText", chat_id)[-1], photo
 
 
