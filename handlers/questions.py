@@ -20,7 +20,7 @@ from services.card import card_paper
 from services.i18n import t
 from services.models import PaperRef
 from services.passages import shortened
-from services.questions import MAX_QUESTION, Answer, QuestionTooLong, explain_question
+from services.questions import MAX_QUESTION, Answer, explain_question
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +122,7 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, asked: Message, target: Ta
                                    else t(lang, "fig_none"), do_quote=True)
             return
         question = question.strip() or explain_question(figure.kind, figure.number)
-    try:
-        answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
-    except QuestionTooLong:
-        await asked.reply_text(t(lang, "question_too_long", length=len(question), limit=MAX_QUESTION), do_quote=True)
-        return
+    answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
     sent = await asked.reply_text(answer_html(answer, lang), parse_mode=ParseMode.HTML,
                                   link_preview_options=NO_PREVIEW, do_quote=True)
     said = answer.text or "\n".join(f"[{p.section}] {p.text}" for p in answer.passages)

@@ -81,11 +81,11 @@ class Config:
     """Reading one PDF in a worker; past it the worker is replaced and the card is made from the abstract."""
     pdf_workers: int = 2
     llm_daily_budget: int = 0
+    """LLM calls per UTC day; 0 means no limit."""
     retention_days: int = 90
     """What chats received and asked is kept this long (never-twice holds past it: see digests)."""
     cache_days: int = 7
     """Papers' text and figure crops are kept this long, then read from arXiv again when asked for."""
-    """LLM calls per UTC day; 0 means no limit."""
     discovery_archives: tuple[str, ...] = ("cs", "stat", "eess")
     poll_minutes: float = 15.0
     digest_tick_seconds: float = 60.0

@@ -138,12 +138,12 @@ class Outbox:
             attempts = (row.get("attempts") or 0) + 1
             retry_after = error.retry_after if isinstance(error, SendFailed) else 0.0
             if attempts >= MAX_ATTEMPTS:
-                log.error("giving up on message %s to chat %s after %s attempts: %s", row["id"], chat_id,
+                log.error("giving up on message %s to chat %s after %s attempts: %s", row_id, chat_id,
                           attempts, error)
                 self._store.mark_outbox(row_id, "failed", attempts=attempts)
                 return "failed", row_id, []
             delay = max(retry_after, 5.0 * 2 ** (attempts - 1))
-            log.warning("message %s to chat %s failed (%s); retrying in %.0fs", row["id"], chat_id, error, delay)
+            log.warning("message %s to chat %s failed (%s); retrying in %.0fs", row_id, chat_id, error, delay)
             self._store.mark_outbox(row_id, "pending", attempts=attempts,
                                     not_before=(utcnow() + timedelta(seconds=delay)).isoformat())
             return "retry", row_id, []

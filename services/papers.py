@@ -287,11 +287,13 @@ class PaperService:
         figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
         if figures is not None:
             return figures
-        data, result = await self._read_pdf(paper, owner)
-        figures = await self._pdfs.figures(data, result.regions, owner) if data is not None else []
-        if figures:
-            self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
-        return figures
+        drawing, _ = self._drawing.get((paper.base_id, paper.version), (None, []))
+        if drawing is None:  # not being drawn for a card right now: read the PDF and draw them
+            data, result = await self._read_pdf(paper, owner)
+            if data is None:
+                return []
+            drawing = self._draw(paper, data, result.regions, owner)
+        return await drawing
 
     async def tables(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
         """The paper's numbered tables, on request only (cards show figures): cached once found."""

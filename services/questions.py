@@ -56,10 +56,13 @@ class Answer:
     """Why the paper's text was not available (the answer then rests on the abstract)."""
 
 
+def _label(kind: str) -> str:
+    return "Table" if kind == "table" else "Figure"
+
+
 def explain_question(kind: str, number: str) -> str:
     """What the figure button and `/fig N` ask."""
-    label = "Table" if kind == "table" else "Figure"
-    return (f"Explain {label} {number}: what it shows, how to read it, and what the paper concludes from it.")
+    return f"Explain {_label(kind)} {number}: what it shows, how to read it, and what the paper concludes from it."
 
 
 class QuestionService:
@@ -115,8 +118,8 @@ class QuestionService:
         opening = [f"Paper: {paper.title} (arXiv:{paper.versioned_id})", "", f"Abstract: {paper.abstract}", "",
                    "Text of the paper:", text[:TEXT_BUDGET], ""]
         if figure is not None:
-            label = "Table" if figure.kind == "table" else "Figure"
-            opening += [f"The reader is looking at {label} {figure.number}. Its caption: {figure.caption}",
+            opening += [f"The reader is looking at {_label(figure.kind)} {figure.number}. Its caption: "
+                        f"{figure.caption}",
                         "Paragraphs that refer to it:", *(f"[{p.section}] {p.text}" for p in context), ""]
         reminder = (f"(Answer only from the paper above, cite its sections in square brackets, say so when the "
                     f"paper does not say, and answer in {prompt_name(language)}.)")
@@ -131,8 +134,7 @@ class QuestionService:
     def _offline(passages: list[Passage], question: str, figure: FigureRegion | None, context: list[Passage],
                  why: str, content: PdfContent) -> Answer:
         if figure is not None:  # the figure's own caption, then what the text says of it
-            label = "Table" if figure.kind == "table" else "Figure"
-            found = [Passage(f"{label} {figure.number}", figure.caption), *context]
+            found = [Passage(f"{_label(figure.kind)} {figure.number}", figure.caption), *context]
             extra = [p for p in best_passages(passages, question) if p not in found]
             return Answer(passages=(found + extra)[:3], offline=why, pdf_note=content.note)
         return Answer(passages=best_passages(passages, question), offline=why, pdf_note=content.note)

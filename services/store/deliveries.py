@@ -1,4 +1,4 @@
-"""What each chat is sent: planned digests, the outbox, what a chat received and skipped, and how long it is kept."""
+"""What each chat is sent: planned digests, the outbox, what a chat received and what was left out."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ SKIPPED_KEPT = timedelta(days=7)
 
 
 class DeliveryRecords(StoreBase):
-    """Digests planned, sent, received, and pruned."""
+    """Digests planned, sent and received."""
 
     def delivered(self, chat_id: int) -> set[str]:
         """Papers this chat has had, or has queued, in any digest, or keeps on its reading list: a chat gets
@@ -84,16 +84,18 @@ class DeliveryRecords(StoreBase):
 
     def delivered_on(self, chat_id: int, day: str) -> list[str]:
         """Papers of the chat's digest of `day` (sent or on their way), in digest order."""
-        row = next(iter(self._rows("SELECT received FROM digest_days WHERE chat_id = ? AND day = ?",
-                                   [chat_id, day])), None)
-        return (_unpack(row["received"]) if row else []) + [r["base_id"] for r in self._rows(
+        return _unpack(self._day(chat_id, day)["received"]) + [r["base_id"] for r in self._rows(
             "SELECT base_id FROM deliveries WHERE chat_id = ? AND day = ? AND state IN ('queued', 'sent') "
             "ORDER BY id", [chat_id, day])]
 
     def skipped(self, chat_id: int, day: str) -> list[str]:
-        row = next(iter(self._rows("SELECT skipped FROM digest_days WHERE chat_id = ? AND day = ?",
+        return _unpack(self._day(chat_id, day)["skipped"])
+
+    def _day(self, chat_id: int, day: str) -> dict[str, Any]:
+        """The chat's row of `day` (packed lists of what it received and what was left out), empty if none."""
+        row = next(iter(self._rows("SELECT received, skipped FROM digest_days WHERE chat_id = ? AND day = ?",
                                    [chat_id, day])), None)
-        return _unpack(row["skipped"]) if row else []
+        return row or {"received": None, "skipped": None}
 
     def pending_outbox(self, now: datetime) -> list[tuple[int, int]]:
         """(id, chat id) of the messages to send, oldest first; `sending` ones were in flight at a crash and go
@@ -133,9 +135,7 @@ class DeliveryRecords(StoreBase):
 
     def _receive(self, chat_id: int, day: str, base_ids: list[str]) -> None:
         """Papers now received: appended to the chat's day, their per-paper delivery rows removed."""
-        known = next(iter(self._rows("SELECT received FROM digest_days WHERE chat_id = ? AND day = ?",
-                                     [chat_id, day])), None)
-        received = _unpack(known["received"]) if known else []
+        received = _unpack(self._day(chat_id, day)["received"])
         received += [b for b in base_ids if b not in received]
         self.db.execute("INSERT INTO digest_days (chat_id, day, received, skipped) VALUES (?, ?, ?, NULL) "
                         "ON CONFLICT (chat_id, day) DO UPDATE SET received = excluded.received",
@@ -151,30 +151,3 @@ class DeliveryRecords(StoreBase):
             columns = "".join(f", {name} = ?" for name in fields)
             self.db.execute(f"UPDATE outbox SET state = ?, updated_at = ?{columns} WHERE id = ?",
                             [state, now, *fields.values(), row_id])
-
-    # Retention -------------------------------------------------------------------------------------------
-
-    def prune(self, history_before: str, cache_before: str, skipped_before: str) -> dict[str, int]:
-        """What a chat received and said, kept `RETENTION_DAYS`; heavy caches (paper text, crops) kept less;
-        skipped lists a week. Rows still on their way (pending, queued) are never pruned. Freed pages are
-        reused: no VACUUM needed."""
-        statements = {
-            "outbox": ("DELETE FROM outbox WHERE day < ? AND state = 'failed'", history_before),
-            "deliveries": ("DELETE FROM deliveries WHERE day < ? AND NOT EXISTS (SELECT 1 FROM outbox o "
-                           "WHERE o.chat_id = deliveries.chat_id AND o.day = deliveries.day)", history_before),
-            "digest_days": ("DELETE FROM digest_days WHERE day < ?", history_before),
-            "skipped_lists": ("UPDATE digest_days SET skipped = NULL WHERE day < ? AND skipped IS NOT NULL",
-                              skipped_before),
-            "paper_messages": ("DELETE FROM paper_messages WHERE sent_at < ?", history_before),
-            "answers": ("DELETE FROM answers WHERE created_at < ?", history_before),
-            "summaries": ("DELETE FROM summaries WHERE created_at < ?", history_before),
-            "card_requests": ("DELETE FROM card_requests WHERE created_at < ?", history_before),
-            "llm_calls": ("DELETE FROM llm_calls WHERE day < ?", history_before[:10]),
-            "documents": ("DELETE FROM documents WHERE created_at < ?", cache_before),
-            "figures": ("DELETE FROM figures WHERE created_at IS NULL OR created_at < ?", cache_before),
-        }
-        removed = {}
-        with self.db.conn:
-            for table, (sql, before) in statements.items():
-                removed[table] = self.db.execute(sql, [before]).rowcount
-        return removed
