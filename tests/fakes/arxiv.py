@@ -41,9 +41,9 @@ class FakeArxiv(FakeServer):
         self.pdf_trickle: tuple[int, float] | None = None
         """(bytes, seconds): PDFs arrive that slowly, every read well within any per-read timeout."""
         self.pdf_html = False
+        """PDFs are answered 200 with an HTML error page, as a misconfigured mirror does."""
         self.api_delay = 0.0
         """Seconds the API takes to answer (arXiv's own pace is one query every three seconds)."""
-        """PDFs are answered 200 with an HTML error page, as a misconfigured mirror does."""
 
     @property
     def api_url(self) -> str:
