@@ -1,4 +1,5 @@
-"""Papergram's entry point and bootstrap: read the config, build the adapters, register handlers, poll.
+"""Papergram's entry point: read the settings, build the services (services/bootstrap.py), wrap them in the
+Telegram application (handlers/), poll or serve the webhook.
 
     python bot.py                                  run the bot
     python bot.py summarize <link-or-id> [--lang zh] [--out DIR]   one card on the terminal, no Telegram
@@ -12,168 +13,54 @@ import argparse
 import asyncio
 import logging
 import sys
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, CallbackContext
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationBuilder, Defaults
 
 import handlers
 from handlers import lifecycle
-from handlers.rate_limiter import ChatRateLimiter
-from handlers.telegram_sender import digest_sender
-from services.announcements import FeedReader
-from services.arxiv_client import ArxivClient, ArxivUnavailable
-from services.arxiv_ids import find_papers
-from services.card import PLAIN, card_text, figure_caption
-from services.concurrency import KeyedLimiter
+from handlers.common.context import CONTEXT_TYPES, App, Context, services_of
+from handlers.common.rate_limiter import ChatRateLimiter
+from handlers.common.sender import NO_PREVIEW, digest_sender
+from services.arxiv.client import ArxivUnavailable
+from services.arxiv.ids import find_papers
+from services.bootstrap import Services, build_services
+from services.cards.render import PLAIN, card_text, figure_caption
 from services.config import Config, ConfigError, load_config, load_dotenv_file
-from services.digests import DigestService
-from services.discovery import poll_interval
-from services.embeddings import GeminiEmbedder, PaperEmbeddings
-from services.feedback import Feedback
-from services.gemini import GeminiSummarizer
 from services.i18n import MENU_COMMANDS, t
 from services.languages import resolve
 from services.logging_setup import setup_logging
-from services.openai_llm import OpenAISummarizer
-from services.outbox import Outbox
-from services.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
-from services.papers import PaperService
-from services.pdf import PdfPool
-from services.questions import QuestionService
-from services.sending import Sender
-from services.store import SKIPPED_KEPT, Store, utcnow
-from services.store_guard import StoreRefused, check_database, read_state
-from services.summarizer import ExtractiveSummarizer, FallbackSummarizer, Summarizer
+from services.store import utcnow
+from services.store.guard import StoreRefused, check_database, read_state
 
 log = logging.getLogger("papergram")
 
 
-PAPERS_PER_CHAT = 2
-"""A chat's third link waits until one of its first two is done."""
-
-
-@dataclass
-class Services:
-    """Everything the handlers use, built once."""
-
-    config: Config
-    store: Store
-    pdfs: PdfPool
-    papers: PaperService
-    digests: DigestService
-    outbox: Outbox
-    pacer: Pacer
-    """Telegram's limits per chat, shared by the outbox and the rate limiter every request passes."""
-    feedback: Feedback
-    questions: QuestionService
-    chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
-    last_poll: datetime | None = None
-    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-    """Work in progress (updates being handled, the digest tick, resumed requests): a shutdown cuts it short."""
-    stopping: bool = False
-
-    def close(self) -> None:
-        self.pdfs.close()
-        self.store.close()
-
-
-def build_summarizer(config: Config) -> Summarizer:
-    """The configured provider, with the other as its fallback when configured; offline without any."""
-
-    def provider(name: str) -> Summarizer | None:
-        if not name or not config.provider_ready(name):
-            return None
-        if name == "gemini":
-            return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url)
-        return OpenAISummarizer(config.openai_api_key, config.openai_model, config.openai_base_url)
-
-    first, second = provider(config.llm_provider), provider(config.llm_fallback)
-    if first is None:
-        first, second = second, None
-    if first is None:
-        return ExtractiveSummarizer()
-    return FallbackSummarizer(first, second) if second is not None else first
-
-
-def build_services(config: Config) -> Services:
-    store = Store(config.db_path)
-    arxiv = ArxivClient(config.arxiv_api_url, config.arxiv_pdf_url, delay_seconds=config.arxiv_delay_seconds,
-                        timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20,
-                        download_seconds=config.pdf_download_seconds)
-    pdfs = PdfPool(workers=config.pdf_workers, seconds=config.pdf_seconds)
-    llm = build_summarizer(config)
-    papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget)
-    questions = QuestionService(store, papers, llm, budget=config.llm_daily_budget)
-    feedback = Feedback(store)
-    pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
-    embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
-                                                       config.gemini_base_url), config.about_threshold) \
-        if config.gemini_api_key else None
-    digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
-                            archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,
-                            retention_days=config.retention_days)
-    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
-                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback,
-                    questions=questions)
-
-
-async def digest_tick(services: Services, sender: Sender) -> None:
-    """Every minute: read the announcement feeds when due, plan the digests whose time has come, send.
-
-    JobQueue jobs are not persisted, so this is scheduled at every start; the outbox and the chats' last
-    digest days in SQLite carry everything across restarts.
-    """
-    if services.store.broken:
-        return  # a damaged database takes no more writes; the operator was told when it happened
-    services.store.set_state("last_tick", utcnow().isoformat())
-    now = services.digests.clock()
-    prune_daily(services, now)
-    interval = poll_interval(now, timedelta(minutes=services.config.poll_minutes))
-    if services.last_poll is None or now - services.last_poll >= interval:
-        services.last_poll = now
-        await services.digests.poll()
-    await services.digests.run_due()
-    await services.outbox.drain(sender)
-
-
-def prune_daily(services: Services, now: datetime) -> None:
-    """Once a UTC day: history past RETENTION_DAYS and caches past CACHE_DAYS go (the pages are reused)."""
-    today = now.date().isoformat()
-    if services.store.get_state("last_prune") == today:
-        return
-    config = services.config
-    removed = services.store.prune((now - timedelta(days=config.retention_days)).date().isoformat(),
-                                   (now - timedelta(days=config.cache_days)).isoformat(),
-                                   (now - SKIPPED_KEPT).date().isoformat())
-    services.store.set_state("last_prune", today)
-    log.info("pruned: %s", ", ".join(f"{table} {count}" for table, count in removed.items() if count) or "nothing")
-
-
-async def _tick_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
-    services: Services = context.bot_data["services"]
+async def _tick_job(context: Context) -> None:
+    services = context.services
     task = asyncio.current_task()
     if services.stopping or task is None:
         return
     services.tasks.add(task)
     try:
-        await digest_tick(services, digest_sender(context.bot, services.config.paid_broadcast))
+        await services.tick(digest_sender(context.bot, services.config.paid_broadcast))
     except Exception:
         log.exception("digest tick failed; the next one tries again")
     finally:
         services.tasks.discard(task)
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(app: App) -> None:
     """Register the command menu in English (default) and Chinese; schedule the digest tick."""
     for language_code, lang in (("", "en"), ("zh", "zh")):
         commands = [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code or None)
-    services: Services = app.bot_data["services"]
+    services = services_of(app)
     services.digests.bot_username = app.bot.username
     interval = services.config.digest_tick_seconds
     if app.job_queue is not None and interval > 0:
@@ -182,24 +69,23 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await lifecycle.resume_card_requests(app)
 
 
-async def _with_stop_signals(app: Application) -> None:  # type: ignore[type-arg]
+async def _with_stop_signals(app: App) -> None:
     """The bot's own SIGTERM/SIGINT handling (a stop within seconds, work journaled), then the usual start-up."""
     lifecycle.install_stop_signals(app)
     await _post_init(app)
 
 
-async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    services: Services = app.bot_data["services"]
-    await services.feedback.close()
-    await services.papers.close()
-    services.close()
+async def _post_shutdown(app: App) -> None:
+    await services_of(app).aclose()
 
 
-def build_application(config: Config, services: Services | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(config: Config, services: Services | None = None) -> App:
     """The bot, wired: same function in production and in tests."""
     services = services or build_services(config)
     app = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .token(config.telegram_token)
         .base_url(config.telegram_api_url)
         .base_file_url(config.telegram_file_url)

@@ -20,13 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.card import PLAIN, render_card
-from services.links import find_links
+from services.cards.links import find_links
+from services.cards.papers import PaperCard
+from services.cards.render import PLAIN, render_card
+from services.llm.extractive import ExtractiveSummarizer
+from services.llm.port import SummaryFields
 from services.models import PaperMeta
 from services.numbers import sentences_of
-from services.papers import PaperCard
-from services.pdf import process_pdf
-from services.summarizer import ExtractiveSummarizer, SummaryFields
+from services.pdf.pool import process_pdf
 
 _HEADINGS = r"(?:Introduction|Related Work|Background|Method|Methods|Approach|Experiments|Results|Conclusion|" \
             r"Conclusions|Discussion|Abstract)"

@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import Services, build_application
-from handlers.telegram_sender import TelegramSender
+from bot import build_application
+from handlers.common.sender import TelegramSender
+from services.bootstrap import Services
 from services.config import load_config
 from services.topics import parse_topic
 from tests.fakes.arxiv import FakeArxiv, FakePaper

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymupdf
 
-from services.figures import detect_document
+from services.pdf.figures import detect_document
 
 IOU = 0.8
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymupdf
 
-from services.pdf import process_pdf, render_figures
+from services.pdf.pool import process_pdf, render_figures
 
 
 def best_times(runs: int, works: dict[str, object]) -> dict[str, float]:

@@ -34,8 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.models import PaperText
-from services.relevance import Corpus
-from services.taste import Rated, Space, paper_terms, train
+from services.ranking.relevance import Corpus
+from services.ranking.taste import Rated, Space, paper_terms, train
 from services.topics import Topic, parse_topic
 
 TOPICS = {
@@ -163,7 +163,7 @@ def costs(papers: list[Paper]) -> tuple[float, float]:
 async def embedding_threshold(papers: list[Paper]) -> None:
     """With a key: similarities of each sentence topic to each paper, and the threshold with the best F1."""
     from services.config import DEFAULT_EMBEDDING_MODEL
-    from services.embeddings import GeminiEmbedder
+    from services.ranking.embeddings import GeminiEmbedder
 
     embedder = GeminiEmbedder(os.environ["GEMINI_API_KEY"], os.environ.get("GEMINI_EMBEDDING_MODEL")
                               or DEFAULT_EMBEDDING_MODEL, os.environ.get("GEMINI_BASE_URL", ""))

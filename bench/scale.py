@@ -28,15 +28,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.announcements import Announcement
-from services.digests import DigestService
+from services.arxiv.announcements import Announcement
+from services.cards.papers import PaperService
+from services.delivery.outbox import Outbox
+from services.delivery.pacing import Pacer
+from services.delivery.port import Button
+from services.digests.planner import DigestService
+from services.llm.extractive import ExtractiveSummarizer
+from services.llm.prompt import PROMPT_VERSION
 from services.models import FigureImage, PaperMeta, PdfContent
-from services.outbox import Outbox
-from services.pacing import Pacer
-from services.papers import PaperService
-from services.sending import Button
 from services.store import SKIPPED_KEPT, Store, utcnow
-from services.summarizer import PROMPT_VERSION, ExtractiveSummarizer
 from services.topics import parse_topic
 
 PAPERS_PER_DAY = 200

@@ -1,10 +1,13 @@
-"""Telegram updates in, replies out. `register` is the bot's table of contents."""
+"""Telegram updates in, replies out: each feature module translates its updates into calls of `services/` and
+formats the replies; `common/` holds what they share. `register` is the bot's table of contents.
+
+Feature modules never import one another (the import contract in pyproject.toml checks it).
+"""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -13,37 +16,57 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import chats, errors, feedback, lifecycle, papers, questions, reading_list, start, subscriptions
-from handlers.settings_actions import ACTIONS
+from handlers import (
+    bibtex,
+    chats,
+    digests,
+    errors,
+    feedback,
+    lifecycle,
+    papers,
+    questions,
+    reading_list,
+    start,
+)
+from handlers.common.context import App
+from handlers.settings import commands as settings
+from handlers.settings.actions import ACTIONS
+from services import callback_data
+
+PAPERS_GROUP = 1
+"""Messages naming papers are handled after replies were given the chance to be questions (group 0)."""
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, lifecycle.track_update), group=-1)  # every update's task is known
     app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
-    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, chats.channel_post))
-    app.add_handler(CommandHandler("start", chats.deep_link, filters.Regex(r"^/start card_")))
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, settings.channel_post))
+    app.add_handler(CommandHandler("start", papers.deep_link, filters.Regex(r"^/start card_")))
     app.add_handler(CommandHandler(["start", "help"], start.start))
-    app.add_handler(CommandHandler("channel", chats.channel_command, filters.ChatType.PRIVATE))
-    app.add_handler(CommandHandler(list(ACTIONS), subscriptions.command))
-    app.add_handler(CommandHandler("export", subscriptions.export_digest))
-    app.add_handler(CallbackQueryHandler(subscriptions.remove_button, pattern=r"^rm:\d+$"))
-    app.add_handler(CallbackQueryHandler(subscriptions.card_button, pattern=r"^card:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.more_button, pattern=r"^more:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.tables_button, pattern=r"^tables:"))
-    app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=r"^rate:[+-]:[\w./-]{1,40}$"))
-    app.add_handler(CallbackQueryHandler(feedback.bib_button, pattern=r"^bib:[\w./-]{1,40}$"))
-    app.add_handler(CommandHandler("bib", feedback.bib_command))
+    app.add_handler(CommandHandler("channel", settings.channel_command, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler(list(ACTIONS), settings.command))
+    app.add_handler(CommandHandler("export", digests.export_digest))
+    app.add_handler(CommandHandler("bib", bibtex.bib_command))
     app.add_handler(CommandHandler("fig", questions.fig_command))
-    app.add_handler(CallbackQueryHandler(questions.fig_button, pattern=r"^fig:[\w./-]{1,40}:[\w.]{1,8}$"))
-    app.add_handler(CallbackQueryHandler(reading_list.save_button, pattern=r"^save:[\w./-]{1,40}$"))
-    app.add_handler(CallbackQueryHandler(reading_list.saved_buttons,
-                                         pattern=r"^(saved:\d{1,4}|unsave:\d{1,4}:[\w./-]{1,40})$"))
     app.add_handler(CommandHandler("saved", reading_list.saved_command))
-    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
-                                   feedback.bib_file))
+    app.add_handler(CallbackQueryHandler(settings.remove_button, pattern=callback_data.REMOVE_TOPIC.pattern))
+    app.add_handler(CallbackQueryHandler(papers.card_button, pattern=callback_data.CARD.pattern))
+    app.add_handler(CallbackQueryHandler(digests.more_button, pattern=callback_data.MORE.pattern))
+    app.add_handler(CallbackQueryHandler(papers.tables_button, pattern=callback_data.TABLES.pattern))
+    app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=callback_data.RATE.pattern))
+    app.add_handler(CallbackQueryHandler(bibtex.bib_button, pattern=callback_data.BIB.pattern))
+    app.add_handler(CallbackQueryHandler(questions.fig_button, pattern=callback_data.FIGURE.pattern))
+    app.add_handler(CallbackQueryHandler(reading_list.save_button, pattern=callback_data.SAVE.pattern))
+    app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.SAVED_PAGE.pattern))
+    app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.UNSAVE.pattern))
     app.add_handler(CallbackQueryHandler(errors.expired_button))  # any other button data: answered, never spins
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
+                                   bibtex.bib_file))
     # new messages only: editing a message must not send its cards again
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
-    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), papers.on_message))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.REPLY & (filters.TEXT | filters.CAPTION),
+                                   questions.on_reply))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+                                   papers.on_message), group=PAPERS_GROUP)
     app.add_error_handler(errors.on_error)

@@ -11,9 +11,8 @@ import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
-from handlers.common import services_of
+from handlers.common.context import Context
 from services.i18n import t
 
 log = logging.getLogger(__name__)
@@ -27,16 +26,16 @@ def _describe(update: Update) -> str:
     return f"update {update.update_id} ({what} {text!r} in chat {chat.id if chat else '?'})"
 
 
-def _language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+def _language(update: Update, context: Context) -> str:
     chat = update.effective_chat
     try:
-        stored = services_of(context).store.get_chat(chat.id) if chat else None
+        stored = context.services.store.get_chat(chat.id) if chat else None
     except sqlite3.DatabaseError:
         stored = None
     return stored.language if stored else "en"
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     error = context.error
     if not isinstance(update, Update):
         log.error("error outside an update: %r", error, exc_info=error)
@@ -49,7 +48,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("%s: the chat blocked the bot", _describe(update))
         return
     key = "error_apology"
-    store = services_of(context).store
+    store = context.services.store
     if isinstance(error, sqlite3.DatabaseError) and (store.mark_broken(str(error)) or store.broken):
         key = "storage_broken"
         log.critical("%s: the database is damaged (%s); writes are stopped", _describe(update), error)
@@ -73,7 +72,7 @@ async def _answer(update: Update, text: str | None = None) -> None:
         log.info("could not answer a button: %s", error)
 
 
-async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def expired_button(update: Update, context: Context) -> None:
     """Callback data no handler knows (an old keyboard, or forged): answered, so the button stops spinning."""
     assert update.callback_query is not None
     await update.callback_query.answer(t(_language(update, context), "button_expired"), show_alert=True)

@@ -13,18 +13,15 @@ import asyncio
 import logging
 import signal
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackContext, ContextTypes
 
-from handlers.papers import CardRequest, prepare
-from services.arxiv_ids import find_papers
+from handlers.common.card_flow import CardRequest, prepare
+from handlers.common.context import App, Context, services_of
+from services.arxiv.ids import find_papers
+from services.bootstrap import Services
 from services.i18n import t
-
-if TYPE_CHECKING:
-    from bot import Services
 
 log = logging.getLogger(__name__)
 
@@ -35,29 +32,24 @@ GRACE = 1.5
 STOP_BUDGET = 5.0
 
 
-def _services(app: Application) -> Services:  # type: ignore[type-arg]
-    services: Services = app.bot_data["services"]
-    return services
-
-
-async def track_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def track_update(update: Update, context: Context) -> None:
     """Runs first for every update: the task handling it is known, so a shutdown can cut it short."""
     task = asyncio.current_task()
     if task is not None:
-        tasks = _services(context.application).tasks
+        tasks = services_of(context.application).tasks
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
 
-def install_stop_signals(app: Application) -> None:  # type: ignore[type-arg]
+def install_stop_signals(app: App) -> None:
     loop = asyncio.get_running_loop()
     for number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(number, begin_stop, app)
 
 
-def begin_stop(app: Application) -> None:  # type: ignore[type-arg]
+def begin_stop(app: App) -> None:
     """Stop taking updates now; cut running work short after a grace period; the outbox stops at once."""
-    services = _services(app)
+    services = services_of(app)
     if services.stopping:
         return
     services.stopping = True
@@ -77,13 +69,13 @@ def _cut_short(services: Services) -> None:
         task.cancel()
 
 
-async def resume_card_requests(app: Application) -> None:  # type: ignore[type-arg]
+async def resume_card_requests(app: App) -> None:
     """Finish what the previous run accepted; answer what is too old to finish."""
-    services = _services(app)
+    services = services_of(app)
     rows = services.store.card_requests()
     if not rows:
         return
-    context: CallbackContext[Any, Any, Any, Any] = CallbackContext(app)
+    context = Context(app)
     now = datetime.now(UTC)
     batches: dict[tuple[int, int], list[CardRequest]] = {}
     for row in rows:

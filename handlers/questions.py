@@ -9,18 +9,19 @@ import logging
 from dataclasses import dataclass
 
 from telegram import Message, Update
-from telegram.constants import ChatAction, ParseMode
-from telegram.ext import ContextTypes
+from telegram.constants import ChatAction
+from telegram.ext import ApplicationHandlerStop
 
-from handlers.common import services_of, settings_for
-from handlers.telegram_sender import NO_PREVIEW
-from services.arxiv_client import ArxivUnavailable
-from services.arxiv_ids import find_papers
-from services.card import card_paper
+from handlers.common.chat import named_papers, settings_for
+from handlers.common.context import Context
+from services import callback_data
+from services.arxiv.client import ArxivUnavailable
+from services.arxiv.ids import find_papers
+from services.cards.passages import shortened
+from services.cards.questions import MAX_QUESTION, Answer, explain_question
+from services.cards.render import card_paper
 from services.i18n import t
 from services.models import PaperRef
-from services.passages import shortened
-from services.questions import MAX_QUESTION, Answer, explain_question
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +38,31 @@ class Target:
     history: list[tuple[str, str]]
 
 
-def _target(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replied: Message) -> Target | None:
+def _target(context: Context, chat_id: int, replied: Message) -> Target | None:
     """The paper (and figure, and thread) of one of the bot's messages: recorded when it was sent, or read from
     a card's facts line (a digest's card in full mode, a card sent before messages were recorded)."""
-    known = services_of(context).store.paper_message(chat_id, replied.message_id)
+    known = context.services.store.paper_message(chat_id, replied.message_id)
     if known is not None:
         return Target(PaperRef(known.base_id, known.version), known.figure, known.history)
     ref = card_paper(replied.text or replied.caption or "")
     return Target(ref, "", []) if ref is not None else None
 
 
-def _from_bot(context: ContextTypes.DEFAULT_TYPE, message: Message | None) -> bool:
+def _from_bot(context: Context, message: Message | None) -> bool:
     return message is not None and message.from_user is not None and message.from_user.id == context.bot.id
 
 
-async def reply_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_reply(update: Update, context: Context) -> None:
+    """A reply to one of the bot's cards, figures or answers that names no paper of its own is a question about
+    that paper: answered here, and no other handler sees the message."""
+    message = update.effective_message
+    if message is None or named_papers(message):
+        return  # a paper named: the papers handler (a later group) sends its card
+    if await reply_question(update, context):
+        raise ApplicationHandlerStop
+
+
+async def reply_question(update: Update, context: Context) -> bool:
     """A reply to one of the bot's messages, naming no paper of its own: answered as a question (True), or
     left to the caller (False: not a reply to the bot)."""
     message = update.effective_message
@@ -67,7 +78,7 @@ async def reply_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return True
 
 
-async def fig_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def fig_command(update: Update, context: Context) -> None:
     """`/fig N` as a reply to a card: figure N explained."""
     message = update.effective_message
     assert message is not None
@@ -76,29 +87,29 @@ async def fig_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if _from_bot(context, message.reply_to_message) and message.reply_to_message else None
     number = ((context.args or [""])[0].strip().rstrip(".") or (target.figure if target else ""))[:8]
     if target is None or not number:
-        await message.reply_text(t(lang, "fig_usage"), parse_mode=ParseMode.HTML, do_quote=True)
+        await message.reply_text(t(lang, "fig_usage"), do_quote=True)
         return
     await _answer(context, message, Target(target.ref, number, []), "", lang)
 
 
-async def fig_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def fig_button(update: Update, context: Context) -> None:
     """🔍 Fig. N under a card: the explanation answers the card."""
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    _, versioned, number = query.data.split(":", 2)
+    versioned, number = callback_data.FIGURE.fields(query.data)
     refs = find_papers(versioned)
     if not refs:
         return
     await _answer(context, query.message, Target(refs[0], number, []), "", settings_for(update, context).language)
 
 
-async def _answer(context: ContextTypes.DEFAULT_TYPE, asked: Message, target: Target, question: str,
+async def _answer(context: Context, asked: Message, target: Target, question: str,
                   lang: str) -> None:
     """Look the paper up, ask, reply to `asked` with the answer, and remember the answer's thread."""
-    services = services_of(context)
+    services = context.services
     chat_id = asked.chat_id
     if len(question) > MAX_QUESTION:
         await asked.reply_text(t(lang, "question_too_long", length=len(question), limit=MAX_QUESTION), do_quote=True)
@@ -123,8 +134,7 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, asked: Message, target: Ta
             return
         question = question.strip() or explain_question(figure.kind, figure.number)
     answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
-    sent = await asked.reply_text(answer_html(answer, lang), parse_mode=ParseMode.HTML,
-                                  link_preview_options=NO_PREVIEW, do_quote=True)
+    sent = await asked.reply_text(answer_html(answer, lang), do_quote=True)
     said = answer.text or "\n".join(f"[{p.section}] {p.text}" for p in answer.passages)
     services.store.record_paper_messages(chat_id, paper, [(sent.message_id, target.figure)],
                                          [*target.history, (question, said)])

@@ -6,14 +6,12 @@ from __future__ import annotations
 import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from handlers.common import services_of, settings_for
-from handlers.telegram_sender import NO_PREVIEW
-from services.arxiv_client import ArxivUnavailable
-from services.arxiv_ids import find_papers
-from services.citations import bibtex_file
+from handlers.common.chat import settings_for
+from handlers.common.context import Context
+from services import callback_data
+from services.arxiv.client import ArxivUnavailable
+from services.arxiv.ids import find_papers
 from services.i18n import t
 
 PAGE = 10
@@ -29,20 +27,23 @@ def listing(chat_id: int, lang: str, rows: list[dict[str, str]], page: int) -> t
     lines = [t(lang, "saved_header", count=len(rows), page=page + 1, pages=pages)]
     lines += [f'{page * PAGE + i}. <a href="https://arxiv.org/abs/{r["versioned_id"]}">'
               f'{html.escape(r["title"], quote=False)}</a>' for i, r in enumerate(shown, 1)]
-    buttons = [[InlineKeyboardButton(f"✖ {page * PAGE + i}", callback_data=f"unsave:{page}:{r['base_id']}")
-                for i, r in enumerate(shown, 1)][j:j + 5] for j in range(0, len(shown), 5)]
-    nav = ([InlineKeyboardButton("◀", callback_data=f"saved:{page - 1}")] if page > 0 else []) + \
-        ([InlineKeyboardButton("▶", callback_data=f"saved:{page + 1}")] if page < pages - 1 else [])
+    removes = [InlineKeyboardButton(f"✖ {page * PAGE + i}",
+                                    callback_data=callback_data.UNSAVE.build(page, r["base_id"]))
+               for i, r in enumerate(shown, 1)]
+    buttons = [removes[j:j + 5] for j in range(0, len(removes), 5)]
+    back, forward = callback_data.SAVED_PAGE.build(max(page - 1, 0)), callback_data.SAVED_PAGE.build(page + 1)
+    nav = ([InlineKeyboardButton("◀", callback_data=back)] if page > 0 else []) + \
+        ([InlineKeyboardButton("▶", callback_data=forward)] if page < pages - 1 else [])
     return "\n".join(lines), InlineKeyboardMarkup([*buttons, nav] if nav else buttons)
 
 
-async def save_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def save_button(update: Update, context: Context) -> None:
     """🔖 under a card."""
     query = update.callback_query
     assert query is not None and query.data is not None
     chat = settings_for(update, context)
-    refs = find_papers(query.data.split(":", 1)[1])
-    services = services_of(context)
+    refs = find_papers(callback_data.SAVE.fields(query.data)[0])
+    services = context.services
     try:
         paper = (await services.papers.lookup(refs[:1]))[refs[0]] if refs else None
     except ArxivUnavailable:
@@ -54,47 +55,25 @@ async def save_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer(t(chat.language, "saved_added" if new else "saved_already"))
 
 
-async def saved_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def saved_command(update: Update, context: Context) -> None:
     """/saved: the chat's reading list."""
     message = update.effective_message
     assert message is not None
     chat = settings_for(update, context)
-    text, markup = listing(chat.chat_id, chat.language, services_of(context).store.saved(chat.chat_id), 0)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW)
+    text, markup = listing(chat.chat_id, chat.language, context.services.store.saved(chat.chat_id), 0)
+    await message.reply_text(text, reply_markup=markup)
 
 
-async def saved_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def saved_buttons(update: Update, context: Context) -> None:
     """◀ ▶ between pages, ✖ to remove a paper: the list is shown again in place."""
     query = update.callback_query
     assert query is not None and query.data is not None
     chat = settings_for(update, context)
-    store = services_of(context).store
-    kind, _, rest = query.data.partition(":")
-    page_text, _, base_id = rest.partition(":")
-    if kind == "unsave":
-        store.unsave(chat.chat_id, base_id)
-    await query.answer(t(chat.language, "saved_removed") if kind == "unsave" else None)
-    text, markup = listing(chat.chat_id, chat.language, store.saved(chat.chat_id), int(page_text or 0))
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                  link_preview_options=NO_PREVIEW)
-
-
-async def list_bibtex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """/bib with nothing to reply to: the whole reading list as one .bib (False when the list is empty)."""
-    message = update.effective_message
-    assert message is not None
-    chat = settings_for(update, context)
-    services = services_of(context)
-    rows = services.store.saved(chat.chat_id)
-    if not rows:
-        return False
-    refs = [ref for r in rows for ref in find_papers(r["versioned_id"])[:1]]
-    try:
-        metas = await services.papers.lookup(refs)
-    except ArxivUnavailable:
-        await message.reply_text(t(chat.language, "arxiv_down", id="…"))
-        return True
-    papers = [m for m in metas.values() if m is not None]
-    await message.reply_document(bibtex_file(papers), filename="reading-list.bib",
-                                 caption=t(chat.language, "bib_list_caption", count=len(papers)))
-    return True
+    store = context.services.store
+    unsave = callback_data.UNSAVE.parse(query.data)
+    if unsave is not None:
+        store.unsave(chat.chat_id, unsave[1])
+    page = unsave[0] if unsave is not None else (callback_data.SAVED_PAGE.parse(query.data) or ("0",))[0]
+    await query.answer(t(chat.language, "saved_removed") if unsave is not None else None)
+    text, markup = listing(chat.chat_id, chat.language, store.saved(chat.chat_id), int(page))
+    await query.edit_message_text(text, reply_markup=markup)

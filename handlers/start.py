@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
-from telegram.ext import ContextTypes
+from telegram.constants import ChatType
 
-from handlers.common import addressed_to_other_bot, services_of, settings_for
+from handlers.common.chat import addressed_to_other_bot, settings_for
+from handlers.common.context import Context
 from services.i18n import t
 
 
-def _llm_name(context: ContextTypes.DEFAULT_TYPE, lang: str) -> str:
-    gemini = bool(services_of(context).config.gemini_api_key)
+def _llm_name(context: Context, lang: str) -> str:
+    gemini = bool(context.services.config.gemini_api_key)
     return t(lang, "llm_name_gemini" if gemini else "llm_name_offline")
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     """The user sees what Papergram does and how to use it."""
     assert update.effective_message is not None
     lang = settings_for(update, context).language
     await update.effective_message.reply_text(
-        t(lang, "welcome", llm=_llm_name(context, lang)), parse_mode=ParseMode.HTML
+        t(lang, "welcome", llm=_llm_name(context, lang))
     )
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """An unknown command gets a pointer to /help — in groups only when it was addressed to this bot."""
     message = update.effective_message
     if message is None or update.effective_chat is None:
@@ -36,4 +36,4 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if update.effective_chat.type != ChatType.PRIVATE and not explicit:
         return
     lang = settings_for(update, context).language
-    await message.reply_text(t(lang, "unknown_command"), parse_mode=ParseMode.HTML)
+    await message.reply_text(t(lang, "unknown_command"))

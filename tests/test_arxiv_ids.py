@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.arxiv_ids import OLD_ARCHIVES, find_papers, parse_entry_id
+from services.arxiv.ids import OLD_ARCHIVES, find_papers, parse_entry_id
 from services.models import PaperRef
 
 

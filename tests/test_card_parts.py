@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 
 import pymupdf
 
-from services.card import CAPTION_LIMIT, card_messages, figure_caption, split_messages
+from services.cards.links import PaperLinks, find_links
+from services.cards.papers import PaperCard, verified_affiliation
+from services.cards.render import CAPTION_LIMIT, card_messages, figure_caption, split_messages
 from services.concurrency import KeyedLimiter
-from services.links import PaperLinks, find_links
+from services.llm.extractive import ExtractiveSummarizer
+from services.llm.port import SummaryFields
 from services.models import FigureImage, PaperMeta, PdfContent
-from services.papers import PaperCard, verified_affiliation
-from services.pdf import process_pdf, render_figures
-from services.pdf_text import budget_text
-from services.summarizer import ExtractiveSummarizer, SummaryFields
+from services.pdf.pool import process_pdf, render_figures
+from services.pdf.sections import budget_text
 from tests.fakes.gemini import SUMMARY
 from tests.pdfs import paper_pdf
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.clean_text import join_lines, without_equations
 from services.numbers import keep_supported, numbers_in, paper_numbers
-from services.pdf import process_pdf
+from services.pdf.clean_text import join_lines, without_equations
+from services.pdf.pool import process_pdf
 from services.text_match import normalize
 from tests.pdfs import messy_pdf
 

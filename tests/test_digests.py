@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from bot import Services, build_application, digest_tick
-from handlers.telegram_sender import TelegramSender, digest_sender
+from bot import build_application
+from handlers.common.sender import TelegramSender, digest_sender
+from services.bootstrap import Services
 from services.config import load_config
-from services.extractor import EXTRACTOR_VERSION
+from services.delivery.outbox import SEND_CONCURRENCY
 from services.i18n import t
-from services.outbox import SEND_CONCURRENCY
+from services.pdf.extractor import EXTRACTOR_VERSION
 from services.topics import parse_topic
 from tests.conftest import Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv, FakePaper
@@ -48,7 +49,7 @@ def services_of(bot: RunningBot) -> Services:
 async def tick(bot: RunningBot, clock: Clock, when: datetime) -> None:
     clock.now = when
     services = services_of(bot)
-    await digest_tick(services, digest_sender(bot.app.bot, services.config.paid_broadcast))
+    await services.tick(digest_sender(bot.app.bot, services.config.paid_broadcast))
 
 
 async def command(bot: RunningBot, text: str, chat_id: int, **kwargs: Any) -> str:
@@ -230,7 +231,7 @@ async def test_a_flood_of_429_delays_but_loses_nothing(bot: RunningBot, arxiv_fa
         if all(bot.tg.texts_to(c, "new papers") for c in range(731, 736)):
             break
         await asyncio.sleep(0.5)
-        await digest_tick(services_of(bot), TelegramSender(bot.app.bot))
+        await services_of(bot).tick(TelegramSender(bot.app.bot))
     assert [len(bot.tg.texts_to(c, "new papers")) for c in range(731, 736)] == [1] * 5
 
 
@@ -262,7 +263,7 @@ async def test_a_crash_mid_fanout_loses_nothing_and_repeats_at_most_one(
     async with app:
         restarted: Services = app.bot_data["services"]
         restarted.digests.clock = clock
-        await digest_tick(restarted, TelegramSender(app.bot))
+        await restarted.tick(TelegramSender(app.bot))
     restarted.close()
     per_chat = {c: tg.texts_to(c, "new papers") for c in chats}
     assert all(texts and "Vision Paper 2" in texts[0] for texts in per_chat.values()), "every chat has its digest"
@@ -393,7 +394,7 @@ async def test_a_late_batch_still_makes_the_days_digest(bot: RunningBot, arxiv_f
 def test_feeds_are_read_often_only_around_announcements() -> None:
     from datetime import timedelta
 
-    from services.discovery import poll_interval
+    from services.digests.discovery import poll_interval
 
     busy = timedelta(minutes=15)
     assert poll_interval(datetime(2024, 8, 27, 1, 0, tzinfo=UTC), busy) == busy  # 21:00 US Eastern

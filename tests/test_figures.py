@@ -5,10 +5,10 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from services.crops import extract_figures
-from services.extractor import MAX_FIGURES
-from services.figures import _unmark_ruled_cells, detect_document, sort_key
-from services.page_layout import Block, Line
+from services.pdf.crops import extract_figures
+from services.pdf.extractor import MAX_FIGURES
+from services.pdf.figures import _unmark_ruled_cells, detect_document, sort_key
+from services.pdf.layout import Block, Line
 from tests.pdfs import EXPECTED_FIGURES, LEFT, RIGHT, body, caption, figures_pdf, paper_pdf, plot
 
 TOLERANCE = 8.0

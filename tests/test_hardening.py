@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot import build_application, build_services, digest_tick
-from handlers.telegram_sender import TelegramSender
+from bot import build_application
+from handlers.common.sender import TelegramSender
+from services.bootstrap import build_services
 from services.config import load_config
 from services.i18n import t
-from services.migrations import migrations
 from services.models import ChatSettings
 from services.store import Store
+from services.store.migrations import migrations
 from tests.conftest import TOKEN, Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
@@ -326,7 +327,7 @@ async def test_a_database_damaged_at_run_time_answers_and_stops_writing(env: dic
             assert services.store.broken
             with pytest.raises(sqlite3.OperationalError):
                 services.store.ensure_chat(956, "private", "Ada", "en")
-            await digest_tick(services, TelegramSender(app.bot))  # does nothing, writes nothing
+            await services.tick(TelegramSender(app.bot))  # does nothing, writes nothing
         finally:
             await app.updater.stop()
             await app.stop()

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from services.delivery.outbox import SEND_CONCURRENCY
 from services.i18n import t
-from services.outbox import SEND_CONCURRENCY
 from services.store import Store
 from tests.conftest import running_bot
 from tests.fakes.arxiv import FakeArxiv

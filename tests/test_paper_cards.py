@@ -358,7 +358,7 @@ def test_bibtex_from_arxiv_metadata_parses_back() -> None:
 
     import bibtexparser
 
-    from services.citations import bibtex_file
+    from services.cards.citations import bibtex_file
     from services.models import PaperMeta
 
     new = PaperMeta("1706.03762", 7, "Attention Is All You Need", ("Ashish Vaswani", "Noam Shazeer"), "x", "cs.CL",

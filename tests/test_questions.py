@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from services.cards.questions import MAX_QUESTION
 from services.i18n import t
-from services.questions import MAX_QUESTION
 from tests.conftest import RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini

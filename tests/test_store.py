@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from services.migrations import migrations
 from services.models import FigureImage, PaperMeta
 from services.store import Store
+from services.store.migrations import migrations
 
 PAPER = PaperMeta(
     base_id="2408.14227", version=2, title="A <b>&amp; title", authors=("Ada Lovelace", "Alan Turing"),

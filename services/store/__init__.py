@@ -1,4 +1,5 @@
-"""The one SQLite file behind Papergram: one `Store`, each of its concerns in a module of its own."""
+"""The one SQLite file behind Papergram: one `Store`, each of its concerns in a module of its own, numbered
+migrations, and the guard that refuses a file that is not ours. Imports arxiv (announcement types) and kernel."""
 
 from __future__ import annotations
 

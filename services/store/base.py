@@ -3,7 +3,7 @@
 Used from the event loop's thread only (a sqlite-utils `Database` belongs to the thread that made it); every
 query here is a quick indexed lookup, so it does not hold up the loop in any way that matters.
 
-The store touches only a file it owns: before anything is written, `check_database` (services/store_guard.py)
+The store touches only a file it owns: before anything is written, `check_database` (services/store/guard.py)
 makes sure the file is empty or a Papergram database this version knows, intact, and writable.
 """
 
@@ -23,8 +23,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
-from services.migrations import migrations
-from services.store_guard import StoreRefused, check_database
+from services.store.guard import StoreRefused, check_database
+from services.store.migrations import migrations
 
 log = logging.getLogger(__name__)
 

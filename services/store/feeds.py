@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils.db import NotFoundError
 
-from services.announcements import Announcement
+from services.arxiv.announcements import Announcement
 from services.store.base import StoreBase, utcnow
 
 

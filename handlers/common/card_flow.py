@@ -1,0 +1,207 @@
+"""Sending a paper's card into a chat: a status message that follows the work, the card's text, then its
+figures. Used for links, digests' 📄 buttons, deep links and requests resumed after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from telegram.constants import ChatAction
+from telegram.error import Forbidden, TelegramError
+
+from handlers.common.context import Context
+from handlers.common.sender import TelegramSender
+from services import callback_data
+from services.arxiv.client import ArxivUnavailable
+from services.arxiv.ids import find_papers
+from services.cards.papers import PaperCard, Stage
+from services.cards.render import card_messages, figure_caption
+from services.digests.format import DISLIKE, LIKE
+from services.i18n import t
+from services.models import FigureImage, PaperMeta, PaperRef
+
+log = logging.getLogger(__name__)
+
+
+MAX_PHOTOS = 6
+
+
+STATUS_KEYS = {Stage.FETCHING: "status_fetching", Stage.READING: "status_reading",
+               Stage.SUMMARIZING: "status_summarizing"}
+
+
+@dataclass
+class CardRequest:
+    """One paper a user asked for, its status message, and its line in the journal (whose progress it follows:
+    `text_sent` turns true once the card's text is out)."""
+
+    status: Message
+    ref: PaperRef
+    language: str
+    reply_to: int | None
+    request_id: int | None
+    text_sent: bool = False
+    """The card's text reached the chat (in this run or before a restart): only its album is left to send."""
+
+
+async def send_card(context: Context, chat_id: int, versioned_id: str, lang: str) -> None:
+    """One paper's full card, with its figures, in `chat_id` (a 📄 button, or a deep link from a channel)."""
+    refs = find_papers(versioned_id)
+    if not refs:
+        return
+    status = await context.bot.send_message(chat_id, t(lang, "status_fetching", id=refs[0]))
+    chat = context.services.store.get_chat(chat_id)
+    request_id = context.services.store.add_card_request(
+        chat_id, chat.type if chat else "private", status.message_id, status.message_id, str(refs[0]), lang, None)
+    await prepare(context, [CardRequest(status, refs[0], lang, None, request_id)])
+
+
+async def prepare(context: Context, requests: list[CardRequest]) -> None:
+    """Look the papers up in one arXiv query, then prepare and send each card (journaled requests are
+    crossed off when the user has the card or the reason there is none)."""
+    try:
+        metas = await context.services.papers.lookup([r.ref for r in requests])
+    except ArxivUnavailable:
+        for request in requests:
+            await _edit(request.status, t(request.language, "arxiv_down", id=request.ref))
+            _finish(context, request.request_id)
+        return
+    await asyncio.gather(*(deliver_paper(context, r, metas[r.ref]) for r in requests))
+
+
+def _finish(context: Context, request_id: int | None) -> None:
+    if request_id is not None:
+        context.services.store.finish_card_request(request_id)
+
+
+async def deliver_paper(context: Context, request: CardRequest, paper: PaperMeta | None) -> None:
+    """Prepare one paper's card, following the work in its status message, then send the card and the figures.
+
+    In private chats the status message becomes the card; in groups (`reply_to` set) the card answers the
+    message with the link and the status message is deleted. The journaled request is crossed off once the user
+    has an answer; work cut short by a shutdown stays in the journal and is finished after the restart (only
+    the album, when the text had gone out).
+    """
+    cancelled = False
+    try:
+        await _deliver(context, request, paper)
+    except asyncio.CancelledError:
+        cancelled = True
+        raise
+    finally:
+        if not cancelled:
+            _finish(context, request.request_id)
+
+
+async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | None) -> None:
+    status, lang = request.status, request.language
+    if paper is None:
+        await _edit(status, t(lang, "unknown_id", id=request.ref))
+        return
+    services = context.services
+    chat_id = status.chat_id
+    if services.chat_limits.busy(chat_id) and not request.text_sent:
+        await _edit(status, t(lang, "status_queued", id=paper.versioned_id))
+    try:
+        async with services.chat_limits.slot(chat_id):
+
+            async def progress(stage: Stage) -> None:
+                if not request.text_sent:
+                    await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+            card = await services.papers.card(paper, lang, progress, owner=chat_id, wait_for_figures=False)
+            await _send_card(context, request, card)
+    except Forbidden:
+        log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
+    except Exception:
+        log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
+        if not request.text_sent:  # a card already sent is not replaced by the failure
+            await _edit(status, t(lang, "failed", id=paper.versioned_id))
+
+
+async def _send_card(context: Context, request: CardRequest, card: PaperCard) -> None:
+    """The text, journaled as sent (a restart then sends only the album), then the album when its crops exist.
+    A failing album leaves the card as it is."""
+    chat_id = request.status.chat_id
+    if not request.text_sent:
+        await _send_card_text(context, request, card)
+        request.text_sent = True
+        if request.request_id is not None:
+            context.services.store.card_text_sent(request.request_id)
+    try:
+        if card.drawing is not None:  # the text went out first; the album follows as soon as its crops exist
+            await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+            card = await context.services.papers.with_figures(card)
+            if card.figures_failed:
+                await context.bot.send_message(chat_id, t(card.language, "note_figures"))
+        await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
+    except TelegramError as error:
+        log.warning("the figures of %s did not reach chat %s: %s", card.paper.versioned_id, chat_id, error)
+
+
+async def _send_card_text(context: Context, request: CardRequest, card: PaperCard) -> None:
+    """The card's messages, its buttons under the last; the status message becomes the first (private chats)."""
+    status, reply_to = request.status, request.reply_to
+    chat_id = status.chat_id
+    parts = card_messages(card)
+    paper_id = card.paper.versioned_id
+    explain = [InlineKeyboardButton(t(card.language, "fig_button", number=number),
+                                    callback_data=callback_data.FIGURE.build(paper_id, number))
+               for number in card.figure_numbers[:MAX_PHOTOS]]
+    tables = InlineKeyboardMarkup([
+        [InlineKeyboardButton(LIKE, callback_data=callback_data.rate(card.paper.base_id, 1)),
+         InlineKeyboardButton(DISLIKE, callback_data=callback_data.rate(card.paper.base_id, -1)),
+         InlineKeyboardButton("🔖", callback_data=callback_data.SAVE.build(paper_id))],
+        [InlineKeyboardButton(t(card.language, "tables_button"), callback_data=callback_data.TABLES.build(paper_id)),
+         InlineKeyboardButton(t(card.language, "bib_button"), callback_data=callback_data.BIB.build(paper_id))],
+        *([explain[:3], explain[3:]] if len(explain) > 3 else [explain] if explain else []),
+    ])
+    store = context.services.store
+    store.record_card(chat_id, card.paper.base_id)
+    last = len(parts) - 1
+    sent: list[int] = []
+    if reply_to is None:
+        await status.edit_text(parts[0],
+                               reply_markup=tables if last == 0 else None)
+        sent.append(status.message_id)
+        first = 1
+    else:
+        first = 0
+    for index in range(first, len(parts)):
+        message = await context.bot.send_message(chat_id, parts[index],
+                                                 reply_to_message_id=reply_to if index == 0 else None,
+                                                 reply_markup=tables if index == last else None)
+        sent.append(message.message_id)
+    store.record_paper_messages(chat_id, card.paper, [(message_id, "") for message_id in sent])
+    if reply_to is not None:
+        try:
+            await status.delete()
+        except TelegramError as error:
+            log.info("could not delete status message: %s", error)
+
+
+async def send_figures(context: Context, chat_id: int, figures: list[FigureImage], lang: str,
+                       paper: PaperMeta) -> None:
+    """Crops as one album (a single photo alone), each captioned `Fig. N — …`; a reply to one asks about it."""
+    if not figures:
+        return
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    ids = await TelegramSender(context.bot, retries=None).photos(chat_id, figures,
+                                                                 [figure_caption(f, lang, paper) for f in figures])
+    context.services.store.record_figure_messages(chat_id, paper, ids, figures)
+
+
+async def _edit(status: Message, text: str) -> None:
+    try:
+        await status.edit_text(text)
+    except Forbidden:  # the user blocked the bot: nobody is waiting for this work
+        raise
+    except TelegramError as error:  # e.g. the user deleted the status message: the work goes on
+        log.info("could not edit status message: %s", error)

@@ -1,0 +1,64 @@
+"""Who is asking, where: the chat's settings (created at first contact), its title, and a command's argument."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telegram import Chat, ChatFullInfo, Message, MessageEntity, Update
+from telegram.constants import ChatType
+
+from handlers.common.context import Context
+from handlers.common.rate_limiter import ChatRateLimiter
+from services.arxiv.ids import find_papers
+from services.languages import from_telegram
+from services.models import ChatSettings, PaperRef
+
+
+def chat_title(chat: Chat | ChatFullInfo) -> str:
+    if chat.title:
+        return chat.title
+    return " ".join(part for part in (chat.first_name, chat.last_name) if part) or (chat.username or "")
+
+
+def settings_for(update: Update, context: Context) -> ChatSettings:
+    """The chat's stored settings; first contact creates them in the user's Telegram language."""
+    chat = update.effective_chat
+    assert chat is not None
+    user = update.effective_user
+    language = from_telegram(user.language_code if user else None)
+    store = context.services.store
+    settings = store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
+    if not settings.active and chat.type == ChatType.PRIVATE:  # the user blocked the bot once and is back
+        store.update_chat(chat.id, active=True)
+        revive(context, chat.id)
+        settings = replace(settings, active=True)
+    return settings
+
+
+def revive(context: Context, chat_id: int) -> None:
+    """Requests go to the chat again (it had blocked or removed the bot, and is back)."""
+    limiter = getattr(context.bot, "rate_limiter", None)
+    if isinstance(limiter, ChatRateLimiter):
+        limiter.revive(chat_id)
+
+
+def addressed_to_other_bot(text: str, bot_username: str) -> bool:
+    """`/cmd@OtherBot` is meant for another bot in the group: stay silent."""
+    command = text.split(maxsplit=1)[0] if text else ""
+    if "@" not in command:
+        return False
+    return command.split("@", 1)[1].lower() != bot_username.lower()
+
+
+def argument(message: Message | None) -> str:
+    """The text after the command, exactly as typed (quotes and case kept)."""
+    text = (message.text or message.caption or "") if message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def named_papers(message: Message) -> list[PaperRef]:
+    """The arXiv papers a message names: in its text or caption, and behind text links."""
+    entities = list(message.entities or ()) + list(message.caption_entities or ())
+    linked = [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url]
+    return find_papers(message.text or message.caption or "", linked)

@@ -1,0 +1,141 @@
+"""The composition root: every service built once from the settings, and the scheduler's tick over them.
+
+`bot.py` builds the Telegram side around this; `python bot.py summarize` and the benches use it without Telegram.
+Tests build it exactly as production does, with the URLs pointed at fakes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.arxiv.announcements import FeedReader
+from services.arxiv.client import ArxivClient
+from services.cards.papers import PaperService
+from services.cards.questions import QuestionService
+from services.concurrency import KeyedLimiter
+from services.config import Config
+from services.delivery.outbox import Outbox
+from services.delivery.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
+from services.delivery.port import Sender
+from services.digests.discovery import poll_interval
+from services.digests.planner import DigestService
+from services.llm.extractive import ExtractiveSummarizer
+from services.llm.fallback import FallbackSummarizer
+from services.llm.gemini import GeminiSummarizer
+from services.llm.openai_compat import OpenAISummarizer
+from services.llm.port import Summarizer
+from services.pdf.pool import PdfPool
+from services.ranking.embeddings import GeminiEmbedder, PaperEmbeddings
+from services.ranking.feedback import Feedback
+from services.store import SKIPPED_KEPT, Store, utcnow
+
+log = logging.getLogger("papergram")
+
+PAPERS_PER_CHAT = 2
+"""A chat's third link waits until one of its first two is done."""
+
+
+@dataclass
+class Services:
+    """Everything the handlers use, built once."""
+
+    config: Config
+    store: Store
+    pdfs: PdfPool
+    papers: PaperService
+    digests: DigestService
+    outbox: Outbox
+    pacer: Pacer
+    """Telegram's limits per chat, shared by the outbox and the rate limiter every request passes."""
+    feedback: Feedback
+    questions: QuestionService
+    chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
+    last_poll: datetime | None = None
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    """Work in progress (updates being handled, the digest tick, resumed requests): a shutdown cuts it short."""
+    stopping: bool = False
+
+    def close(self) -> None:
+        self.pdfs.close()
+        self.store.close()
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients, then the workers and the database."""
+        await self.feedback.close()
+        await self.papers.close()
+        self.close()
+
+    async def tick(self, sender: Sender) -> None:
+        """Every minute: read the announcement feeds when due, plan the digests whose time has come, send.
+
+        JobQueue jobs are not persisted, so this is scheduled at every start; the outbox and the chats' last
+        digest days in SQLite carry everything across restarts.
+        """
+        if self.store.broken:
+            return  # a damaged database takes no more writes; the operator was told when it happened
+        self.store.set_state("last_tick", utcnow().isoformat())
+        now = self.digests.clock()
+        self.prune_daily(now)
+        interval = poll_interval(now, timedelta(minutes=self.config.poll_minutes))
+        if self.last_poll is None or now - self.last_poll >= interval:
+            self.last_poll = now
+            await self.digests.poll()
+        await self.digests.run_due()
+        await self.outbox.drain(sender)
+
+    def prune_daily(self, now: datetime) -> None:
+        """Once a UTC day: history past RETENTION_DAYS and caches past CACHE_DAYS go (the pages are reused)."""
+        today = now.date().isoformat()
+        if self.store.get_state("last_prune") == today:
+            return
+        config = self.config
+        removed = self.store.prune((now - timedelta(days=config.retention_days)).date().isoformat(),
+                                   (now - timedelta(days=config.cache_days)).isoformat(),
+                                   (now - SKIPPED_KEPT).date().isoformat())
+        self.store.set_state("last_prune", today)
+        log.info("pruned: %s", ", ".join(f"{table} {count}" for table, count in removed.items() if count)
+                 or "nothing")
+
+
+def build_summarizer(config: Config) -> Summarizer:
+    """The configured provider, with the other as its fallback when configured; offline without any."""
+
+    def provider(name: str) -> Summarizer | None:
+        if not name or not config.provider_ready(name):
+            return None
+        if name == "gemini":
+            return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url)
+        return OpenAISummarizer(config.openai_api_key, config.openai_model, config.openai_base_url)
+
+    first, second = provider(config.llm_provider), provider(config.llm_fallback)
+    if first is None:
+        first, second = second, None
+    if first is None:
+        return ExtractiveSummarizer()
+    return FallbackSummarizer(first, second) if second is not None else first
+
+
+def build_services(config: Config) -> Services:
+    store = Store(config.db_path)
+    arxiv = ArxivClient(config.arxiv_api_url, config.arxiv_pdf_url, delay_seconds=config.arxiv_delay_seconds,
+                        timeout=config.http_timeout, max_pdf_bytes=config.max_pdf_mb * 2**20,
+                        download_seconds=config.pdf_download_seconds)
+    pdfs = PdfPool(workers=config.pdf_workers, seconds=config.pdf_seconds)
+    llm = build_summarizer(config)
+    papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget)
+    questions = QuestionService(store, papers, llm, budget=config.llm_daily_budget)
+    feedback = Feedback(store)
+    pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
+    embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
+                                                       config.gemini_base_url), config.about_threshold) \
+        if config.gemini_api_key else None
+    digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
+                            archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,
+                            retention_days=config.retention_days)
+    return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
+                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback,
+                    questions=questions)

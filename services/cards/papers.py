@@ -1,0 +1,336 @@
+"""The use case "a card for this paper": metadata, PDF, figures and summary, each cached in the store.
+
+A second request for the same paper and language makes no LLM call and no download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from enum import Enum
+
+from services.arxiv.client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
+from services.cards.links import PaperLinks, find_links
+from services.llm.extractive import ExtractiveSummarizer
+from services.llm.port import Summarizer, SummaryFailed, SummaryFields
+from services.llm.prompt import PROMPT_VERSION
+from services.models import FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
+from services.numbers import keep_supported, paper_numbers
+from services.pdf.extractor import EXTRACTOR_VERSION
+from services.pdf.pool import PdfPool, PdfResult
+from services.store import Store
+from services.text_match import normalize
+
+log = logging.getLogger(__name__)
+
+METADATA_MAX_AGE = timedelta(days=1)
+
+
+class Stage(Enum):
+    FETCHING = "fetching"
+    READING = "reading"
+    SUMMARIZING = "summarizing"
+
+
+Progress = Callable[[Stage], Awaitable[None]]
+
+
+async def _no_progress(stage: Stage) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PaperCard:
+    """Everything a card shows. Metadata is arXiv's; `summary` is prose only."""
+
+    paper: PaperMeta
+    summary: SummaryFields
+    language: str
+    links: PaperLinks = field(default_factory=PaperLinks)
+    affiliation: str = ""
+    """The LLM's affiliation, kept only when it appears on the PDF's first page."""
+    figures: list[FigureImage] = field(default_factory=list)
+    extractive: bool = False
+    llm_failure: str = ""
+    pdf_note: str = ""
+    figures_failed: bool = False
+    """The figures were found but could not be drawn within the time limit."""
+    numbers_removed: int = 0
+    """Sentences of the LLM's prose dropped because they state a number the paper does not."""
+    drawing: asyncio.Task[list[FigureImage]] | None = field(default=None, compare=False)
+    """The crops still being drawn when the text was ready (`card(wait_for_figures=False)`): the text can go
+    out at once, `PaperService.with_figures` waits for them."""
+    regions: list[FigureRegion] = field(default_factory=list)
+    """Where the figures being drawn are (their numbers name the card's 🔍 buttons before the crops exist)."""
+
+    @property
+    def figure_numbers(self) -> list[str]:
+        """The card's figures by number, drawn or being drawn."""
+        shown: list[FigureRegion] = list(self.figures) if self.drawing is None else self.regions
+        return [f.number for f in shown if f.kind == "figure"]
+
+
+def _squash(text: str) -> str:
+    """For comparing an affiliation with the page: accents recomposed (T¨ubingen), ligatures, case, spaces."""
+    return re.sub(r"\s+", " ", normalize(text)).strip().casefold()
+
+
+def verified_affiliation(claimed: str, first_page: str) -> str:
+    """`claimed` if the first page prints it (whitespace and case aside), else empty: "not stated"."""
+    claimed = claimed.strip()
+    if claimed and _squash(claimed) in _squash(first_page):
+        return claimed
+    return ""
+
+
+_PROSE_FIELDS = ("one_sentence", "background", "past_methods", "method", "results", "significance", "innovation",
+                 "performance", "workload", "limitations")
+
+
+def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfContent) -> tuple[SummaryFields, int]:
+    """The summary without the sentences whose numbers the paper does not state; and how many were dropped."""
+    known = paper_numbers([paper.title, paper.abstract, paper.comment, content.text, content.first_page])
+    changes: dict[str, object] = {}
+    removed = 0
+    for name in _PROSE_FIELDS:
+        text, dropped = keep_supported(getattr(summary, name), known)
+        if dropped:
+            changes[name], removed = text, removed + dropped
+    for name in ("takeaways", "method_steps"):
+        items = []
+        for item in getattr(summary, name):
+            text, dropped = keep_supported(item, known)
+            removed += dropped
+            if text:
+                items.append(text)
+        changes[name] = items
+    return summary.model_copy(update=changes), removed
+
+
+class PaperService:
+    def __init__(self, store: Store, arxiv: ArxivClient, pdfs: PdfPool, summarizer: Summarizer,
+                 *, max_pages: int = 60, downloads: int = 4, llm_budget: int = 0) -> None:
+        self._store = store
+        self._arxiv = arxiv
+        self._pdfs = pdfs
+        self._summarizer = summarizer
+        self._extractive = ExtractiveSummarizer()
+        self._max_pages = max_pages
+        self._downloads = asyncio.Semaphore(downloads)
+        self._in_flight: dict[tuple[str, int], asyncio.Lock] = {}
+        self._drawing: dict[tuple[str, int], tuple[asyncio.Task[list[FigureImage]], list[FigureRegion]]] = {}
+        """Crops being drawn, by paper: a second request while they draw waits for the same ones."""
+        self._llm_budget = llm_budget
+        """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
+
+    @property
+    def model(self) -> str:
+        return self._summarizer.model
+
+    async def close(self) -> None:
+        await self._arxiv.aclose()
+
+    @property
+    def llm_budget(self) -> int:
+        return self._llm_budget
+
+    @property
+    def offline(self) -> bool:
+        return self._summarizer.model == self._extractive.model
+
+    async def lookup(self, refs: Sequence[PaperRef]) -> dict[PaperRef, PaperMeta | None]:
+        """Metadata for each ref, from the store when fetched within a day, else in one arXiv query.
+
+        Raises `ArxivUnavailable` when arXiv cannot be reached.
+        """
+        found: dict[PaperRef, PaperMeta | None] = {}
+        missing: list[PaperRef] = []
+        for ref in refs:
+            stored = self._store.get_paper(ref.base_id, ref.version, max_age=METADATA_MAX_AGE)
+            if stored:
+                found[ref] = stored
+            else:
+                missing.append(ref)
+        if missing:
+            fetched = await self._arxiv.fetch(missing)
+            for ref, meta in fetched.items():
+                if meta is not None:
+                    self._store.save_paper(meta, is_latest=ref.version is None)
+                found[ref] = meta
+        return {ref: found[ref] for ref in refs}
+
+    async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress,
+                   owner: object = None, figures: bool = True, wait_for_figures: bool = True) -> PaperCard:
+        """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so.
+
+        `owner` (the chat asking, or the digest planner) shares the PDF workers fairly with other owners.
+        `figures=False` (an overview digest shows none) skips the crops, the costly part of the PDF work.
+        `wait_for_figures=False` returns as soon as the text is ready, the crops maybe still drawing (see
+        `with_figures`): a chat gets the card's text without waiting for them.
+        """
+        key = (paper.base_id, paper.version)
+        lock = self._in_flight.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:  # one paper is prepared once at a time (any language), then served from the cache
+                card = await self._card(paper, language, progress, owner, figures)
+        finally:
+            if not lock.locked():
+                self._in_flight.pop(key, None)
+        return await self.with_figures(card) if wait_for_figures else card
+
+    async def with_figures(self, card: PaperCard) -> PaperCard:
+        """`card` with its crops drawn; `figures_failed` when they were found but none could be drawn."""
+        if card.drawing is None:
+            return card
+        figures = await card.drawing
+        return replace(card, figures=figures, figures_failed=not figures and bool(card.regions), drawing=None)
+
+    async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object,
+                    want_figures: bool) -> PaperCard:
+        key = (paper.base_id, paper.version)
+        cached = next((found for model in self._summarizer.models
+                       if (found := self._store.get_summary(paper, language, model, PROMPT_VERSION)) is not None),
+                      None)
+        figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
+        document = self._store.get_document(paper)
+        content = document
+        if document is not None and document.note:
+            figures = []  # an unusable PDF has no figures: do not download it again for them
+        text_missing = document is not None and not document.text and not document.note
+        rendering, regions = self._drawing.get(key, (None, [])) if want_figures and figures is None else (None, [])
+        shared = rendering is not None  # another request's crops: never cancelled on this one's behalf
+        if document is None or (cached is None and text_missing) or \
+                (want_figures and figures is None and rendering is None):
+            await progress(Stage.READING)
+            data, result = await self._read_pdf(paper, owner)
+            content = result.content
+            if data is not None and want_figures and figures is None and rendering is None:
+                # the crops render in the pool while the LLM writes: off the card's critical path
+                regions = result.regions
+                rendering = self._draw(paper, data, regions, owner)
+        assert content is not None
+        try:
+            summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress)
+        except BaseException:  # cancelled (shutdown) or failed: the crops are not wanted any more
+            if rendering is not None and not shared:
+                rendering.cancel()
+            raise
+        removed = 0
+        if not extractive:
+            summary, removed = checked_numbers(summary, paper, content)
+            if removed:
+                log.info("card %s (%s): %d sentences with numbers not in the paper removed", paper.versioned_id,
+                         language, removed)
+        return PaperCard(
+            paper=paper,
+            summary=summary,
+            numbers_removed=removed,
+            language=language,
+            links=find_links(paper.abstract, paper.comment, content.first_page),
+            affiliation=verified_affiliation(summary.affiliation, content.first_page),
+            figures=figures or [],
+            extractive=extractive,
+            llm_failure=llm_failure,
+            pdf_note=content.note,
+            drawing=rendering,
+            regions=regions,
+        )
+
+    def _draw(self, paper: PaperMeta, data: bytes, regions: list[FigureRegion],
+              owner: object) -> asyncio.Task[list[FigureImage]]:
+        """Start drawing the crops (saved once drawn; the next request tries again if none could be)."""
+        key = (paper.base_id, paper.version)
+
+        async def draw() -> list[FigureImage]:
+            try:
+                figures = await self._pdfs.figures(data, regions, owner)
+                if figures:
+                    self._store.save_figures(paper, figures, EXTRACTOR_VERSION)
+                return figures
+            finally:
+                self._drawing.pop(key, None)
+
+        task = asyncio.create_task(draw())
+        self._drawing[key] = (task, regions)
+        return task
+
+    async def _summary(self, paper: PaperMeta, content: PdfContent, language: str, cached: dict[str, object] | None,
+                       progress: Progress) -> tuple[SummaryFields, bool, str]:
+        """(summary, extractive, why the LLM failed): cached, written by the LLM, or the offline extract."""
+        if cached is not None:
+            if not self.offline:
+                self._store.count_cache_hit()
+            return SummaryFields.model_validate(cached), self.offline, ""
+        await progress(Stage.SUMMARIZING)
+        try:
+            if not self.offline and not self._store.take_llm_call(self._llm_budget):
+                raise SummaryFailed("Today's LLM budget is used up")
+            written = await self._summarizer.summarize(paper, content, language)
+            self._store.save_summary(paper, language, written.model, PROMPT_VERSION, written.fields.model_dump())
+            return written.fields, self.offline, ""
+        except SummaryFailed as failure:
+            log.warning("summary of %s fell back to the extract: %s", paper.versioned_id, failure)
+            return self._extractive.extract(paper, content), True, str(failure) or "The LLM gave no usable summary"
+
+    async def document(self, paper: PaperMeta, owner: object = None) -> PdfContent:
+        """The paper's clean text (from the store, or the PDF read again when the cache lost it)."""
+        document = self._store.get_document(paper)
+        if document is not None and (document.text or document.note):
+            return document
+        _, result = await self._read_pdf(paper, owner)
+        return result.content
+
+    async def figures(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
+        """The card's figures, rendered once and cached (an overview digest did not render them)."""
+        figures = self._store.get_figures(paper, EXTRACTOR_VERSION)
+        if figures is not None:
+            return figures
+        drawing, _ = self._drawing.get((paper.base_id, paper.version), (None, []))
+        if drawing is None:  # not being drawn for a card right now: read the PDF and draw them
+            data, result = await self._read_pdf(paper, owner)
+            if data is None:
+                return []
+            drawing = self._draw(paper, data, result.regions, owner)
+        return await drawing
+
+    async def tables(self, paper: PaperMeta, owner: object = None) -> list[FigureImage]:
+        """The paper's numbered tables, on request only (cards show figures): cached once found."""
+        cached = self._store.get_figures(paper, EXTRACTOR_VERSION, kinds=("table",))
+        if cached is not None:
+            return cached
+        try:
+            data = await self._download(paper)
+        except PdfUnavailable:
+            return []
+        tables = await self._pdfs.tables(data, self._max_pages, owner)
+        if tables:
+            self._store.save_figures(paper, tables, EXTRACTOR_VERSION, kinds=("table",))
+        return tables
+
+    async def _read_pdf(self, paper: PaperMeta, owner: object) -> tuple[bytes | None, PdfResult]:
+        """The PDF's bytes (None when there are none to render from) and what it gave, kept in the store —
+        unless the download failed: that is tried again next time, where a corrupt PDF stays corrupt."""
+        data: bytes | None = None
+        try:
+            downloaded = await self._download(paper)
+        except PdfTooLarge:
+            result = PdfResult(PdfContent("", "", 0, note="the PDF is too large"))
+        except NotAPdf as error:
+            log.warning("PDF of %s: %s", paper.versioned_id, error)
+            return None, PdfResult(PdfContent("", "", 0, note="arXiv answered with something that is not a PDF"))
+        except PdfUnavailable as error:
+            log.warning("PDF of %s unavailable: %s", paper.versioned_id, error)
+            return None, PdfResult(PdfContent("", "", 0, note="the PDF could not be downloaded"))
+        else:
+            result = await self._pdfs.process(downloaded, self._max_pages, owner)
+            data = None if result.content.note else downloaded
+        self._store.save_document(paper, result.content)
+        return data, result
+
+    async def _download(self, paper: PaperMeta) -> bytes:
+        async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once
+            return await self._arxiv.download_pdf(paper)

@@ -1,0 +1,230 @@
+"""A paper card as Telegram HTML messages (≤ 4096 characters each) or as plain text for the terminal. Pure.
+
+Every text from arXiv or the LLM is escaped; messages are split only between paragraphs or lines, never
+inside a tag.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from services.arxiv.ids import find_papers
+from services.cards.papers import PaperCard
+from services.i18n import t
+from services.models import FigureImage, PaperMeta, PaperRef
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+MAX_AUTHORS = 8
+FIELD_LIMIT = 1500
+"""No LLM field may be longer than this: every line of a card then fits a message on its own."""
+TAKEAWAY_LIMIT = 300
+STRUCTURED_LIMITS = (700, 450, 300, 180, 100)
+"""Per-field lengths tried, longest first, until the folded 8-point block fits one message."""
+_LABEL = re.compile(r"^(?:fig(?:ure)?s?\.?|table)\s*[A-Z]?[\dIVXL.]*\d*[A-Z]?\s*[:.\-—–]?\s*", re.IGNORECASE)
+
+
+def abs_url(paper: PaperMeta) -> str:
+    return f"https://arxiv.org/abs/{paper.versioned_id}"
+
+
+def pdf_url(paper: PaperMeta) -> str:
+    return f"https://arxiv.org/pdf/{paper.versioned_id}"
+
+
+@dataclass(frozen=True)
+class Markup:
+    """How to write bold, links and code: HTML for Telegram, plain text for the terminal."""
+
+    escape: Callable[[str], str]
+    bold: Callable[[str], str]
+    italic: Callable[[str], str]
+    code: Callable[[str], str]
+    link: Callable[[str, str], str]
+    fold: Callable[[str], str] = lambda s: s
+    """A block a reader opens on demand (Telegram's expandable blockquote); as is elsewhere."""
+    compact: bool = False
+    """Telegram: title, authors and links are in the header, so the 8-point block does not repeat them."""
+
+
+HTML = Markup(
+    escape=lambda s: html.escape(s, quote=False),
+    bold=lambda s: f"<b>{s}</b>",
+    italic=lambda s: f"<i>{s}</i>",
+    code=lambda s: f"<code>{s}</code>",
+    link=lambda text, url: f'<a href="{html.escape(url, quote=True)}">{text}</a>',
+    fold=lambda s: f"<blockquote expandable>{s}</blockquote>",
+    compact=True,
+)
+PLAIN = Markup(
+    escape=lambda s: s,
+    bold=lambda s: s,
+    italic=lambda s: s,
+    code=lambda s: s,
+    link=lambda text, url: f"{text}: {url}",
+)
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def authors_line(authors: tuple[str, ...], lang: str) -> str:
+    if len(authors) <= MAX_AUTHORS:
+        return ", ".join(authors)
+    return ", ".join(authors[:MAX_AUTHORS]) + ", " + t(lang, "more_authors", count=len(authors) - MAX_AUTHORS)
+
+
+def facts_line(paper: PaperMeta) -> list[str]:
+    """`arXiv:2408.14227v1 · cs.CV · 2024-08-26 · comment` — the date is this version's submission date."""
+    when = paper.updated or paper.published
+    return [f"arXiv:{paper.versioned_id}", paper.primary_category] + (
+        [when.date().isoformat()] if when else []
+    ) + ([paper.comment] if paper.comment else [])
+
+
+_FACTS = re.compile(r"(?m)^arXiv:(\S+) · ")
+
+
+def card_paper(text: str) -> PaperRef | None:
+    """The paper a card's text is about, read from its facts line (a message merely naming an ID is no card)."""
+    match = _FACTS.search(text)
+    refs = find_papers(match[1]) if match else []
+    return refs[0] if refs else None
+
+
+def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
+    """The card's paragraphs: the header once, the contribution, the takeaways, then the 8-point layout folded
+    (Telegram) or in full (Markdown, terminal). A field with nothing to say is left out."""
+    lang, paper, s = card.language, card.paper, card.summary
+
+    def say(key: str, **values: object) -> str:
+        return m.escape(t(lang, key, **values))
+
+    title = m.bold(m.link(m.escape(paper.title), abs_url(paper)))
+    if lang != "en" and s.title_translation.strip():
+        title += f"\n({m.escape(shorten(s.title_translation, 300))})"
+    facts = m.code(m.escape(facts_line(paper)[0])) + "".join(f" · {m.escape(x)}" for x in facts_line(paper)[1:])
+    url_list = [m.link("abs", abs_url(paper)), m.link("PDF", pdf_url(paper))]
+    if card.links.code:
+        url_list.append(m.link(say("card_code"), card.links.code))
+    if card.links.project:
+        url_list.append(m.link(say("card_project"), card.links.project))
+    urls = " · ".join(url_list)
+    paragraphs = ["\n".join([title, m.italic(m.escape(authors_line(paper.authors, lang))), facts, urls])]
+    if card.extractive and lang != "en":
+        paragraphs.append(m.italic(say("note_extract_language")))  # said first: the prose below is English
+    if s.one_sentence.strip():
+        paragraphs.append(f"{m.bold(say('card_contribution'))}: {m.escape(shorten(s.one_sentence, 600))}")
+    takeaways = [x for x in s.takeaways if x.strip()][:7]
+    if takeaways:
+        paragraphs.append(m.bold(say("card_takeaways"))
+                          + "".join(f"\n• {m.escape(shorten(x, TAKEAWAY_LIMIT))}" for x in takeaways))
+    for limit in STRUCTURED_LIMITS:
+        block = m.fold("\n".join(_structured(card, m, urls, limit)))
+        if len(block) <= MESSAGE_LIMIT - 100:
+            break
+    paragraphs.append(block)
+    notes = []
+    if card.pdf_note:
+        notes.append(say("note_pdf", reason=card.pdf_note))
+    elif card.figures_failed:
+        notes.append(say("note_figures"))
+    if card.numbers_removed:
+        notes.append(say("note_numbers_removed", count=card.numbers_removed))
+    if card.llm_failure:
+        notes.append(say("note_llm_failed", reason=card.llm_failure))
+    elif card.extractive:
+        notes.append(say("note_extract"))
+    if notes:
+        paragraphs.append(m.italic(" ".join(notes)))
+    return paragraphs
+
+
+def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
+    """The 8-point layout readers know; in compact form without title, authors and links (in the header)."""
+    lang, paper, s = card.language, card.paper, card.summary
+
+    def say(key: str, **values: object) -> str:
+        return m.escape(t(lang, key, **values))
+
+    def field(label: str, text: str) -> list[str]:
+        return [f"{label}: {m.escape(shorten(text, limit))}"] if text.strip() else []
+
+    lines: list[str] = []
+    if not m.compact:
+        translation = f" ({m.escape(shorten(s.title_translation, 300))})" if lang != "en" and s.title_translation \
+            else ""
+        lines.append(f"{m.bold('1. ' + say('card_title'))}: {m.escape(paper.title)}{translation}")
+        lines.append(f"{m.bold('2. ' + say('card_authors'))}: {m.escape(authors_line(paper.authors, lang))}")
+    lines += field(m.bold("3. " + say("card_affiliation")), card.affiliation)
+    keywords = ", ".join(shorten(k, 60) for k in s.keywords[:6] if k.strip())
+    lines += field(m.bold("4. " + say("card_keywords")), keywords)
+    if not m.compact:
+        lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}")
+    summary = (field(f"(1) {say('card_background')}", s.background) + field(f"(2) {say('card_past')}", s.past_methods)
+               + field(f"(3) {say('card_method')}", s.method) + field(f"(4) {say('card_results')}", s.results))
+    if summary:
+        lines += [m.bold("6. " + say("card_structured")), *summary]
+    steps = [x for x in s.method_steps if x.strip()][:7]
+    if steps:
+        lines += [m.bold("7. " + say("card_methods"))]
+        lines += [f"{i}. {m.escape(shorten(x, limit))}" for i, x in enumerate(steps, 1)]
+    parts = [f"{say(key)}: {m.escape(shorten(text, limit))}" for key, text in (
+        ("card_innovation", s.innovation), ("card_performance", s.performance), ("card_workload", s.workload))
+        if text.strip()]
+    conclusion = field(f"(1) {say('card_significance')}", s.significance) \
+        + ([f"(2) {' / '.join(parts)}"] if parts else []) + field(f"(3) {say('card_limitations')}", s.limitations)
+    if conclusion:
+        lines += [m.bold("8. " + say("card_conclusion")), *conclusion]
+    return lines
+
+
+def split_messages(paragraphs: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pack paragraphs into messages of at most `limit` characters, breaking between paragraphs, then lines."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) <= limit:
+            pieces.append(paragraph)
+        else:
+            pieces.extend(line[:limit] for line in paragraph.split("\n"))
+    messages: list[str] = []
+    for piece in pieces:
+        separator = "\n\n" if messages and not piece.startswith("•") else "\n"
+        if messages and len(messages[-1]) + len(separator) + len(piece) <= limit:
+            messages[-1] += separator + piece
+        else:
+            messages.append(piece)
+    return messages
+
+
+def card_messages(card: PaperCard) -> list[str]:
+    return split_messages(render_card(card, HTML))
+
+
+def card_text(card: PaperCard) -> str:
+    return "\n\n".join(render_card(card, PLAIN))
+
+
+def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup = HTML) -> str:
+    """`Fig. N — <caption>` within Telegram's 1024-character caption limit (after escaping)."""
+    if figure.kind == "page":
+        return m.escape(t(lang, "page_caption", id=paper.versioned_id))
+    key = "table_caption" if figure.kind == "table" else "figure_caption"
+
+    caption = _LABEL.sub("", figure.caption, count=1) if _LABEL.match(figure.caption) else figure.caption
+
+    def text(length: int) -> str:
+        return m.escape(t(lang, key, number=figure.number, caption=shorten(caption, length)))
+
+    if len(text(len(caption))) <= CAPTION_LIMIT:
+        return text(len(caption))
+    low, high = 1, len(caption)  # escaping lengthens text unevenly: search the longest caption that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if len(text(middle)) <= CAPTION_LIMIT else (low, middle - 1)
+    return text(low)

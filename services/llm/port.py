@@ -1,0 +1,87 @@
+"""The one interface every LLM adapter implements, and what crosses it: the card's prose fields (the schema the
+model fills), a written summary, and the one error a caller handles.
+
+The LLM writes prose only. Titles, authors, IDs, dates and links come from arXiv and never from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from services.models import PaperMeta, PdfContent
+
+
+class SummaryFields(BaseModel):
+    """The prose fields of a card — the schema Gemini must fill, and the offline extract fills too.
+
+    Each description says what a reader needs and how long it may be; an empty string means "not stated".
+    """
+
+    one_sentence: str = Field(description="The contribution in one sentence of at most 40 words: what the paper "
+                                          "does or shows and its key number (not background).")
+    takeaways: list[str] = Field(description="3 to 5 key takeaways, one sentence of at most 30 words each; "
+                                             "results with their numbers.")
+    title_translation: str = Field(description="The title translated into the output language; empty for English.")
+    affiliation: str = Field(description="The first author's affiliation exactly as printed on the first page, "
+                                         "or an empty string when the first page does not state it.")
+    keywords: list[str] = Field(description="3 to 6 keyword phrases in the output language, technical terms and "
+                                            "model names kept in English.")
+    background: str = Field(description="Research background: the problem and why it matters, at most 60 words.")
+    past_methods: str = Field(description="Past methods, their problems, and the motivation of this work, at most "
+                                          "60 words.")
+    method: str = Field(description="The proposed method, at most 80 words.")
+    results: str = Field(description="Tasks and results with numbers: dataset, metric, value, and the baseline "
+                                     "compared against, at most 80 words.")
+    method_steps: list[str] = Field(description="The method as 3 to 7 steps of at most 25 words, without numbers "
+                                                "in front.")
+    significance: str = Field(description="Significance of the work, at most 40 words.")
+    innovation: str = Field(description="What is new, at most 40 words.")
+    performance: str = Field(description="The headline performance with its numbers, at most 40 words.")
+    workload: str = Field(description="Workload: data, compute, experiments, at most 40 words; empty if not "
+                                      "stated.")
+    limitations: str = Field(default="", description="Limitations as the paper itself states them, at most 50 "
+                                                     "words; empty if the paper states none.")
+
+
+class SummaryFailed(Exception):
+    """The LLM gave no usable summary (blocked, empty, invalid) after its retry; the reason is for the user.
+
+    `overloaded`: the provider answered 429 or 5xx (or not at all) after its own retries — another provider
+    may take over; a blocked or invalid answer would be no better elsewhere.
+    """
+
+    def __init__(self, reason: str, overloaded: bool = False) -> None:
+        super().__init__(reason)
+        self.overloaded = overloaded
+
+
+@dataclass(frozen=True)
+class Written:
+    """A summary and the model that wrote it (`provider:model`, part of the cache key)."""
+
+    fields: SummaryFields
+    model: str
+
+
+class Summarizer(Protocol):
+    """The one interface every provider adapter implements (llm/gemini.py, llm/openai_compat.py)."""
+
+    @property
+    def model(self) -> str:
+        """`provider:model`, stored with the summary: part of the cache key."""
+        ...
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Every model whose cached summaries this summarizer may serve (a fallback's too)."""
+        ...
+
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written: ...
+
+    async def answer(self, system: str, turns: list[str]) -> str:
+        """Plain text for a conversation: `turns` alternate user and model, starting and ending with the user.
+        Raises `SummaryFailed` like `summarize`."""
+        ...

@@ -1,0 +1,90 @@
+"""Meaning, not just words: `about:` topics matched by embedding similarity (Gemini embeddings).
+
+Each announced paper is embedded once (title + abstract) and stored, shared by every chat; each sentence topic
+once. Without a key there is no embedder and sentence topics match by their words (services/topics.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from services.llm.gemini import gemini_client
+from services.store import Store
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = 768
+BATCH = 100
+"""Texts per embedding request (the API's batch limit)."""
+
+
+class Embedder(Protocol):
+    @property
+    def model(self) -> str: ...
+
+    async def embed(self, texts: list[str], task: str) -> list[np.ndarray]:
+        """Unit vectors, one per text; `task` is RETRIEVAL_DOCUMENT or RETRIEVAL_QUERY."""
+        ...
+
+
+class GeminiEmbedder:
+    def __init__(self, api_key: str, model: str, base_url: str = "",
+                 timeout: float = 60.0) -> None:
+        self._model = model
+        self._client = gemini_client(api_key, base_url, timeout)  # kept referenced while used
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    async def embed(self, texts: list[str], task: str) -> list[np.ndarray]:
+        from google.genai import types
+
+        vectors: list[np.ndarray] = []
+        for start in range(0, len(texts), BATCH):
+            response = await self._client.aio.models.embed_content(
+                model=self._model, contents=texts[start:start + BATCH],
+                config=types.EmbedContentConfig(task_type=task, output_dimensionality=DIMENSIONS))
+            vectors += [unit(np.asarray(e.values or [], dtype=np.float32)) for e in response.embeddings or []]
+        if len(vectors) != len(texts):
+            raise ValueError(f"asked for {len(texts)} embeddings, got {len(vectors)}")
+        return vectors
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+class PaperEmbeddings:
+    """Stored embeddings of papers and sentence topics; only what is missing is asked for."""
+
+    def __init__(self, store: Store, embedder: Embedder, threshold: float) -> None:
+        self._store = store
+        self._embedder = embedder
+        self.threshold = threshold
+        self.requested = 0
+        """Texts sent to the embedder since start (the cost: distinct papers, never papers × chats)."""
+
+    async def _vectors(self, texts: dict[str, str], task: str) -> dict[str, np.ndarray]:
+        model = self._embedder.model
+        stored = self._store.get_embeddings(list(texts), model)
+        missing = [k for k in texts if k not in stored]
+        if missing:
+            self.requested += len(missing)
+            fresh = await self._embedder.embed([texts[k] for k in missing], task)
+            blobs = {k: v.astype("<f4").tobytes() for k, v in zip(missing, fresh, strict=True)}
+            self._store.save_embeddings(blobs, model)
+            stored.update(blobs)
+        return {k: np.frombuffer(v, dtype="<f4") for k, v in stored.items()}
+
+    async def similarities(self, query: str, papers: Sequence[tuple[str, str, str]]) -> dict[str, float]:
+        """Cosine similarity of a sentence topic to each paper (base_id, title, abstract)."""
+        sentence = query.split(":", 1)[-1]
+        topic = (await self._vectors({f"topic:{query}": sentence}, "RETRIEVAL_QUERY"))[f"topic:{query}"]
+        vectors = await self._vectors({f"paper:{b}": f"{t}\n\n{a}" for b, t, a in papers}, "RETRIEVAL_DOCUMENT")
+        return {b: float(vectors[f"paper:{b}"] @ topic) for b, _, _ in papers if f"paper:{b}" in vectors}
