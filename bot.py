@@ -148,7 +148,7 @@ def summarize_main(config: Config, argv: list[str]) -> int:
 
 
 def _load_config_or_exit(require_token: bool = True) -> Config:
-    load_dotenv_file()
+    load_dotenv_file(Path(__file__).resolve().with_name(".env"))  # beside bot.py, wherever it is started from
     try:
         return load_config(require_token=require_token)
     except ConfigError as error:

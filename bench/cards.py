@@ -1,6 +1,6 @@
 """How clean the text and the offline cards are, on real papers: debris a reader would notice, counted.
 
-    python bench/cards.py ../shared/pdfs [--show NAME]
+    python bench/cards.py [pdfs | pdfs_more | DIR] [--show NAME]
 
 For every DIR/*.pdf: the cleaned text (what both summarizers read) and the offline card built from it, scored
 by detectors for ligatures, decomposed accents, caption starts, running headers, page numbers, equation
@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.corpus import add_corpus_argument, resolve
 from services.cards.links import find_links
 from services.cards.papers import PaperCard
 from services.cards.render import PLAIN, render_card
@@ -108,19 +109,20 @@ def compare(pdfs: Path, other: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("directory", type=Path)
+    add_corpus_argument(parser)
     parser.add_argument("--show", help="print the cleaned text and the card of this paper (file name stem)")
     parser.add_argument("--compare", type=Path, help="also score another extractor's text: DIR/NAME.md for each "
                         "NAME.pdf (e.g. pymupdf4llm's to_markdown), cut at its references, Markdown marks removed")
     args = parser.parse_args()
+    corpus = resolve(args.corpus)
     if args.compare:
-        compare(args.directory, args.compare)
+        compare(corpus.pdfs, args.compare)
     total_debris = total_repeats = 0
     filled: list[float] = []
-    papers = sorted(args.directory.glob("*.pdf"))
+    papers = corpus.papers()
     extractor = ExtractiveSummarizer()
     for path in papers:
-        labels = path.with_suffix(".figures.json")
+        labels = corpus.labels / f"{path.stem}.figures.json"
         title = json.loads(labels.read_text())["title"] if labels.exists() else path.stem
         result = process_pdf(path.read_bytes(), max_pages=60)
         text = result.content.text

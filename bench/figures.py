@@ -1,6 +1,6 @@
 """Score the figure extractor on labelled real papers.
 
-    python bench/figures.py DIR [LABELS_DIR] [--iou 0.8] [--errata bench/figures_errata.json] [-v]
+    python bench/figures.py [pdfs | pdfs_more | DIR] [LABELS_DIR] [--iou 0.8] [--errata FILE] [-v]
 
 For each DIR/NAME.pdf with LABELS_DIR/NAME.figures.json: a predicted figure is correct when it is on the
 labelled page and its box (graphic and caption) overlaps an unmatched labelled box of the same kind with
@@ -14,6 +14,7 @@ correction says why); without it the labels are taken as given.
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymupdf
 
+from bench.corpus import add_corpus_argument, resolve
 from services.pdf.figures import detect_document
 
 IOU = 0.8
@@ -58,24 +60,23 @@ def ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
 
-def main(argv: list[str]) -> int:
+def main() -> int:
     global IOU
-    verbose = "-v" in argv
-    argv = [a for a in argv if a != "-v"]
-    if "--iou" in argv:
-        at = argv.index("--iou")
-        IOU = float(argv[at + 1])
-        argv = argv[:at] + argv[at + 2:]
-    errata: dict[str, dict] = {}
-    if "--errata" in argv:
-        at = argv.index("--errata")
-        errata = json.loads(Path(argv[at + 1]).read_text())
-        argv = argv[:at] + argv[at + 2:]
-    if not argv:
-        print(__doc__)
-        return 2
-    pdf_dir = Path(argv[0])
-    labels_dir = Path(argv[1]) if len(argv) > 1 else pdf_dir
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_corpus_argument(parser)
+    parser.add_argument("labels", nargs="?", type=Path, help="where the NAME.figures.json labels are (default: "
+                        "beside the PDFs, or bench/labels/SET)")
+    parser.add_argument("--iou", type=float, default=IOU, help="overlap for a box to count (default 0.8)")
+    parser.add_argument("--errata", type=Path, help="labels corrected where a render shows them wrong")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every missed box")
+    args = parser.parse_args()
+    IOU, verbose = args.iou, args.verbose
+    errata: dict[str, dict] = json.loads(args.errata.read_text()) if args.errata else {}
+    corpus = resolve(args.corpus)
+    pdf_dir = corpus.pdfs
+    labels_dir = args.labels or corpus.labels
+    if corpus.skipped:
+        print(f"skipped (not on arXiv as labelled): {', '.join(corpus.skipped)}")
     totals = {"figure": [0, 0, 0], "table": [0, 0, 0]}
     page_ms: list[float] = []
     papers = 0
@@ -122,4 +123,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """Time the pipeline's PDF work against PyMuPDF's bare text extraction.
 
-    python bench/pipeline.py DIR
+    python bench/pipeline.py [pdfs | pdfs_more | DIR]
 
 For each DIR/*.pdf, each timed as the best of 5 runs on one core, the three interleaved (a burst of noise on a
 shared machine then hits all three alike):
@@ -16,6 +16,7 @@ all of a card's PDF work on one core (when the album is ready if no LLM hides th
 
 from __future__ import annotations
 
+import argparse
 import resource
 import statistics
 import sys
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymupdf
 
+from bench.corpus import add_corpus_argument, resolve
 from services.pdf.pool import process_pdf, render_figures
 
 
@@ -48,14 +50,14 @@ def floor(data: bytes) -> None:
             page.get_text()
 
 
-def main(argv: list[str]) -> int:
-    if not argv:
-        print(__doc__)
-        return 2
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_corpus_argument(parser)
+    corpus = resolve(parser.parse_args().corpus)
     album_ms: list[float] = []
     read_ms: list[float] = []
     floor_ms: list[float] = []
-    for pdf in sorted(Path(argv[0]).glob("*.pdf")):
+    for pdf in corpus.papers():
         data = pdf.read_bytes()
         result = process_pdf(data, max_pages=60)
         times = best_times(5, {
@@ -83,4 +85,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -2,11 +2,10 @@
 
     python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl] [--trials 30] [--embed]
 
-The data: one real announcement day (2025-10-14) of cs.CR, cs.NI and cs.SE, 72 papers, abstracts abridged to
-their first sentences (arXiv metadata is CC0). Each paper carries its primary category (the simulated readers'
-subject, set by its authors, not by us) and the topics below it is about (labelled by hand from title and
-abstract). See the README for where it came from.
-
+The data (bench/data/relevance-2025-10-14.jsonl, committed; see bench/data/README.md): one real announcement
+day (2025-10-14) of cs.CR, cs.NI and cs.SE, 110 papers, abstracts abridged to their first two sentences (arXiv
+metadata is CC0). Each paper carries its primary category (the simulated readers' subject, set by its authors,
+not by us) and the topics below it is about (labelled by hand from title and whole abstract).
 - Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels.
 - Ranking: readers who like one subject (one primary category) follow all three categories; after k ratings of
   random papers from one half of the day, the other half is ranked by the chat's taste model exactly as a digest

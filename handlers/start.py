@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.constants import ChatType
 
@@ -11,8 +13,9 @@ from services.i18n import t
 
 
 def _llm_name(context: Context, lang: str) -> str:
-    gemini = bool(context.services.config.gemini_api_key)
-    return t(lang, "llm_name_gemini" if gemini else "llm_name_offline")
+    """The model that writes the prose (and its fallback), or the offline extractor — as configured."""
+    models = context.services.config.llm_models
+    return html.escape(" / ".join(models), quote=False) if models else t(lang, "llm_name_offline")
 
 
 async def start(update: Update, context: Context) -> None:

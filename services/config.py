@@ -1,17 +1,28 @@
-"""Configuration from environment variables (and an optional `.env`), validated once at start-up.
+"""The settings, each declared once — its environment variable, default, type and description — and validated
+once at start-up, every problem on a line of its own.
 
-Every external endpoint is configurable so the bot can use a self-hosted Bot API server, an arXiv mirror or an
-API proxy — and so the tests can point it at fakes on 127.0.0.1 through the very same code path.
+Every external endpoint is a setting, so the bot can use a self-hosted Bot API server, an arXiv mirror or an API
+proxy — and so the tests can point it at fakes on 127.0.0.1 through the very same code path. The configuration
+table in docs/configuration.md and `.env.example` are generated from this class (`python -m services.config`)
+and a test keeps them equal.
+
+A typed pydantic model rather than pydantic-settings: the variables come from a mapping the caller hands over
+(`os.environ` plus `.env`, or a test's dictionary), which pydantic-settings' sources cannot be limited to.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from services.categories import ARCHIVES
 
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 """The only place a model name is written: a current Gemini Flash model."""
@@ -29,6 +40,8 @@ TOKEN_HELP = (
     "pick a name), copy the token it gives you, and put it in the environment or in a .env file "
     "next to bot.py:  TELEGRAM_BOT_TOKEN=123456:ABC..."
 )
+SECRET = {"secret": True}
+"""Marks a setting whose value must never reach a log line, a repr or a traceback."""
 
 
 class ConfigError(Exception):
@@ -39,62 +52,165 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Config:
-    telegram_token: str = field(repr=False)
-    telegram_api_url: str = "https://api.telegram.org/bot"
-    telegram_file_url: str = "https://api.telegram.org/file/bot"
-    arxiv_api_url: str = "https://export.arxiv.org/api/query"
-    arxiv_pdf_url: str = "https://arxiv.org/pdf/"
-    arxiv_rss_url: str = "https://rss.arxiv.org/rss/"
-    gemini_api_key: str = field(default="", repr=False)
-    gemini_model: str = DEFAULT_GEMINI_MODEL
-    gemini_base_url: str = ""
-    llm_provider: str = "gemini"
-    """gemini or openai (any OpenAI-compatible server)."""
-    llm_fallback: str = ""
-    """The other provider, taking over when the first is overloaded (429/5xx after its retries); empty: none."""
-    openai_api_key: str = field(default="", repr=False)
-    openai_base_url: str = ""
-    openai_model: str = ""
-    webhook_url: str = ""
-    """Public HTTPS URL Telegram posts updates to; empty: long polling (the default)."""
-    webhook_port: int = 8443
-    webhook_secret: str = field(default="", repr=False)
-    """Telegram sends it with every update (X-Telegram-Bot-Api-Secret-Token); requests without it are refused."""
-    embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    about_threshold: float = DEFAULT_ABOUT_THRESHOLD
-    db_path: Path = Path("data/papergram.db")
-    log_level: str = "INFO"
-    arxiv_delay_seconds: float = 3.0
-    """arXiv asks for at most one API request every 3 seconds; only tests lower it."""
-    max_pdf_mb: int = 40
-    max_pdf_pages: int = 60
-    http_timeout: float = 30.0
-    send_concurrency: int = 8
-    """Messages in flight at once (never two of one chat): a crash repeats at most this many."""
-    paid_broadcast: bool = False
-    """PAID_BROADCAST=on: digests go with `allow_paid_broadcast`, paced up to 1,000 a second, paid in Stars."""
-    pdf_download_seconds: float = 90.0
-    """A whole PDF download, however slowly the server sends it."""
-    pdf_seconds: float = 60.0
-    """Reading one PDF in a worker; past it the worker is replaced and the card is made from the abstract."""
-    pdf_workers: int = 2
-    llm_daily_budget: int = 0
-    """LLM calls per UTC day; 0 means no limit."""
-    retention_days: int = 90
-    """What chats received and asked is kept this long (never-twice holds past it: see digests)."""
-    cache_days: int = 7
-    """Papers' text and figure crops are kept this long, then read from arXiv again when asked for."""
-    discovery_archives: tuple[str, ...] = ("cs", "stat", "eess")
-    poll_minutes: float = 15.0
-    digest_tick_seconds: float = 60.0
-    """How often digests are checked; 0 turns the scheduler off (tests drive it by hand)."""
+def _setting(env: str, default: Any, description: str, *, secret: bool = False, shown: str = "") -> Any:
+    """One setting: its variable, default and description, in one place. `shown` is the default as the docs
+    say it when it is not a literal (derived from another setting, or someone else's endpoint)."""
+    extra: dict[str, Any] = {"env": env, **({"shown": shown} if shown else {}), **(SECRET if secret else {})}
+    return Field(default, alias=env, description=description, repr=not secret, json_schema_extra=extra)
+
+
+class Config(BaseModel):
+    """What the bot reads from its environment. Frozen: the settings do not change while it runs."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", hide_input_in_errors=True)
+
+    telegram_token: str = _setting("TELEGRAM_BOT_TOKEN", "", "the token from @BotFather (required to run the bot)",
+                                   secret=True)
+    telegram_api_url: str = _setting("TELEGRAM_API_URL", "https://api.telegram.org/bot",
+                                     "Bot API base URL, the token is appended (a self-hosted Bot API server)")
+    telegram_file_url: str = _setting("TELEGRAM_FILE_URL", "", "Bot API file base URL",
+                                      shown="derived from `TELEGRAM_API_URL` (…/file/bot)")
+    arxiv_api_url: str = _setting("ARXIV_API_URL", "https://export.arxiv.org/api/query",
+                                  "arXiv API endpoint for metadata and search (a mirror)")
+    arxiv_pdf_url: str = _setting("ARXIV_PDF_URL", "https://arxiv.org/pdf/",
+                                  "where PDFs are downloaded from: this URL + ID")
+    arxiv_rss_url: str = _setting("ARXIV_RSS_URL", "https://rss.arxiv.org/rss/", "arXiv announcement feeds")
+    llm_provider: str = _setting("LLM_PROVIDER", "gemini",
+                                 "`gemini`, or `openai` for any OpenAI-compatible server (OpenAI, DeepSeek, "
+                                 "Qwen, OpenRouter, Ollama, vLLM, llama.cpp)")
+    llm_fallback: str = _setting("LLM_FALLBACK", "",
+                                 "the other provider, taking over when the first answers 429/5xx after its retries")
+    gemini_api_key: str = _setting("GEMINI_API_KEY", "", "Google Gemini key; without any LLM the offline "
+                                   "extractive summarizer is used", secret=True)
+    gemini_model: str = _setting("GEMINI_MODEL", DEFAULT_GEMINI_MODEL, "the Gemini model")
+    gemini_base_url: str = _setting("GEMINI_BASE_URL", "", "a proxy or gateway for the Gemini API",
+                                    shown="Google's endpoint")
+    openai_base_url: str = _setting("OPENAI_BASE_URL", "", "the OpenAI-compatible server, e.g. "
+                                    "`https://api.deepseek.com/v1`, `http://localhost:11434/v1` (Ollama)",
+                                    shown="OpenAI's endpoint")
+    openai_api_key: str = _setting("OPENAI_API_KEY", "", "its key (a local server needs none)", secret=True)
+    openai_model: str = _setting("OPENAI_MODEL", "", "the model, e.g. `deepseek-chat`, `qwen-plus`, `qwen2.5:7b`")
+    webhook_url: str = _setting("WEBHOOK_URL", "", "public HTTPS URL Telegram posts updates to (behind your "
+                                "proxy); empty: long polling")
+    webhook_port: int = _setting("WEBHOOK_PORT", 8443, "the port the webhook server listens on")
+    webhook_secret: str = _setting("WEBHOOK_SECRET", "", "required with `WEBHOOK_URL`: Telegram sends it with "
+                                   "every update, others are refused (16–256 of A–Z a–z 0–9 _ -)", secret=True)
+    embedding_model: str = _setting("GEMINI_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL,
+                                    "the embedding model for `about:` topics (with a Gemini key)")
+    about_threshold: float = _setting("ABOUT_THRESHOLD", DEFAULT_ABOUT_THRESHOLD,
+                                      "cosine similarity from which a paper is on an `about:` topic")
+    db_path: Path = _setting("PAPERGRAM_DB", Path("data/papergram.db"),
+                             "the SQLite file holding chats, topics, papers, summaries, figures and deliveries")
+    log_level: str = _setting("LOG_LEVEL", "INFO", "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`")
+    llm_daily_budget: int = _setting("LLM_DAILY_BUDGET", 0, "LLM calls per UTC day (cards and answers), 0 for no "
+                                     "limit; past it cards use the offline extract and questions quoted passages")
+    retention_days: int = _setting("RETENTION_DAYS", 90, "what chats received and asked is kept this long (at "
+                                   "least 7), then pruned; no paper is ever sent twice")
+    cache_days: int = _setting("CACHE_DAYS", 7, "papers' text and figure crops are kept this long, then read from "
+                               "arXiv again when asked for")
+    send_concurrency: int = _setting("SEND_CONCURRENCY", 8, "digest messages in flight at once (never two of one "
+                                     "chat); a crash repeats at most this many")
+    paid_broadcast: bool = _setting("PAID_BROADCAST", False, "`on`: digests go with `allow_paid_broadcast`, paced "
+                                    "up to 1,000 messages a second, each past the free 30 a second paid in Stars")
+    discovery_archives: tuple[str, ...] = _setting("DISCOVERY_ARCHIVES", ("cs", "stat", "eess"),
+                                                   "archives whose announcements keyword, author and query topics "
+                                                   "search (per chat: `/settings archives`)")
+    poll_minutes: float = _setting("POLL_MINUTES", 15.0, "how often the announcement feeds are read while arXiv "
+                                   "announces (hourly the rest of the day)")
+    digest_tick_seconds: float = _setting("DIGEST_TICK_SECONDS", 60.0, "how often due digests are checked and the "
+                                          "outbox is sent; 0 turns the scheduler off")
+    max_pdf_mb: int = _setting("MAX_PDF_MB", 40, "PDFs larger than this are not downloaded; the card is made from "
+                               "the abstract")
+    max_pdf_pages: int = _setting("MAX_PDF_PAGES", 60, "only the first pages of longer PDFs are read")
+    http_timeout: float = _setting("HTTP_TIMEOUT", 30.0, "seconds before an outside request is given up (per read)")
+    pdf_download_seconds: float = _setting("PDF_DOWNLOAD_SECONDS", 90.0, "a whole PDF download, however slowly "
+                                           "the server sends it")
+    pdf_seconds: float = _setting("PDF_SECONDS", 60.0, "reading one PDF in a worker process; past it the worker "
+                                  "is replaced and the card is made from the abstract")
+    pdf_workers: int = _setting("PDF_WORKERS", 2, "PDF worker processes (each up to a 2 GB memory limit)")
+    arxiv_delay_seconds: float = _setting("ARXIV_DELAY_SECONDS", 3.0, "pause between arXiv API requests (arXiv's "
+                                          "terms ask for 3 s; only tests lower it)")
+
+    @field_validator("telegram_api_url", "telegram_file_url", "arxiv_api_url", "arxiv_pdf_url", "arxiv_rss_url",
+                     "gemini_base_url", "openai_base_url", "webhook_url", mode="before")
+    @classmethod
+    def _url(cls, value: Any, info: Any) -> str:
+        text = str(value).strip()
+        parts = urlsplit(text)
+        if text and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError(f"{_env(info.field_name)} must be an http(s) URL, got {text!r}")
+        if info.field_name in ("arxiv_pdf_url", "arxiv_rss_url") and not text.endswith("/"):
+            text += "/"
+        return text
+
+    @field_validator("webhook_port", "about_threshold", "llm_daily_budget", "retention_days", "cache_days",
+                     "send_concurrency", "poll_minutes", "digest_tick_seconds", "max_pdf_mb", "max_pdf_pages",
+                     "http_timeout", "pdf_download_seconds", "pdf_seconds", "pdf_workers", "arxiv_delay_seconds",
+                     mode="before")
+    @classmethod
+    def _number(cls, value: Any, info: Any) -> float:
+        name = _env(info.field_name)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+        if number < 0:
+            raise ValueError(f"{name} must not be negative, got {value!r}")
+        floors = {"retention_days": 7, "cache_days": 1, "send_concurrency": 1, "pdf_workers": 1}
+        number = max(number, floors.get(info.field_name, 0))
+        if info.field_name == "poll_minutes" and number == 0:
+            number = 15.0
+        return int(number) if cls.model_fields[info.field_name].annotation in (int, "int") else number
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> str:
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+        return level
+
+    @field_validator("llm_provider", "llm_fallback", mode="before")
+    @classmethod
+    def _provider(cls, value: Any, info: Any) -> str:
+        name = str(value).strip().lower()
+        if name and name not in PROVIDERS:
+            raise ValueError(f"{_env(info.field_name)} must be gemini or openai, got {name!r}")
+        return name
+
+    @field_validator("paid_broadcast", mode="before")
+    @classmethod
+    def _switch(cls, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in ("", "on", "off", "true", "false", "1", "0", "yes", "no"):
+            raise ValueError(f"PAID_BROADCAST must be on or off, got {text!r}")
+        return text in ("on", "true", "1", "yes")
+
+    @field_validator("discovery_archives", mode="before")
+    @classmethod
+    def _archives(cls, value: Any) -> tuple[str, ...]:
+        names = tuple(a.strip() for a in value.split(",") if a.strip()) if isinstance(value, str) else tuple(value)
+        unknown = [a for a in names if a not in ARCHIVES]
+        if unknown:
+            raise ValueError(f"DISCOVERY_ARCHIVES has unknown arXiv archives: {', '.join(unknown)}")
+        return names
+
+    def model_post_init(self, context: Any) -> None:
+        """Settings derived from others: the file URL from the API URL; a fallback equal to the provider is none."""
+        if not self.telegram_file_url:
+            api = self.telegram_api_url
+            object.__setattr__(self, "telegram_file_url", api[: -len("bot")] + "file/bot" if api.endswith("/bot")
+                               else api)
+        if self.llm_fallback == self.llm_provider:
+            object.__setattr__(self, "llm_fallback", "")
 
     @property
     def secrets(self) -> list[str]:
         """Every value that must never reach a log line."""
-        return [s for s in (self.telegram_token, self.gemini_api_key, self.openai_api_key, self.webhook_secret) if s]
+        return [str(getattr(self, name)) for name, info in type(self).model_fields.items()
+                if _extra(info).get("secret") and getattr(self, name)]
 
     def provider_ready(self, name: str) -> bool:
         """Whether `name` can be asked: Gemini needs a key, an OpenAI-compatible server a model (and a key or
@@ -109,6 +225,12 @@ class Config:
         if name == "gemini":
             return f"Gemini {self.gemini_model}"
         return f"{self.openai_model} (OpenAI-compatible at {_host(self.openai_base_url) or 'api.openai.com'})"
+
+    @property
+    def llm_models(self) -> list[str]:
+        """The models that write the prose, in the order they are asked (empty: the offline extract)."""
+        ready = [p for p in (self.llm_provider, self.llm_fallback) if p and self.provider_ready(p)]
+        return [f"Gemini {self.gemini_model}" if p == "gemini" else self.openai_model for p in ready]
 
     @property
     def llm_name(self) -> str:
@@ -128,34 +250,24 @@ class Config:
         )
 
 
+def _extra(info: Any) -> dict[str, Any]:
+    extra = info.json_schema_extra
+    return extra if isinstance(extra, dict) else {}
+
+
+def _env(field_name: str) -> str:
+    return str(_extra(Config.model_fields[field_name])["env"])
+
+
+ENV_NAMES = tuple(_env(name) for name in Config.model_fields)
+"""Every variable Papergram reads."""
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
-    value = env.get(name, "").strip() or default
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        problems.append(f"{name} must be an http(s) URL, got {value!r}")
-    return value
-
-
-def _number(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        problems.append(f"{name} must be a number, got {raw!r}")
-        return default
-    if value < 0:
-        problems.append(f"{name} must not be negative, got {raw!r}")
-        return default
-    return value
-
-
-def load_dotenv_file(path: Path = Path(".env")) -> None:
+def load_dotenv_file(path: Path) -> None:
     """Read `.env` if present; real environment variables win over the file."""
     if path.is_file():
         from dotenv import load_dotenv
@@ -166,100 +278,67 @@ def load_dotenv_file(path: Path = Path(".env")) -> None:
 def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Config:
     """Build a `Config` from `env` (default: `os.environ`), or raise `ConfigError` listing every problem.
 
-    The terminal `summarize` command needs no Telegram token, hence `require_token`.
+    An empty variable means its default. The terminal `summarize` command needs no Telegram token, hence
+    `require_token`.
     """
     env = os.environ if env is None else env
+    values = {name: env[name].strip() for name in ENV_NAMES if env.get(name, "").strip()}
     problems: list[str] = []
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = values.get("TELEGRAM_BOT_TOKEN", "")
     if not token:
         if require_token:
             problems.append(TOKEN_HELP)
     elif ":" not in token or any(c.isspace() for c in token):
         problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456:ABC...)")
-    api_url = _url(env, "TELEGRAM_API_URL", "https://api.telegram.org/bot", problems)
-    default_file_url = api_url[: -len("bot")] + "file/bot" if api_url.endswith("/bot") else api_url
-    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
-    if log_level not in LOG_LEVELS:
-        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
-        log_level = "INFO"
-    gemini_base = env.get("GEMINI_BASE_URL", "").strip()
-    if gemini_base:
-        _url(env, "GEMINI_BASE_URL", gemini_base, problems)
-    openai_base = env.get("OPENAI_BASE_URL", "").strip()
-    if openai_base:
-        _url(env, "OPENAI_BASE_URL", openai_base, problems)
-    webhook_url = env.get("WEBHOOK_URL", "").strip()
-    webhook_secret = env.get("WEBHOOK_SECRET", "").strip()
-    if webhook_url:
-        _url(env, "WEBHOOK_URL", webhook_url, problems)
-        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
-            problems.append("WEBHOOK_SECRET must be set with WEBHOOK_URL: 16 to 256 letters, digits, _ or -")
-    provider = env.get("LLM_PROVIDER", "").strip().lower() or "gemini"
-    fallback = env.get("LLM_FALLBACK", "").strip().lower()
-    for name, value in (("LLM_PROVIDER", provider), ("LLM_FALLBACK", fallback)):
-        if value and value not in PROVIDERS:
-            problems.append(f"{name} must be gemini or openai, got {value!r}")
-    if fallback == provider:
-        fallback = ""
-    config = Config(
-        telegram_token=token,
-        telegram_api_url=api_url,
-        telegram_file_url=_url(env, "TELEGRAM_FILE_URL", default_file_url, problems),
-        arxiv_api_url=_url(env, "ARXIV_API_URL", "https://export.arxiv.org/api/query", problems),
-        arxiv_pdf_url=_with_slash(_url(env, "ARXIV_PDF_URL", "https://arxiv.org/pdf/", problems)),
-        arxiv_rss_url=_with_slash(_url(env, "ARXIV_RSS_URL", "https://rss.arxiv.org/rss/", problems)),
-        gemini_api_key=env.get("GEMINI_API_KEY", "").strip(),
-        gemini_model=env.get("GEMINI_MODEL", "").strip() or DEFAULT_GEMINI_MODEL,
-        gemini_base_url=gemini_base,
-        webhook_url=webhook_url,
-        webhook_port=int(_number(env, "WEBHOOK_PORT", 8443, problems)),
-        webhook_secret=webhook_secret,
-        llm_provider=provider,
-        llm_fallback=fallback,
-        openai_api_key=env.get("OPENAI_API_KEY", "").strip(),
-        openai_base_url=openai_base,
-        openai_model=env.get("OPENAI_MODEL", "").strip(),
-        embedding_model=env.get("GEMINI_EMBEDDING_MODEL", "").strip() or DEFAULT_EMBEDDING_MODEL,
-        about_threshold=_number(env, "ABOUT_THRESHOLD", DEFAULT_ABOUT_THRESHOLD, problems),
-        db_path=Path(env.get("PAPERGRAM_DB", "").strip() or "data/papergram.db"),
-        log_level=log_level,
-        arxiv_delay_seconds=_number(env, "ARXIV_DELAY_SECONDS", 3.0, problems),
-        max_pdf_mb=int(_number(env, "MAX_PDF_MB", 40, problems)),
-        max_pdf_pages=int(_number(env, "MAX_PDF_PAGES", 60, problems)),
-        http_timeout=_number(env, "HTTP_TIMEOUT", 30.0, problems),
-        pdf_download_seconds=_number(env, "PDF_DOWNLOAD_SECONDS", 90.0, problems),
-        send_concurrency=max(1, int(_number(env, "SEND_CONCURRENCY", 8, problems))),
-        paid_broadcast=_switch(env, "PAID_BROADCAST", problems),
-        pdf_seconds=_number(env, "PDF_SECONDS", 60.0, problems),
-        llm_daily_budget=int(_number(env, "LLM_DAILY_BUDGET", 0, problems)),
-        retention_days=max(7, int(_number(env, "RETENTION_DAYS", 90, problems))),
-        cache_days=max(1, int(_number(env, "CACHE_DAYS", 7, problems))),
-        discovery_archives=_archives(env, problems),
-        poll_minutes=_number(env, "POLL_MINUTES", 15.0, problems) or 15.0,
-        digest_tick_seconds=_number(env, "DIGEST_TICK_SECONDS", 60.0, problems),
-    )
-    if problems:
+    if values.get("WEBHOOK_URL") and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", values.get("WEBHOOK_SECRET", "")):
+        problems.append("WEBHOOK_SECRET must be set with WEBHOOK_URL: 16 to 256 letters, digits, _ or -")
+    config = None
+    try:
+        config = Config.model_validate(values)
+    except ValidationError as error:
+        problems += [str(e["msg"]).removeprefix("Value error, ") for e in error.errors()]
+    if problems or config is None:
         raise ConfigError(problems)
     return config
 
 
-def _archives(env: Mapping[str, str], problems: list[str]) -> tuple[str, ...]:
-    from services.categories import ARCHIVES
+def _shown_default(name: str) -> str:
+    info = Config.model_fields[name]
+    extra = _extra(info)
+    if "shown" in extra:
+        return str(extra["shown"])
+    default = info.default
+    if isinstance(default, bool):
+        return "`on`" if default else "`off`"
+    if isinstance(default, tuple):
+        return f"`{','.join(default)}`"
+    if default in ("", None):
+        return "—"
+    if isinstance(default, float) and default.is_integer() and name != "about_threshold":
+        default = int(default)
+    return f"`{default:.2f}`" if name == "about_threshold" else f"`{default}`"
 
-    raw = env.get("DISCOVERY_ARCHIVES", "").strip() or "cs,stat,eess"
-    names = tuple(a.strip() for a in raw.split(",") if a.strip())
-    unknown = [a for a in names if a not in ARCHIVES]
-    if unknown:
-        problems.append(f"DISCOVERY_ARCHIVES has unknown arXiv archives: {', '.join(unknown)}")
-    return names
+
+def settings_table() -> str:
+    """The configuration table of docs/configuration.md, from the declarations above."""
+    rows = ["| Variable | Default | What it does |", "|---|---|---|"]
+    for name, info in Config.model_fields.items():
+        rows.append(f"| `{_env(name)}` | {_shown_default(name)} | {info.description} |")
+    return "\n".join(rows)
 
 
-def _switch(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
-    value = env.get(name, "").strip().lower()
-    if value not in ("", "on", "off", "true", "false", "1", "0", "yes", "no"):
-        problems.append(f"{name} must be on or off, got {value!r}")
-    return value in ("on", "true", "1", "yes")
+def env_example() -> str:
+    """`.env.example`: every variable with its default, commented out but the token."""
+    lines = ["# Papergram's settings (docs/configuration.md says what each does). Copy to .env beside bot.py.", ""]
+    for name, info in Config.model_fields.items():
+        default = info.default
+        value = ",".join(default) if isinstance(default, tuple) else ("off" if default is False else default)
+        if isinstance(value, float) and value.is_integer() and name != "about_threshold":
+            value = int(value)
+        lines.append(f"# {info.description}")
+        lines.append(f"{'' if name == 'telegram_token' else '# '}{_env(name)}={value}")
+    return "\n".join(lines) + "\n"
 
 
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
+if __name__ == "__main__":  # python -m services.config [--env-example]
+    sys.stdout.write(env_example() if sys.argv[1:] == ["--env-example"] else settings_table() + "\n")

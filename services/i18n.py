@@ -66,7 +66,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_usage": "Today's LLM calls, budget and cache (admins)",
         "restart_too_late": "I was restarted before arXiv:{id} was ready, and it is a while ago now. "
                             "Please send the link again if you still want the card.",
-        "llm_name_gemini": "Gemini",
         "llm_name_offline": "an offline extractor (no LLM key configured)",
         "menu_start": "What Papergram does",
         "menu_help": "How to use Papergram",
@@ -290,7 +289,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "usage_no_limit": "不限",
         "menu_usage": "今天的大模型调用、预算与缓存（管理员）",
         "restart_too_late": "arXiv:{id} 还没准备好我就重启了，而且已经过了一段时间。如果仍然需要卡片，请重新发送链接。",
-        "llm_name_gemini": "Gemini",
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
         "menu_start": "Papergram 能做什么",
         "menu_help": "Papergram 使用说明",

@@ -73,3 +73,26 @@ def test_log_records_never_carry_the_token_or_key(caplog: pytest.LogCaptureFixtu
     assert len(seen) == 2
     assert all(token not in line and key not in line for line in seen)
     assert "[REDACTED]" in seen[0] and "[REDACTED]" in seen[1]
+
+
+def test_the_docs_table_and_env_example_are_the_declared_settings() -> None:
+    """Each setting is declared once (services/config.py); the docs and .env.example are generated from it."""
+    from services.config import ENV_NAMES, env_example, settings_table
+
+    docs = (ROOT / "docs" / "configuration.md").read_text()
+    table = docs.split("<!-- settings:begin -->\n", 1)[1].split("\n<!-- settings:end -->", 1)[0]
+    assert table == settings_table(), "regenerate with: python -m services.config"
+    assert (ROOT / ".env.example").read_text() == env_example(), \
+        "regenerate with: python -m services.config --env-example > .env.example"
+    for name in ENV_NAMES:
+        assert f"| `{name}` |" in table
+    read = set()
+    for path in [*ROOT.glob("services/**/*.py"), *ROOT.glob("handlers/**/*.py"), ROOT / "bot.py"]:
+        read.update(__import__("re").findall(r"\b(?:environ|getenv)\b[^\n]*?[\"']([A-Z][A-Z0-9_]+)[\"']",
+                                              path.read_text()))
+    assert read <= set(ENV_NAMES), f"variables read outside the settings: {read - set(ENV_NAMES)}"
+
+
+def test_a_pdf_workers_setting_below_one_is_one() -> None:
+    config = load_config({"TELEGRAM_BOT_TOKEN": "1:A", "PDF_WORKERS": "0", "RETENTION_DAYS": "3"})
+    assert config.pdf_workers == 1 and config.retention_days == 7

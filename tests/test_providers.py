@@ -138,3 +138,11 @@ async def test_a_new_chat_takes_the_users_telegram_language(bot: RunningBot) -> 
     await bot.tg.wait_for("sendMessage", chat_id=985)
     chat = bot.app.bot_data["services"].store.get_chat(985)
     assert chat is not None and chat.language == "ja"
+
+
+async def test_start_names_the_openai_compatible_model_in_use(env: dict[str, str], tg: FakeTelegram,
+                                                              openai_fake: FakeOpenAI) -> None:
+    async with running_bot(with_openai(env, openai_fake, LLM_FALLBACK="gemini", GEMINI_API_KEY="k-test"), tg) as bot:
+        bot.tg.send_text("/start", chat_id=981)
+        [reply] = await bot.tg.wait_for("sendMessage", chat_id=981)
+    assert reply.text == t("en", "welcome", llm="deepseek-test / Gemini gemini-2.5-flash")
