@@ -57,21 +57,22 @@ def fetchable_id(label: dict[str, object], name: str) -> str | None:
     return arxiv_id
 
 
-def resolve(name_or_dir: str, fetch: bool = True) -> Corpus:
+def resolve(name_or_dir: str, fetch: bool = True, *, shared: Path = SHARED, bench: Path = BENCH) -> Corpus:
     """The set's PDFs and labels: a directory as given, ../shared/SET, or the cache (filled when `fetch`)."""
     given = Path(name_or_dir)
     if name_or_dir not in SETS:
         if not given.is_dir():
             raise SystemExit(f"no such set or directory: {name_or_dir} (sets: {', '.join(SETS)})")
-        labels = given if any(given.glob("*.figures.json")) else BENCH / "labels" / given.name
+        labels = given if any(given.glob("*.figures.json")) else bench / "labels" / given.name
         return Corpus(given, labels)
-    if (SHARED / name_or_dir).is_dir():
-        return Corpus(SHARED / name_or_dir, SHARED / name_or_dir)
-    labels = BENCH / "labels" / name_or_dir
-    cache = BENCH / ".cache" / name_or_dir
+    if (shared / name_or_dir).is_dir():
+        return Corpus(shared / name_or_dir, shared / name_or_dir)
+    labels = bench / "labels" / name_or_dir
+    cache = bench / ".cache" / name_or_dir
     cache.mkdir(parents=True, exist_ok=True)
     skipped = []
     base = os.environ.get("ARXIV_PDF_URL", "https://arxiv.org/pdf/").rstrip("/") + "/"
+    delay = float(os.environ.get("ARXIV_DELAY_SECONDS", "3"))
     for label_file in sorted(labels.glob("*.figures.json")):
         name = label_file.name.removesuffix(".figures.json")
         target = cache / f"{name}.pdf"
@@ -88,7 +89,7 @@ def resolve(name_or_dir: str, fetch: bool = True) -> Corpus:
             skipped.append(name)
         else:
             target.write_bytes(response.content)
-        time.sleep(3)
+        time.sleep(delay)
     return Corpus(cache, labels, tuple(skipped))
 
 

@@ -69,7 +69,7 @@ async def list_bibtex(update: Update, context: Context) -> bool:
     rows = services.store.saved(chat.chat_id)
     if not rows:
         return False
-    refs = [ref for r in rows for ref in find_papers(r["versioned_id"])[:1]]
+    refs = [ref for r in rows for ref in find_papers(r.versioned_id)[:1]]
     try:
         metas = await services.papers.lookup(refs)
     except ArxivUnavailable:

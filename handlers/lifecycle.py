@@ -79,19 +79,19 @@ async def resume_card_requests(app: App) -> None:
     now = datetime.now(UTC)
     batches: dict[tuple[int, int], list[CardRequest]] = {}
     for row in rows:
-        status = Message(row["status_id"], now, Chat(row["chat_id"], row["chat_type"] or "private"))
+        status = Message(row.status_id, now, Chat(row.chat_id, row.chat_type))
         status.set_bot(app.bot)
-        refs = find_papers(row["ref"])
-        too_old = now - datetime.fromisoformat(row["created_at"]) > RESUME_WITHIN
+        refs = find_papers(row.ref)
+        too_old = now - datetime.fromisoformat(row.created_at) > RESUME_WITHIN
         if too_old or not refs:
             try:
-                await status.edit_text(t(row["language"], "restart_too_late", id=row["ref"]))
+                await status.edit_text(t(row.language, "restart_too_late", id=row.ref))
             except TelegramError as error:
-                log.info("could not answer an old request in chat %s: %s", row["chat_id"], error)
-            services.store.finish_card_request(row["id"])
+                log.info("could not answer an old request in chat %s: %s", row.chat_id, error)
+            services.store.finish_card_request(row.id)
             continue
-        batches.setdefault((row["chat_id"], row["message_id"]), []).append(
-            CardRequest(status, refs[0], row["language"], row["reply_to"], row["id"], bool(row.get("text_sent"))))
+        batches.setdefault((row.chat_id, row.message_id), []).append(
+            CardRequest(status, refs[0], row.language, row.reply_to, row.id, row.text_sent))
     log.info("resuming %s card requests from before the restart", sum(len(b) for b in batches.values()))
     for requests in batches.values():
         task = asyncio.create_task(prepare(context, requests))

@@ -13,11 +13,12 @@ from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.i18n import t
+from services.store.ratings import SavedPaper
 
 PAGE = 10
 
 
-def listing(chat_id: int, lang: str, rows: list[dict[str, str]], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def listing(chat_id: int, lang: str, rows: list[SavedPaper], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """Page `page` of the list: numbered linked titles, a ✖ per paper, ◀ ▶ between pages."""
     if not rows:
         return t(lang, "saved_none"), None
@@ -25,10 +26,10 @@ def listing(chat_id: int, lang: str, rows: list[dict[str, str]], page: int) -> t
     page = max(0, min(page, pages - 1))
     shown = rows[page * PAGE:(page + 1) * PAGE]
     lines = [t(lang, "saved_header", count=len(rows), page=page + 1, pages=pages)]
-    lines += [f'{page * PAGE + i}. <a href="https://arxiv.org/abs/{r["versioned_id"]}">'
-              f'{html.escape(r["title"], quote=False)}</a>' for i, r in enumerate(shown, 1)]
+    lines += [f'{page * PAGE + i}. <a href="https://arxiv.org/abs/{r.versioned_id}">'
+              f'{html.escape(r.title, quote=False)}</a>' for i, r in enumerate(shown, 1)]
     removes = [InlineKeyboardButton(f"✖ {page * PAGE + i}",
-                                    callback_data=callback_data.UNSAVE.build(page, r["base_id"]))
+                                    callback_data=callback_data.UNSAVE.build(page, r.base_id))
                for i, r in enumerate(shown, 1)]
     buttons = [removes[j:j + 5] for j in range(0, len(removes), 5)]
     back, forward = callback_data.SAVED_PAGE.build(max(page - 1, 0)), callback_data.SAVED_PAGE.build(page + 1)

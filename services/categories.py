@@ -23,6 +23,9 @@ CATEGORIES: frozenset[str] = frozenset(
     [f"{archive}.{sub}" for archive, subs in _TAXONOMY.items() for sub in subs.split()] + list(_STANDALONE)
 )
 ARCHIVES: frozenset[str] = frozenset([*_TAXONOMY, *_STANDALONE])
+DEFAULT_ARCHIVES = ("cs", "stat", "eess")
+"""Archives whose announcements keyword, author and query topics search unless a chat or DISCOVERY_ARCHIVES
+says otherwise."""
 _BY_LOWER = {c.lower(): c for c in CATEGORIES | ARCHIVES}
 
 

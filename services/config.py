@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from services.categories import ARCHIVES
+from services.categories import ARCHIVES, DEFAULT_ARCHIVES
 
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 """The only place a model name is written: a current Gemini Flash model."""
@@ -112,7 +112,7 @@ class Config(BaseModel):
                                      "chat); a crash repeats at most this many")
     paid_broadcast: bool = _setting("PAID_BROADCAST", False, "`on`: digests go with `allow_paid_broadcast`, paced "
                                     "up to 1,000 messages a second, each past the free 30 a second paid in Stars")
-    discovery_archives: tuple[str, ...] = _setting("DISCOVERY_ARCHIVES", ("cs", "stat", "eess"),
+    discovery_archives: tuple[str, ...] = _setting("DISCOVERY_ARCHIVES", DEFAULT_ARCHIVES,
                                                    "archives whose announcements keyword, author and query topics "
                                                    "search (per chat: `/settings archives`)")
     poll_minutes: float = _setting("POLL_MINUTES", 15.0, "how often the announcement feeds are read while arXiv "

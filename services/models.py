@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,3 +101,44 @@ class PaperText:
     title: str
     abstract: str = ""
     authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button under a message: callback data (at most 64 bytes, built in services/callback_data.py) or a link
+    (channels: a deep link that opens the bot)."""
+
+    text: str
+    data: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One message of a planned digest, as the outbox keeps it until Telegram took it."""
+
+    kind: str
+    """`text` (HTML with its buttons) or `photos` (the album of `paper`'s figures)."""
+    text: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    base_ids: tuple[str, ...] = ()
+    """The papers the chat has received once this message went out."""
+    paper: str = ""
+    """The versioned ID whose figures a `photos` message shows."""
+
+    @functools.cached_property
+    def buttons_json(self) -> str:
+        """The buttons as stored; an overview shared by many chats is serialized once."""
+        return json.dumps([[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in self.buttons],
+                          ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """An outbox row about to be sent."""
+
+    id: int
+    chat_id: int
+    day: str
+    attempts: int
+    message: OutboxMessage

@@ -136,3 +136,12 @@ def test_a_webhook_needs_its_secret_and_secrets_are_redacted(env: dict[str, str]
     config = load_config(env)
     assert {"a-long-enough-secret-123", "sk-redact-me-please", TOKEN} <= set(config.secrets)
     assert "a-long-enough-secret-123" not in repr(config) and "sk-redact-me-please" not in repr(config)
+
+
+def test_the_readme_is_short_and_its_links_lead_somewhere() -> None:
+    """A newcomer reads the README in a minute; the reference lives in docs/."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme) <= 8000
+    assert readme.index("## First card in five steps") < 2500, "the set-up comes first"
+    links = __import__("re").findall(r"\]\(([^)]+\.md)\)", readme)
+    assert links and all((ROOT / link).is_file() for link in links)

@@ -21,7 +21,7 @@ from handlers.common.sender import TelegramSender
 from services.bootstrap import build_services
 from services.config import load_config
 from services.i18n import t
-from services.models import ChatSettings
+from services.models import ChatSettings, OutboxMessage
 from services.store import Store
 from services.store.migrations import migrations
 from tests.conftest import TOKEN, Clock, RunningBot, running_bot, with_gemini
@@ -229,7 +229,7 @@ async def test_a_429_for_one_chat_delays_no_other(bot: RunningBot) -> None:
 def queue_texts(bot: RunningBot, chat_id: int, chat_type: str, count: int) -> None:
     store = services_of(bot).store
     store.ensure_chat(chat_id, chat_type, "Lab", "en")
-    messages = [{"kind": "text", "text": f"Queued {i}", "base_ids": []} for i in range(count)]
+    messages = [OutboxMessage("text", f"Queued {i}") for i in range(count)]
     store.queue_digest(chat_id, "2024-08-26", "2024-08-26", messages, [])
 
 

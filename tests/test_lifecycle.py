@@ -14,6 +14,7 @@ from pathlib import Path
 
 from services.delivery.outbox import SEND_CONCURRENCY
 from services.i18n import t
+from services.models import OutboxMessage
 from services.store import Store
 from tests.conftest import running_bot
 from tests.fakes.arxiv import FakeArxiv
@@ -87,7 +88,7 @@ async def test_sigterm_mid_fanout_stops_in_seconds_and_repeats_nothing(
     for chat_id in chats:
         store.ensure_chat(chat_id, "private", "x", "en")
         store.queue_digest(chat_id, "2024-08-26", "2024-08-26",
-                           [{"kind": "text", "text": f"Digest for {chat_id}", "base_ids": []}], [])
+                           [OutboxMessage("text", f"Digest for {chat_id}")], [])
     store.close()
     env["DIGEST_TICK_SECONDS"] = "1"
     tg.latency = 0.03
@@ -128,7 +129,7 @@ async def test_kill_mid_fanout_with_messages_in_flight_loses_nothing(env: dict[s
     for chat_id in chats:
         store.ensure_chat(chat_id, "private", "x", "en")
         store.queue_digest(chat_id, "2024-08-26", "2024-08-26",
-                           [{"kind": "text", "text": f"Part {i} for {chat_id}", "base_ids": []} for i in range(2)], [])
+                           [OutboxMessage("text", f"Part {i} for {chat_id}") for i in range(2)], [])
     store.close()
     env["DIGEST_TICK_SECONDS"] = "1"
     tg.latency = 0.15  # a real network's round trip: several messages are in flight at any moment

@@ -433,7 +433,7 @@ async def test_the_card_text_does_not_wait_for_its_crops(bot: RunningBot, arxiv_
         await asyncio.sleep(0.3)
         assert not bot.tg.calls_to("sendPhoto", 624), "no crop drawn yet"
         journal = bot.app.bot_data["services"].store.card_requests()
-        assert [r["text_sent"] for r in journal] == [1], "a restart now would send only the album"
+        assert [r.text_sent for r in journal] == [True], "a restart now would send only the album"
     finally:
         drawn.set()
     [photo] = await bot.tg.wait_for("sendPhoto", chat_id=624)

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import json
 import logging
 import time
 from collections import deque
 from datetime import timedelta
-from typing import Any
 
 from services.cards.render import figure_caption
 from services.delivery.pacing import Pacer
-from services.delivery.port import Button, ChatGone, ChatMoved, Sender, SendFailed
+from services.delivery.port import ChatGone, ChatMoved, Sender, SendFailed
+from services.models import OutboxMessage, QueuedMessage
 from services.pdf.extractor import EXTRACTOR_VERSION, MAX_FIGURES
 from services.store import Store, utcnow
 
@@ -120,11 +119,11 @@ class Outbox:
             self._serving -= set(queues)
         return sent
 
-    async def _send(self, sender: Sender, row: dict[str, Any]) -> tuple[str, int, list[int]]:
+    async def _send(self, sender: Sender, row: QueuedMessage) -> tuple[str, int, list[int]]:
         """One message (already marked `sending`): (outcome, its id, Telegram's message ids when sent)."""
-        chat_id, row_id = row["chat_id"], row["id"]
+        chat_id, row_id = row.chat_id, row.id
         try:
-            ids = await self._deliver(sender, chat_id, row)
+            ids = await self._deliver(sender, chat_id, row.message)
         except ChatMoved as moved:
             log.info("chat %s moved to %s", chat_id, moved.new_chat_id)
             self._store.migrate_chat(chat_id, moved.new_chat_id)
@@ -135,7 +134,7 @@ class Outbox:
             self._store.hold_chat(chat_id)
             return "gone", row_id, []
         except Exception as error:
-            attempts = (row.get("attempts") or 0) + 1
+            attempts = row.attempts + 1
             retry_after = error.retry_after if isinstance(error, SendFailed) else 0.0
             if attempts >= MAX_ATTEMPTS:
                 log.error("giving up on message %s to chat %s after %s attempts: %s", row_id, chat_id,
@@ -149,9 +148,9 @@ class Outbox:
             return "retry", row_id, []
         return "sent", row_id, ids
 
-    async def _deliver(self, sender: Sender, chat_id: int, row: dict[str, Any]) -> list[int]:
-        if row["kind"] == "photos":
-            base_id, _, version = row["text"].rpartition("v")
+    async def _deliver(self, sender: Sender, chat_id: int, message: OutboxMessage) -> list[int]:
+        if message.kind == "photos":
+            base_id, _, version = message.paper.rpartition("v")
             paper = self._store.get_paper(base_id, int(version), max_age=timedelta(days=3650))
             chat = self._store.get_chat(chat_id)
             figures = self._store.get_figures(paper, EXTRACTOR_VERSION) if paper else None
@@ -162,6 +161,4 @@ class Outbox:
             ids = await sender.photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
             self._store.record_figure_messages(chat_id, paper, ids, figures)  # a reply to one asks about it
             return ids
-        buttons = [[Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line]
-                   for line in json.loads(row["buttons"] or "[]")]
-        return await sender.text(chat_id, row["text"], buttons)
+        return await sender.text(chat_id, message.text, [list(row) for row in message.buttons])

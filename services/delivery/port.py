@@ -1,18 +1,12 @@
-"""The port through which services send messages: implemented for Telegram in `handlers/telegram_sender.py`."""
+"""The port through which services send messages: implemented for Telegram in `handlers/common/sender.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
-from services.models import FigureImage
+from services.models import Button, FigureImage
 
-
-@dataclass(frozen=True)
-class Button:
-    text: str
-    data: str = ""  # callback data, at most 64 bytes
-    url: str = ""  # or a link (channels: a deep link that opens the bot)
+__all__ = ["Button", "ChatGone", "ChatMoved", "SendFailed", "Sender"]
 
 
 class ChatGone(Exception):

@@ -13,14 +13,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.arxiv.announcements import FeedReader, FeedUnavailable
-from services.categories import archive_of
+from services.categories import DEFAULT_ARCHIVES, archive_of
 from services.models import ChatSettings
 from services.store import Store
 from services.topics import Topic
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ARCHIVES = ("cs", "stat", "eess")
 KEEP_ANNOUNCEMENTS = timedelta(days=30)
 ON_DEMAND_REPOLL = timedelta(minutes=5)
 """/digest reads a chat's feeds unless they were read this recently: a busy group cannot hammer arXiv."""
@@ -87,7 +86,7 @@ class FeedPoller:
         now = self._clock()
         for name in sorted(await self.feeds_needed() if feeds is None else feeds):
             state = self._store.feed_state(name)
-            polled = state.get("last_polled")
+            polled = state.last_polled
             if feeds is not None and polled and now - datetime.fromisoformat(polled) < ON_DEMAND_REPOLL:
                 continue  # /digest asked again: the feed was read moments ago
             try:
@@ -109,7 +108,7 @@ class FeedPoller:
                                             last_polled=now.isoformat())
                 report.new[name] = added
                 continue
-            last_new = state.get("last_new_at")
+            last_new = state.last_new_at
             if last_new and now - datetime.fromisoformat(last_new) > STALE_AFTER:
                 log.warning("announcement feed %s shows the same batch since %s: stalled?", name, last_new)
                 self._store.save_feed_state(name, status="stale", last_polled=now.isoformat())

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services import callback_data
-from services.cards.render import MESSAGE_LIMIT, abs_url, shorten
-from services.delivery.port import Button
+from services.cards.papers import PaperCard
+from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten
 from services.i18n import t
-from services.models import PaperMeta
+from services.models import Button, ChatSettings, OutboxMessage, PaperMeta
+from services.ranking.relevance import Pick
 
 BUTTONS_PER_ROW = 5
 ENTRIES_PER_MESSAGE = 30
@@ -26,10 +26,10 @@ class DigestEntry:
     """Why the paper was chosen, one line, only when it helps ("matches: …", "like 2 papers you rated 👍")."""
 
 
-def rating_buttons(paper: PaperMeta) -> list[list[dict[str, str]]]:
-    """👍 / 👎 under a card, as the outbox stores buttons."""
-    return [[{"text": LIKE, "data": callback_data.rate(paper.base_id, 1)},
-             {"text": DISLIKE, "data": callback_data.rate(paper.base_id, -1)}]]
+def rating_buttons(paper: PaperMeta) -> tuple[tuple[Button, ...], ...]:
+    """👍 / 👎 under a card."""
+    return ((Button(LIKE, callback_data.rate(paper.base_id, 1)),
+             Button(DISLIKE, callback_data.rate(paper.base_id, -1))),)
 
 
 def deep_link(bot_username: str, paper: PaperMeta) -> str:
@@ -38,8 +38,8 @@ def deep_link(bot_username: str, paper: PaperMeta) -> str:
 
 
 def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
-                      total: int | None = None, bot_username: str = "") -> list[dict[str, object]]:
-    """See `_overview`; rendered once for every chat that gets the same list (a copy each: callers edit it)."""
+                      total: int | None = None, bot_username: str = "") -> list[OutboxMessage]:
+    """See `_overview`; rendered once for every chat that gets the same list (messages are frozen: shared)."""
     key = (topic, day, tuple((e.paper.versioned_id, e.one_sentence, e.reason) for e in entries), lang, first_number,
            total, bot_username)
     rendered = _rendered.get(key)
@@ -48,14 +48,14 @@ def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: st
         if len(_rendered) > 5000:
             _rendered.clear()
         _rendered[key] = rendered
-    return [dict(message) for message in rendered]
+    return list(rendered)
 
 
-_rendered: dict[tuple[object, ...], list[dict[str, object]]] = {}
+_rendered: dict[tuple[object, ...], list[OutboxMessage]] = {}
 
 
 def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
-              total: int | None = None, bot_username: str = "") -> list[dict[str, object]]:
+              total: int | None = None, bot_username: str = "") -> list[OutboxMessage]:
     """Messages (text, buttons, papers) for one topic; a long list is split between entries, never inside one.
 
     Each paper gets a row: 📄 opens its card, 👍 / 👎 rate it. With `bot_username` (channels: a button press
@@ -73,7 +73,7 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
         if entry.reason:
             line += "\n<i>" + html.escape(shorten(entry.reason, 200), quote=False) + "</i>"
         blocks.append((number, entry, line))
-    messages: list[dict[str, object]] = []
+    messages: list[OutboxMessage] = []
     text = header
     buttons: list[Button] = []
     papers: list[str] = []
@@ -94,10 +94,41 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
     return messages
 
 
-def _message(text: str, buttons: list[Button], papers: list[str], rated: bool) -> dict[str, object]:
+def _message(text: str, buttons: list[Button], papers: list[str], rated: bool) -> OutboxMessage:
     """A row per paper (📄 N, 👍, 👎) where readers rate; in channels the card links, five to a row."""
     width = 3 if rated else BUTTONS_PER_ROW
-    rows = [buttons[i:i + width] for i in range(0, len(buttons), width)]
-    buttons_rows = [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in rows]
-    return {"kind": "text", "text": text, "base_ids": papers, "buttons": buttons_rows,
-            "buttons_json": json.dumps(buttons_rows, ensure_ascii=False)}
+    rows = tuple(tuple(buttons[i:i + width]) for i in range(0, len(buttons), width))
+    return OutboxMessage("text", text, rows, tuple(papers))
+
+
+def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[str, PaperCard],
+                    bot_username: str = "") -> list[OutboxMessage]:
+    """A chat's digest as outbox messages: every card with its figures (`full` mode), or one overview per topic
+    (channels link each paper to the bot, `bot_username`, so readers open cards privately)."""
+    messages: list[OutboxMessage] = []
+    channel = chat.type == "channel" and bool(bot_username)
+    if chat.mode == "full":
+        for pick in kept:
+            card = cards.get(pick.paper.base_id)
+            if card is None:
+                continue
+            parts = card_messages(card)
+            last = len(parts) - 1
+            messages += [OutboxMessage("text", p, () if channel or i < last else rating_buttons(card.paper),
+                                       (card.paper.base_id,) if i == last else ()) for i, p in enumerate(parts)]
+            if card.figures:
+                messages.append(OutboxMessage("photos", paper=card.paper.versioned_id))
+        return messages
+    by_topic: dict[str, list[DigestEntry]] = {}
+    for pick in kept:
+        card = cards.get(pick.paper.base_id)
+        if card is not None:
+            by_topic.setdefault(pick.topic.text, []).append(
+                DigestEntry(card.paper, card.summary.one_sentence, pick.reason))
+    for topic_text, entries in by_topic.items():
+        messages += overview_messages(topic_text, day, entries, chat.language,
+                                      bot_username=bot_username if channel else "")
+    if channel and messages:
+        via = t(chat.language, "via_bot", bot=bot_username)
+        messages[-1] = replace(messages[-1], text=f"{messages[-1].text}\n\n{via}")
+    return messages

@@ -110,18 +110,18 @@ class Feedback:
     async def model(self, chat_id: int) -> TasteModel | None:
         """The chat's current model (None while it has too few likes), trained now if the ratings changed."""
         ratings = self._store.ratings(chat_id)
-        version = ratings_version([(r["base_id"], r["vote"]) for r in ratings])
+        version = ratings_version([(r.base_id, r.vote) for r in ratings])
         if self._versions.get(chat_id) == version:
             self._models.move_to_end(chat_id)
             return self._models[chat_id]
         stored = self._store.get_model(chat_id) if ratings else None
         model = TasteModel.from_json(stored) if stored else None
-        likes = sum(1 for r in ratings if r["vote"] > 0)
+        likes = sum(1 for r in ratings if r.vote > 0)
         if likes < MIN_LIKES:
             model = None  # too few likes for a taste: nothing to train, nothing to read
         elif model is None or model.version != version:
-            rated = [Rated(PaperText(r["title"], r["abstract"], r["authors"]), r["vote"] > 0) for r in ratings]
-            rated_ids = {r["base_id"] for r in ratings}
+            rated = [Rated(PaperText(r.title, r.abstract, r.authors), r.vote > 0) for r in ratings]
+            rated_ids = {r.base_id for r in ratings}
             background = [PaperText(a.title, a.abstract, a.authors)
                           for a in self._store.recent_announcements(BACKGROUND_PAPERS + len(rated_ids))
                           if a.base_id not in rated_ids][:BACKGROUND_PAPERS]
@@ -139,8 +139,8 @@ class Feedback:
 
     def liked_papers(self, chat_id: int, limit: int = 200) -> list[PaperText]:
         """The chat's most recent likes, for "like N papers you rated 👍"."""
-        return [PaperText(r["title"], r["abstract"], r["authors"])
-                for r in self._store.ratings(chat_id) if r["vote"] > 0][-limit:]
+        return [PaperText(r.title, r.abstract, r.authors)
+                for r in self._store.ratings(chat_id) if r.vote > 0][-limit:]
 
     def rating_count(self, chat_id: int) -> int:
         return sum(self._store.rating_counts(chat_id))

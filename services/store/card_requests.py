@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from services.store.base import StoreBase, utcnow
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A card a user asked for that a previous run did not finish (the journal's row)."""
+
+    id: int
+    chat_id: int
+    chat_type: str
+    message_id: int
+    """The message that asked (a link), or the status message for a 📄 button."""
+    status_id: int
+    """The bot's status message, edited as the work goes on."""
+    ref: str
+    """The paper as asked for: 2408.14227 or 2408.14227v2."""
+    language: str
+    reply_to: int | None
+    """In groups the card answers this message."""
+    created_at: str
+    text_sent: bool
+    """The card's text reached the chat: only its album is left to send."""
 
 
 class CardRequests(StoreBase):
@@ -29,6 +50,9 @@ class CardRequests(StoreBase):
         self.db.execute("DELETE FROM card_requests WHERE id = ?", [request_id])
         self.db.conn.commit()
 
-    def card_requests(self) -> list[dict[str, Any]]:
+    def card_requests(self) -> list[PendingRequest]:
         """Requests a previous run accepted and did not finish, oldest first."""
-        return [dict(row) for row in self._rows("SELECT * FROM card_requests ORDER BY id")]
+        return [PendingRequest(row["id"], row["chat_id"], row["chat_type"] or "private", row["message_id"],
+                               row["status_id"], row["ref"], row["language"] or "en", row["reply_to"],
+                               row["created_at"], bool(row.get("text_sent")))
+                for row in self._rows("SELECT * FROM card_requests ORDER BY id")]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.models import Button, OutboxMessage, QueuedMessage
 from services.store.base import StoreBase, _pack, _unpack, utcnow
 
 
@@ -17,7 +18,7 @@ class QueuedDigest:
     chat_id: int
     day: str
     local_date: str
-    messages: list[dict[str, Any]]
+    messages: list[OutboxMessage]
     skipped: list[str]
 
 
@@ -38,7 +39,7 @@ class DeliveryRecords(StoreBase):
             found.update(_unpack(row["received"]), _unpack(row["skipped"]))
         return found
 
-    def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[dict[str, Any]],
+    def queue_digest(self, chat_id: int, day: str, local_date: str, messages: list[OutboxMessage],
                      skipped: list[str]) -> None:
         self.queue_digests([QueuedDigest(chat_id, day, local_date, messages, skipped)])
 
@@ -50,7 +51,7 @@ class DeliveryRecords(StoreBase):
         now = utcnow().isoformat()
         with self.db.conn:  # plain executemany: thousands of chats are planned in a run
             for d in digests:
-                papers = [b for m in d.messages for b in m["base_ids"]]
+                papers = [b for m in d.messages for b in m.base_ids]
                 self.db.conn.executemany(
                     "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)", [(d.chat_id, b, d.day, "queued", now, now) for b in papers])
@@ -63,15 +64,14 @@ class DeliveryRecords(StoreBase):
                 "UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), last_digest_local = ? "
                 "WHERE id = ?", [(d.day, d.local_date, d.chat_id) for d in digests])
 
-    def _queue_messages(self, chat_id: int, day: str, messages: list[dict[str, Any]], now: str) -> None:
+    def _queue_messages(self, chat_id: int, day: str, messages: list[OutboxMessage], now: str) -> None:
         self.db.conn.executemany(
-            "INSERT INTO outbox (chat_id, day, kind, text, buttons, base_ids, state, attempts, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-            [(chat_id, day, m["kind"], m.get("text", ""),
-              m.get("buttons_json") or json.dumps(m.get("buttons", []), ensure_ascii=False),
-              json.dumps(m["base_ids"]), now, now) for m in messages])
+            "INSERT INTO outbox (chat_id, day, kind, text, buttons, base_ids, paper, state, attempts, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+            [(chat_id, day, m.kind, m.text, m.buttons_json, json.dumps(list(m.base_ids)), m.paper, now, now)
+             for m in messages])
 
-    def requeue_skipped(self, chat_id: int, day: str, messages: list[dict[str, Any]]) -> None:
+    def requeue_skipped(self, chat_id: int, day: str, messages: list[OutboxMessage]) -> None:
         """The papers a capped digest left out are asked for: queue them, once."""
         now = utcnow().isoformat()
         base_ids = self.skipped(chat_id, day)
@@ -105,7 +105,7 @@ class DeliveryRecords(StoreBase):
             "WHERE o.state IN ('pending', 'sending') AND c.active = 1 AND (o.not_before IS NULL OR o.not_before <= ?) "
             "ORDER BY o.id", [now.isoformat()])]
 
-    def start_sending(self, row_ids: list[int]) -> dict[int, dict[str, Any]]:
+    def start_sending(self, row_ids: list[int]) -> dict[int, QueuedMessage]:
         """The messages about to be sent, read (text included: the queue held ids) and marked `sending` in one
         transaction; a message another drain sent meanwhile is not among them."""
         marks = ",".join("?" * len(row_ids))
@@ -114,7 +114,7 @@ class DeliveryRecords(StoreBase):
                               row_ids)
             self.db.execute(f"UPDATE outbox SET state = 'sending', updated_at = ? WHERE id IN ({marks}) "
                             "AND state IN ('pending', 'sending')", [utcnow().isoformat(), *row_ids])
-        return {row["id"]: row for row in rows}
+        return {row["id"]: _queued(row) for row in rows}
 
     def mark_sent(self, sent: list[tuple[int, list[int]]]) -> None:
         """Messages Telegram took — (outbox id, its message ids) — in one transaction: their papers join what the
@@ -151,3 +151,11 @@ class DeliveryRecords(StoreBase):
             columns = "".join(f", {name} = ?" for name in fields)
             self.db.execute(f"UPDATE outbox SET state = ?, updated_at = ?{columns} WHERE id = ?",
                             [state, now, *fields.values(), row_id])
+
+
+def _queued(row: dict[str, Any]) -> QueuedMessage:
+    buttons = tuple(tuple(Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line)
+                    for line in json.loads(row["buttons"] or "[]"))
+    message = OutboxMessage(row["kind"], row["text"] or "", buttons, tuple(json.loads(row["base_ids"] or "[]")),
+                            row.get("paper") or "")
+    return QueuedMessage(row["id"], row["chat_id"], row["day"] or "", row.get("attempts") or 0, message)

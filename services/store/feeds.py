@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils.db import NotFoundError
 
 from services.arxiv.announcements import Announcement
 from services.store.base import StoreBase, utcnow
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What Papergram knows of one announcement feed (cs.CV, cs, stat …)."""
+
+    name: str
+    status: str = ""
+    """ok, quiet (no announcements), stale (no new batch for too long), broken."""
+    last_day: str = ""
+    """Announcement day of the newest batch seen."""
+    last_new_at: str = ""
+    """When a batch with unseen IDs last appeared (UTC ISO)."""
+    last_polled: str = ""
 
 
 class FeedRecords(StoreBase):
@@ -59,11 +74,13 @@ class FeedRecords(StoreBase):
     def announcement_days(self) -> list[str]:
         return [row["day"] for row in self._rows("SELECT DISTINCT day FROM announcements ORDER BY day")]
 
-    def feed_state(self, name: str) -> dict[str, Any]:
+    def feed_state(self, name: str) -> FeedState:
         try:
-            return dict(self._table("feeds").get(name))
+            row = self._table("feeds").get(name)
         except NotFoundError:
-            return {"name": name}
+            return FeedState(name)
+        return FeedState(name, row.get("status") or "", row.get("last_day") or "", row.get("last_new_at") or "",
+                         row.get("last_polled") or "")
 
     def save_feed_state(self, name: str, **state: Any) -> None:
         self._table("feeds").upsert({"name": name, **state}, pk="name")

@@ -339,3 +339,10 @@ def m0010_retention(db: Database) -> None:
 def m0011_card_text_sent(db: Database) -> None:
     """A journaled card request remembers that its text went out (the album follows when its crops exist)."""
     db.table("card_requests").add_column("text_sent", int, not_null_default=0)
+
+
+@migrations(name="0012_outbox_paper")
+def m0012_outbox_paper(db: Database) -> None:
+    """An album in the outbox names its paper in a column of its own (it was carried inside `text`)."""
+    db.table("outbox").add_column("paper", str)
+    db.execute("UPDATE outbox SET paper = text, text = '' WHERE kind = 'photos'")

@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
 
 from services.models import PaperMeta, PaperText
 from services.store.base import StoreBase, _unpack, utcnow
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A 👍 (+1) or 👎 (-1) of a chat, with the copy of the paper's text its taste model trains on."""
+
+    base_id: str
+    vote: int
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SavedPaper:
+    """A paper on a chat's reading list."""
+
+    base_id: str
+    versioned_id: str
+    title: str
 
 
 class ReaderRecords(StoreBase):
@@ -47,9 +67,10 @@ class ReaderRecords(StoreBase):
                 [chat_id, base_id, vote, source, title, abstract, json.dumps(list(authors), ensure_ascii=False),
                  now, now])
 
-    def ratings(self, chat_id: int) -> list[dict[str, Any]]:
-        """The chat's ratings, oldest first: base_id, vote, title, abstract, authors (a tuple)."""
-        return [{**row, "authors": tuple(json.loads(row["authors"] or "[]"))} for row in self._rows(
+    def ratings(self, chat_id: int) -> list[Rating]:
+        """The chat's ratings, oldest first."""
+        return [Rating(row["base_id"], row["vote"], row["title"] or "", row["abstract"] or "",
+                       tuple(json.loads(row["authors"] or "[]"))) for row in self._rows(
             "SELECT base_id, vote, title, abstract, authors FROM ratings WHERE chat_id = ? ORDER BY created_at, "
             "rowid", [chat_id])]
 
@@ -96,7 +117,8 @@ class ReaderRecords(StoreBase):
         self.db.conn.commit()
         return cursor.rowcount > 0
 
-    def saved(self, chat_id: int) -> list[dict[str, Any]]:
-        """The chat's reading list, newest first: base_id, versioned_id, title."""
-        return self._rows("SELECT base_id, versioned_id, title FROM saved WHERE chat_id = ? ORDER BY saved_at DESC, "
-                          "rowid DESC", [chat_id])
+    def saved(self, chat_id: int) -> list[SavedPaper]:
+        """The chat's reading list, newest first."""
+        return [SavedPaper(row["base_id"], row["versioned_id"], row["title"] or "") for row in self._rows(
+            "SELECT base_id, versioned_id, title FROM saved WHERE chat_id = ? ORDER BY saved_at DESC, rowid DESC",
+            [chat_id])]

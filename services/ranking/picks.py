@@ -1,0 +1,168 @@
+"""Which papers a chat gets, best first — the one entry point the digest planner calls.
+
+Eligible: announced in the chat's window, not had before (never the same paper twice, past the pruned history
+too), replacements and cross-lists only when the chat takes them, under the first of its topics that matches
+(a sentence topic by embedding similarity when an embedder is configured). Ranked: how strongly each matches its
+topic (BM25, or the similarity) blended with the chat's taste model — the more ratings, the more it weighs.
+The kept ones carry a short "why" where it helps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from services.arxiv.announcements import Announcement
+from services.arxiv.ids import submitted_month
+from services.i18n import t
+from services.models import ChatSettings
+from services.ranking.embeddings import PaperEmbeddings
+from services.ranking.feedback import Feedback
+from services.ranking.relevance import Pick, Window, normalized, spread
+from services.ranking.taste import like_counts
+from services.store import Store
+from services.topics import Topic
+
+log = logging.getLogger(__name__)
+
+MAX_TASTE_WEIGHT = 0.8
+"""However many ratings a chat gave, a paper's match with the topic still counts for a fifth of its rank."""
+
+
+@dataclass(frozen=True)
+class Picks:
+    """A chat's choice for its next digest."""
+
+    newest: str
+    """The newest announcement day looked at (the digest's day)."""
+    kept: list[Pick]
+    """At most the cap, best first, each with its "why" where it helps."""
+    skipped: list[str]
+    """Base IDs past the cap, in rank order ("Show N more")."""
+
+
+class Picker:
+    def __init__(self, store: Store, clock: Callable[[], datetime], *, feedback: Feedback | None = None,
+                 embeddings: PaperEmbeddings | None = None, retention_days: int = 90) -> None:
+        self._store = store
+        self._clock = clock
+        self._feedback = feedback
+        self._embeddings = embeddings
+        self.retention_days = retention_days
+        """How long what a chat received is kept (RETENTION_DAYS); see `_before_history`."""
+        self._last_window: Window | None = None
+
+    async def picks(self, chat: ChatSettings, topics: list[Topic], cap: int) -> Picks:
+        """The chat's papers of its window: the best `cap` kept (with their reasons), the rest skipped."""
+        window = self._window(chat)
+        about = await self._about_scores(topics, window)
+        newest, selected = self.select(chat, topics, window, about)
+        if not selected:
+            return Picks(newest, [], [])
+        ranked = await self.rank(chat, selected, window, about)
+        kept = self._reasons(chat, ranked[:cap], window)
+        return Picks(newest, kept, [p.paper.base_id for p in ranked[cap:]])
+
+    def _window(self, chat: ChatSettings) -> Window:
+        """The announcements this chat's next digest looks at; chats planning the same days share one."""
+        after = chat.last_digest_day
+        if not after:  # a chat's first digest starts with the newest announcement day, not the archive
+            days = self._store.announcement_days()
+            after = days[-2] if len(days) > 1 else ""
+        count, last = self._store.announcements_version(after)
+        key = (after, count, str(last))
+        if self._last_window is None or self._last_window.key != key:
+            self._last_window = Window(key, self._store.announcements(after))
+        return self._last_window
+
+    async def _about_scores(self, topics: list[Topic], window: Window) -> dict[str, dict[str, float]]:
+        """Embedding similarity of each sentence topic to each paper (empty without an embedder)."""
+        if self._embeddings is None or not window.papers:
+            return {}
+        scores: dict[str, dict[str, float]] = {}
+        papers = [(a.base_id, a.title, a.abstract) for a in window.papers.values()]
+        for topic in topics:
+            if topic.kind == "about" and topic.query not in scores:
+                try:
+                    scores[topic.query] = await self._embeddings.similarities(topic.query, papers)
+                except Exception as error:  # the embedder is down: this digest matches sentences by their words
+                    log.warning("embeddings unavailable, sentence topics match by words: %s", error)
+        return scores
+
+    def select(self, chat: ChatSettings, topics: list[Topic], window: Window,
+               about: dict[str, dict[str, float]]) -> tuple[str, list[tuple[Topic, Announcement]]]:
+        """(newest day, [(first matching topic, paper)]) of announced papers this chat has not had."""
+        delivered = self._store.delivered(chat.chat_id)
+        chosen: dict[str, tuple[Topic, Announcement]] = {}
+        newest = chat.last_digest_day
+        threshold = self._embeddings.threshold if self._embeddings else 1.0
+
+        def matches(topic: Topic, paper: Announcement) -> bool:
+            if topic.kind == "about" and topic.query in about:
+                return about[topic.query].get(paper.base_id, 0.0) >= threshold
+            return topic.matches(paper)
+
+        for day, paper in window.rows:
+            newest = max(newest, day)
+            if paper.base_id in delivered or paper.base_id in chosen:
+                continue
+            if paper.announce_type.startswith("replace") and (not chat.replacements or self._before_history(paper)):
+                continue
+            if paper.announce_type in ("cross", "replace-cross") and not chat.crosslists:
+                continue
+            topic = next((tp for tp in topics if matches(tp, paper)), None)
+            if topic is not None:
+                chosen[paper.base_id] = (topic, paper)
+        return newest, list(chosen.values())
+
+    def _before_history(self, paper: Announcement) -> bool:
+        """A new version of a paper first submitted before the kept delivery history: the chat may have had it
+        (its delivery was pruned), so it is not sent — never the same paper twice."""
+        month = submitted_month(paper.base_id)
+        horizon = (self._clock() - timedelta(days=self.retention_days)).date()
+        return month is None or month < (horizon.year, horizon.month)
+
+    async def rank(self, chat: ChatSettings, selected: list[tuple[Topic, Announcement]], window: Window,
+                   about: dict[str, dict[str, float]]) -> list[Pick]:
+        """The chat's papers, most relevant first: how strongly each matches its topic (BM25, or the sentence
+        topic's similarity) blended with what the chat taught its model — the more ratings, the more it weighs."""
+        lexical: dict[str, float] = {}
+        for topic in dict.fromkeys(tp for tp, _ in selected):
+            ids = [a.base_id for tp, a in selected if tp == topic]
+            if topic.kind == "about" and topic.query in about:
+                raw = {b: about[topic.query].get(b, 0.0) for b in ids}
+            else:
+                raw = {b: window.corpus.bm25(topic, b) for b in ids}
+            lexical.update(normalized(raw))
+        model = await self._feedback.model(chat.chat_id) if self._feedback and selected else None
+        taste: dict[str, float] = {}
+        weight = 0.0
+        if model is not None:
+            rows = [window.row(a.base_id) for _, a in selected]
+            taste = dict(zip((a.base_id for _, a in selected), spread(window.space.decision(model, rows)),
+                             strict=True))
+            weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
+        picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)
+                      + weight * taste.get(paper.base_id, 0.0), taste.get(paper.base_id)) for topic, paper in selected]
+        picks.sort(key=lambda p: -p.score)  # stable: equal scores keep the feed's order
+        return picks
+
+    def _reasons(self, chat: ChatSettings, picks: list[Pick], window: Window) -> list[Pick]:
+        """A short "why" for the picks where it helps: the words an either-or or sentence topic matched, and
+        how many of the chat's 👍 papers a paper resembles (when the chat's taste ranked it)."""
+        tasted = self._feedback is not None and any(p.taste is not None for p in picks)
+        liked = self._feedback.liked_papers(chat.chat_id) if self._feedback and tasted else []
+        similar = like_counts(window.space, [window.row(p.paper.base_id) for p in picks], liked) if liked else []
+        out = []
+        for index, pick in enumerate(picks):
+            parts = []
+            if pick.topic.kind == "about" or (pick.topic.kind == "query" and " OR " in pick.topic.query):
+                found = window.corpus.matched(pick.topic, pick.paper.base_id)
+                if found:
+                    parts.append(t(chat.language, "why_matches", terms=", ".join(found[:4])))
+            if similar and similar[index] and (pick.taste or 0.0) >= 0.5:
+                parts.append(t(chat.language, "why_liked", count=similar[index]))
+            out.append(replace(pick, reason=" · ".join(parts)) if parts else pick)
+        return out
