@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import ApplicationBuilder, Defaults
 
 import handlers
@@ -34,7 +35,7 @@ from services.cards.render import PLAIN, card_text, figure_caption
 from services.config import Config, ConfigError, load_config, load_dotenv_file
 from services.i18n import MENU_COMMANDS, t
 from services.languages import resolve
-from services.logging_setup import setup_logging
+from services.logging_setup import install_excepthook, setup_logging
 from services.store import utcnow
 from services.store.guard import StoreRefused, check_database, read_state
 
@@ -180,6 +181,11 @@ def health(config: Config) -> int:
     return 0
 
 
+def _not_invalid_token(record: logging.LogRecord) -> bool:
+    """PTB logs a rejected token with its traceback before raising it; `main` says it in one line instead."""
+    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def main(argv: list[str]) -> int:
     try:
         if argv[:1] == ["health"]:
@@ -190,8 +196,11 @@ def main(argv: list[str]) -> int:
             setup_logging(config.log_level, config.secrets)
             return summarize_main(config, argv[1:])
         config = _load_config_or_exit()
+        install_excepthook(config.secrets)
         check_database(config.db_path)  # before anything is logged or opened: a refusal is one line
         setup_logging(config.log_level, config.secrets)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_not_invalid_token)
         log.info("Papergram starting. %s", config.describe())
         if config.llm_name.startswith("offline"):
             log.warning("No LLM is configured (GEMINI_API_KEY, or LLM_PROVIDER=openai with OPENAI_MODEL): cards use "
@@ -206,6 +215,10 @@ def main(argv: list[str]) -> int:
             app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
     except StoreRefused as refused:
         print(f"papergram: PAPERGRAM_DB: {refused}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("papergram: Telegram refused TELEGRAM_BOT_TOKEN (wrong or revoked). Copy the token again from "
+              "@BotFather (/mybots → your bot → API Token) into .env beside bot.py.", file=sys.stderr)
         return 2
     return 0
 

@@ -147,7 +147,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "digest_queued": "Your digest with {count} papers is on its way.",
         "digest_preparing": "⏳ Preparing your digest…",
         "subscribe_usage": (
-            "Usage: /subscribe <topic>\n"
+            "Send /subscribe and a topic, for example <code>/subscribe cs.CV</code>. A topic can be:\n"
             "• a category: <code>cs.CV</code>\n"
             "• keywords: <code>diffusion models</code> (all words in title or abstract), or a phrase in quotes\n"
             "• an author: <code>au:\"Yann LeCun\"</code>\n"
@@ -196,7 +196,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "topics_list": "Topics of this chat (digest at {time}, {zone}{paused}):",
         "topics_paused": ", paused",
         "topic_remove_button": "✖ {topic}",
-        "unsubscribe_usage": "Usage: /unsubscribe <number or topic>, or press a button under /topics.",
+        "unsubscribe_usage": ("Send /unsubscribe and the topic's number or name, e.g. <code>/unsubscribe 2</code>, "
+                              "or press ✖ under /topics."),
         "unsubscribed": "Unsubscribed from <b>{topic}</b>.",
         "unsubscribe_unknown": "This chat does not follow that topic. See /topics.",
         "time_usage": "Usage: /time 08:30 Asia/Shanghai — a time (HH:MM) and an IANA time zone. Now: {time} {zone}.",
@@ -222,7 +223,8 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "group_privacy": "I can't read all messages here (privacy mode): mention me or reply to me with a link.",
         "channel_usage": (
-            "Usage: /channel @channelname <command> — e.g. <code>/channel @mychannel subscribe cs.CV</code>. "
+            "Send /channel, the channel's @name and a command, for example "
+            "<code>/channel @mychannel subscribe cs.CV</code>. "
             "Commands: subscribe, unsubscribe, topics, time, pause, resume, settings, lang, digest, like."
         ),
         "channel_not_found": "I can't find the channel {name}. Check the name, and add me to it as an admin.",
@@ -367,7 +369,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "digest_queued": "包含 {count} 篇论文的摘要正在发送。",
         "digest_preparing": "⏳ 正在准备摘要…",
         "subscribe_usage": (
-            "用法：/subscribe <主题>\n"
+            "发送 /subscribe 加一个主题，例如 <code>/subscribe cs.CV</code>。主题可以是：\n"
             "• 分类：<code>cs.CV</code>\n"
             "• 关键词：<code>diffusion models</code>（标题或摘要包含所有词），或用引号表示短语\n"
             "• 作者：<code>au:\"Yann LeCun\"</code>\n"
@@ -414,7 +416,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "topics_list": "本聊天的主题（{time} 推送，{zone}{paused}）：",
         "topics_paused": "，已暂停",
         "topic_remove_button": "✖ {topic}",
-        "unsubscribe_usage": "用法：/unsubscribe <序号或主题>，或点击 /topics 下的按钮。",
+        "unsubscribe_usage": ("发送 /unsubscribe 加主题的序号或名称，例如 <code>/unsubscribe 2</code>，"
+                              "或点击 /topics 下的 ✖。"),
         "unsubscribed": "已取消订阅 <b>{topic}</b>。",
         "unsubscribe_unknown": "本聊天没有订阅这个主题。请看 /topics。",
         "time_usage": "用法：/time 08:30 Asia/Shanghai — 时间（HH:MM）和 IANA 时区。当前：{time} {zone}。",
@@ -440,7 +443,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "group_privacy": "隐私模式下我看不到所有消息：请提及我或回复我的消息来发送链接。",
         "channel_usage": (
-            "用法：/channel @频道名 <命令> — 例如 <code>/channel @mychannel subscribe cs.CV</code>。"
+            "发送 /channel、频道的 @名称 和一个命令，例如 <code>/channel @mychannel subscribe cs.CV</code>。"
             "命令：subscribe、unsubscribe、topics、time、pause、resume、settings、lang、digest、like。"
         ),
         "channel_not_found": "找不到频道 {name}。请检查名称，并把我添加为频道管理员。",

@@ -7,7 +7,10 @@ formatted message of every record, whoever logged it.
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 from collections.abc import Iterable
+from types import TracebackType
 
 
 class RedactSecrets(logging.Filter):
@@ -42,3 +45,19 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root.setLevel(level)
     for chatty in ("httpx", "arxiv"):  # a line per request: useful only when debugging
         logging.getLogger(chatty).setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "[REDACTED]")
+    return text
+
+
+def install_excepthook(secrets: Iterable[str]) -> None:
+    """An exception nobody caught is printed without the token or keys (a URL in a traceback carries the token)."""
+    kept = list(secrets)
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        sys.stderr.write(redact("".join(traceback.format_exception(kind, error, tb)), kept))
+
+    sys.excepthook = hook

@@ -26,6 +26,7 @@ def tg() -> Iterator[FakeTelegram]:
     fake.start()
     yield fake
     fake.stop()
+    assert not fake.refusals, f"the real Bot API would have refused: {fake.refusals}"
 
 
 @pytest.fixture

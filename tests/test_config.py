@@ -96,3 +96,27 @@ def test_the_docs_table_and_env_example_are_the_declared_settings() -> None:
 def test_a_pdf_workers_setting_below_one_is_one() -> None:
     config = load_config({"TELEGRAM_BOT_TOKEN": "1:A", "PDF_WORKERS": "0", "RETENTION_DAYS": "3"})
     assert config.pdf_workers == 1 and config.retention_days == 7
+
+
+def test_a_wrong_token_is_one_line_exit_2_and_never_printed(tmp_path: Path) -> None:
+    """Telegram answers 401 to a revoked or mistyped token: the operator reads one line, not a traceback that
+    ends with the token (under systemd it would repeat every few seconds)."""
+    from tests.fakes.telegram import FakeTelegram
+
+    fake = FakeTelegram("111:the-right-token")
+    fake.start()
+    wrong = "999:WRONG-token-abcdefghijklmnop"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI", "OPENAI"))}
+    env.update({"TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": fake.base + "/bot",
+                "PAPERGRAM_DB": str(tmp_path / "p.db"),
+                "DIGEST_TICK_SECONDS": "0"})
+    try:
+        result = subprocess.run([sys.executable, str(ROOT / "bot.py")], cwd=tmp_path, env=env, capture_output=True,
+                                text=True, timeout=60)
+    finally:
+        fake.stop()
+    output = result.stdout + result.stderr
+    assert result.returncode == 2
+    assert wrong not in output and "WRONG-token" not in output
+    assert [line for line in output.splitlines() if " ERROR " in line or "Traceback" in line] == []
+    assert len([line for line in output.splitlines() if line.startswith("papergram: Telegram refused")]) == 1

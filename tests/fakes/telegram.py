@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.http import FakeServer, Request, Response
+from tests.fakes.telegram_html import CAPTION_LIMIT, TEXT_LIMIT, check
 
 BOT_USER = {
     "id": 777000111,
@@ -88,6 +89,8 @@ class FakeTelegram(FakeServer):
         self.calls: list[Call] = []
         """Calls that succeeded: what users saw."""
         self.failed_calls: list[Call] = []
+        self.refusals: list[tuple[str, str]] = []
+        """(method, Telegram's 400 description) of every request refused as the real Bot API refuses it."""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -253,7 +256,8 @@ class FakeTelegram(FakeServer):
             time.sleep(self.latency)
         call = Call(method, params, files)
         with self.lock:
-            failure = self._take_failure(method, params) or self._over_limit(method, params)
+            failure = self._refusal(method, params) or self._take_failure(method, params) \
+                or self._over_limit(method, params)
             (self.failed_calls if failure is not None else self.calls).append(call)
         if failure is not None:
             return failure
@@ -262,6 +266,37 @@ class FakeTelegram(FakeServer):
             return Response.json({"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, 400)
         call.result = self._result(method, params)
         return Response.json({"ok": True, "result": call.result})
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> Response | None:
+        """What the real Bot API refuses: malformed HTML, texts and captions past their limits, bad buttons."""
+        problems = []
+        if method in ("sendMessage", "editMessageText"):
+            problems.append(check(str(params.get("text", "")), params.get("parse_mode"), TEXT_LIMIT))
+        if "caption" in params and method != "sendMediaGroup":
+            problems.append(check(str(params["caption"]), params.get("parse_mode"), CAPTION_LIMIT, "message caption"))
+        if method == "sendMediaGroup":
+            media = params.get("media") or []
+            if not 2 <= len(media) <= 10:
+                problems.append("Bad Request: wrong number of media in the album")
+            problems += [check(str(item["caption"]), item.get("parse_mode"), CAPTION_LIMIT, "message caption")
+                         for item in media if item.get("caption")]
+        if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > 200:
+            problems.append("Bad Request: MESSAGE_TOO_LONG")
+        markup = params.get("reply_markup")
+        rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+        for row in rows:
+            for button in row:
+                if not str(button.get("text", "")).strip():
+                    problems.append("Bad Request: text buttons are unallowed in the inline keyboard")
+                if len(str(button.get("callback_data", "")).encode()) > 64:
+                    problems.append("Bad Request: BUTTON_DATA_INVALID")
+        if sum(len(row) for row in rows) > 100:
+            problems.append("Bad Request: reply markup is too long")
+        problem = next((p for p in problems if p), None)
+        if problem is None:
+            return None
+        self.refusals.append((method, problem))
+        return Response.json({"ok": False, "error_code": 400, "description": problem}, 400)
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> Response | None:
         for index, (name, chat_id, spec) in enumerate(self._failures):
