@@ -83,14 +83,23 @@ def resolve(name_or_dir: str, fetch: bool = True, *, shared: Path = SHARED, benc
             skipped.append(name)
             continue
         print(f"fetching {name} (arXiv:{arxiv_id}) into {cache}", file=sys.stderr)
-        response = httpx.get(base + arxiv_id, follow_redirects=True, timeout=60)
+        try:
+            response = httpx.get(base + arxiv_id, follow_redirects=True, timeout=60)
+        except httpx.HTTPError as error:
+            print(f"  could not fetch {name}: {error}", file=sys.stderr)
+            skipped.append(name)
+            continue
         if response.status_code != 200 or not response.content.startswith(b"%PDF-"):
             print(f"  could not fetch {name}: HTTP {response.status_code}", file=sys.stderr)
             skipped.append(name)
         else:
             target.write_bytes(response.content)
         time.sleep(delay)
-    return Corpus(cache, labels, tuple(skipped))
+    corpus = Corpus(cache, labels, tuple(skipped))
+    if not corpus.papers():
+        raise SystemExit(f"no paper of {name_or_dir} could be read: put the steering folder's shared/ beside the "
+                         f"clone, or let bench/corpus.py reach {base}")
+    return corpus
 
 
 def add_corpus_argument(parser: argparse.ArgumentParser, default: str = "pdfs") -> None:

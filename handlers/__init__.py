@@ -63,6 +63,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(errors.expired_button))  # any other button data: answered, never spins
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
                                    bibtex.bib_file))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.PHOTO & ~filters.CAPTION, start.photo))
     # new messages only: editing a message must not send its cards again
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.REPLY & (filters.TEXT | filters.CAPTION),

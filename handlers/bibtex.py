@@ -9,7 +9,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from handlers.common.chat import settings_for
+from handlers.common.chat import replied_paper, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
@@ -53,9 +53,10 @@ async def bib_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
     chat = settings_for(update, context)
-    replied = message.reply_to_message
-    text = " ".join(filter(None, [message.text or "", (replied.text or replied.caption or "") if replied else ""]))
-    if not find_papers(text) and await list_bibtex(update, context):
+    named = find_papers(message.text or "")
+    paper = named[0] if named else replied_paper(context, message)
+    text = str(paper) if paper else ""
+    if not text and await list_bibtex(update, context):
         return  # no paper named: the chat's whole reading list
     await send_bibtex(context, message.chat_id, text, chat.language, reply_to=message.message_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from telegram import (
@@ -21,7 +22,10 @@ async def export_digest(update: Update, context: Context) -> None:
     assert message is not None
     chat = settings_for(update, context)
     day = argument(message)
-    exported = await context.services.digests.export(chat, day) if not day or _is_day(day) else None
+    if day and not _is_day(day):
+        await message.reply_text(t(chat.language, "export_bad_day", text=html.escape(day[:40], quote=False)))
+        return
+    exported = await context.services.digests.export(chat, day)
     if exported is None:
         await message.reply_text(t(chat.language, "export_none"))
         return

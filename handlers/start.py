@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 
 from telegram import Update
@@ -9,7 +10,9 @@ from telegram.constants import ChatType
 
 from handlers.common.chat import addressed_to_other_bot, settings_for
 from handlers.common.context import Context
-from services.i18n import t
+from services.i18n import MENU_COMMANDS, t
+
+KNOWN_COMMANDS = MENU_COMMANDS
 
 
 def _llm_name(context: Context, lang: str) -> str:
@@ -39,4 +42,17 @@ async def unknown_command(update: Update, context: Context) -> None:
     if update.effective_chat.type != ChatType.PRIVATE and not explicit:
         return
     lang = settings_for(update, context).language
+    typed = text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
+    close = difflib.get_close_matches(typed, KNOWN_COMMANDS, n=1, cutoff=0.7)
+    if close:
+        await message.reply_text(t(lang, "did_you_mean", typed=html.escape(typed[:32], quote=False), command=close[0]))
+        return
     await message.reply_text(t(lang, "unknown_command"))
+
+
+async def photo(update: Update, context: Context) -> None:
+    """A photo (a screenshot of a paper, often) in a private chat: how to send a paper instead."""
+    message = update.effective_message
+    if message is None or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        return
+    await message.reply_text(t(settings_for(update, context).language, "photo_hint"))

@@ -23,6 +23,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "• /help shows this message.\n\n"
             "Titles, authors and links always come from arXiv; only the prose is written by {llm}."
         ),
+        "did_you_mean": "I don't know /{typed}. Did you mean /{command}?",
+        "time_bad": ("{text} is not a time of day: give hours 00–23 and minutes 00–59, e.g. "
+                     "<code>/time 08:30 Europe/Berlin</code>."),
+        "export_bad_day": "{text} is not a date: give it as YYYY-MM-DD, e.g. <code>/export 2024-08-26</code>.",
+        "photo_hint": ("I read papers, not pictures. Send an arXiv link or ID (e.g. <code>2408.14227</code>), or the "
+                       "paper's PDF as a file."),
         "unknown_command": "I don't know that command. Send /help to see what I can do, or just send an arXiv link.",
         "no_paper_hint": "Send me an arXiv link or ID, for example <code>https://arxiv.org/abs/2408.14227</code>.",
         "too_many_papers": "That message names {count} papers; I'm doing the first {limit}.",
@@ -252,6 +258,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "• /help 显示本说明。\n\n"
             "标题、作者和链接一律来自 arXiv；只有正文由 {llm} 撰写。"
         ),
+        "did_you_mean": "我不认识 /{typed}。你是想用 /{command} 吗？",
+        "time_bad": "{text} 不是有效时间：小时 00–23，分钟 00–59，例如 <code>/time 08:30 Asia/Shanghai</code>。",
+        "export_bad_day": "{text} 不是日期：请用 YYYY-MM-DD 格式，例如 <code>/export 2024-08-26</code>。",
+        "photo_hint": ("我读论文，不读图片。请发送 arXiv 链接或编号（例如 <code>2408.14227</code>），"
+                       "或把论文 PDF 作为文件发送。"),
         "unknown_command": "我不认识这个命令。发送 /help 查看用法，或直接发送 arXiv 链接。",
         "no_paper_hint": "请发送 arXiv 链接或编号，例如 <code>https://arxiv.org/abs/2408.14227</code>。",
         "too_many_papers": "这条消息包含 {count} 篇论文，我先处理前 {limit} 篇。",

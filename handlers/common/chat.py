@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from handlers.common.context import Context
 from handlers.common.rate_limiter import ChatRateLimiter
 from services.arxiv.ids import find_papers
+from services.cards.render import card_paper
 from services.languages import from_telegram
 from services.models import ChatSettings, PaperRef
 
@@ -62,3 +63,17 @@ def named_papers(message: Message) -> list[PaperRef]:
     entities = list(message.entities or ()) + list(message.caption_entities or ())
     linked = [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url]
     return find_papers(message.text or message.caption or "", linked)
+
+
+def replied_paper(context: Context, message: Message) -> PaperRef | None:
+    """The paper of the bot's message `message` replies to — any bubble of a card, a figure, an answer (recorded
+    when it was sent), or a card's facts line — or the first paper the replied text names."""
+    replied = message.reply_to_message
+    if replied is None:
+        return None
+    known = context.services.store.paper_message(message.chat_id, replied.message_id)
+    if known is not None:
+        return PaperRef(known.base_id, known.version)
+    text = replied.text or replied.caption or ""
+    refs = find_papers(text)
+    return card_paper(text) or (refs[0] if refs else None)

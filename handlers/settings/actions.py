@@ -94,7 +94,9 @@ async def unsubscribe(context: Context, chat: ChatSettings, text: str) -> Reply:
 async def set_time(context: Context, chat: ChatSettings, text: str) -> Reply:
     lang = chat.language
     match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})(?:\s+(\S{1,64}))?", text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+    if match and (int(match[1]) > 23 or int(match[2]) > 59):
+        return Reply(t(lang, "time_bad", text=escape(f"{match[1]}:{match[2]}")))
+    if not match:
         return Reply(t(lang, "time_usage", time=chat.digest_time, zone=chat.timezone))
     zone = match[3] or chat.timezone
     if not valid_zone(zone):

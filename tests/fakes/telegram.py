@@ -186,6 +186,15 @@ class FakeTelegram(FakeServer):
         self.push({"channel_post": post})
         return message_id
 
+    def send_photo(self, chat_id: int = 4242, chat_type: str = "private", user_id: int = 4242) -> int:
+        """A user sends a photo (Telegram gives its sizes; the bot may download the largest)."""
+        message_id = next(self._message_ids)
+        sizes = [{"file_id": f"ph{message_id}-{w}", "file_unique_id": f"ph{message_id}-{w}", "width": w,
+                  "height": w * 3 // 4, "file_size": w * 60} for w in (90, 320, 1280)]
+        self.push({"message": {"message_id": message_id, "date": int(time.time()),
+                               "chat": self.chat(chat_id, chat_type), "from": self.user(user_id), "photo": sizes}})
+        return message_id
+
     def send_document(self, filename: str, data: bytes, chat_id: int = 4242, chat_type: str = "private",
                       caption: str = "", user_id: int = 4242, mime_type: str = "text/x-bibtex") -> int:
         """A user sends a file; the bot can download it through getFile as from Telegram."""

@@ -1,0 +1,44 @@
+"""Mistakes get answers that say what was wrong and what to do instead."""
+
+from __future__ import annotations
+
+from services.i18n import t
+from tests.conftest import RunningBot
+from tests.fakes.arxiv import FakeArxiv
+from tests.test_digests import command
+from tests.test_paper_cards import add_paper, card_of
+
+
+async def test_a_mistyped_command_gets_did_you_mean(bot: RunningBot) -> None:
+    assert await command(bot, "/subscibe cs.CV", 7801) == t("en", "did_you_mean", typed="subscibe",
+                                                             command="subscribe")
+    assert await command(bot, "/frobnicate", 7802) == t("en", "unknown_command"), "nothing close: the pointer"
+
+
+async def test_wrong_values_say_what_was_wrong(bot: RunningBot) -> None:
+    assert await command(bot, "/time 25:00", 7803) == t("en", "time_bad", text="25:00")
+    assert await command(bot, "/export 2024-13-45", 7804) == t("en", "export_bad_day", text="2024-13-45")
+
+
+async def test_a_photo_gets_how_to_send_a_paper(bot: RunningBot) -> None:
+    bot.tg.send_photo(chat_id=7805)
+    [reply] = await bot.tg.wait_for("sendMessage", chat_id=7805)
+    assert reply.text == t("en", "photo_hint")
+
+
+async def test_bib_as_a_reply_to_any_bubble_of_a_card_gives_that_paper(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    """A card is its text and its figures: /bib replying to any of them is about that paper, never the whole
+    reading list (which is not empty here)."""
+    add_paper(arxiv_fake)
+    add_paper(arxiv_fake, "2408.11111", title="A Saved Paper")
+    bot.tg.press("save:2408.11111v2", chat_id=7806)
+    await bot.tg.wait_for("answerCallbackQuery")
+    bot.tg.send_text("2408.14227", chat_id=7806)
+    await card_of(bot, 7806)
+    bubbles = [call.message() for call in bot.tg.calls_to("editMessageText", 7806)[-1:]]
+    bubbles += [call.message() for call in bot.tg.calls_to("sendPhoto", 7806)]
+    for number, bubble in enumerate(bubbles, 1):
+        bot.tg.send_text("/bib", chat_id=7806, reply_to=bubble)
+        documents = await bot.tg.wait_for("sendDocument", chat_id=7806, count=number)
+        [data] = list(documents[-1].files.values())
+        assert b"2408.14227" in data and b"2408.11111" not in data, f"bubble {number}: that paper, not the list"
