@@ -43,7 +43,8 @@ def register(app: App) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, settings.channel_post))
     app.add_handler(CommandHandler("start", papers.deep_link, filters.Regex(r"^/start card_")))
-    app.add_handler(CommandHandler(["start", "help"], start.start))
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("channel", settings.channel_command, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler(list(ACTIONS), settings.command))
     app.add_handler(CommandHandler("export", digests.export_digest))
@@ -54,6 +55,9 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(papers.card_button, pattern=callback_data.CARD.pattern))
     app.add_handler(CallbackQueryHandler(digests.more_button, pattern=callback_data.MORE.pattern))
     app.add_handler(CallbackQueryHandler(papers.tables_button, pattern=callback_data.TABLES.pattern))
+    app.add_handler(CallbackQueryHandler(papers.view_button, pattern=callback_data.VIEW.pattern))
+    app.add_handler(CallbackQueryHandler(papers.ask_button, pattern=callback_data.ASK.pattern))
+    app.add_handler(CallbackQueryHandler(papers.abstract_button, pattern=callback_data.ABSTRACT.pattern))
     app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=callback_data.RATE.pattern))
     app.add_handler(CallbackQueryHandler(bibtex.bib_button, pattern=callback_data.BIB.pattern))
     app.add_handler(CallbackQueryHandler(questions.fig_button, pattern=callback_data.FIGURE.pattern))
@@ -64,6 +68,8 @@ def register(app: App) -> None:
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
                                    bibtex.bib_file))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.PHOTO & ~filters.CAPTION, start.photo))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.Document.PDF | filters.Document.FileExtension(
+        "pdf")), papers.on_pdf))
     # new messages only: editing a message must not send its cards again
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, start.unknown_command))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.REPLY & (filters.TEXT | filters.CAPTION),

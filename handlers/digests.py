@@ -52,4 +52,4 @@ async def more_button(update: Update, context: Context) -> None:
         await query.answer(t(chat.language, "digest_more_gone"), show_alert=True)  # sent already, or past a week
         return
     await query.answer()
-    await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), wait=False)
+    await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), only=chat.chat_id)

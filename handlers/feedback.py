@@ -6,6 +6,7 @@ from telegram import (
     Update,
 )
 
+from handlers.common.card_keyboard import show_state
 from handlers.common.chat import settings_for
 from handlers.common.context import Context
 from services import callback_data
@@ -28,3 +29,4 @@ async def rate_button(update: Update, context: Context) -> None:
         return
     await query.answer(t(chat.language, "rated_like" if vote > 0 else "rated_dislike", likes=likes,
                          dislikes=dislikes))
+    await show_state(context, query, chat.language)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from telegram import (
-    Update,
-)
+import html
+
+from telegram import ForceReply, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 
 from handlers.common.card_flow import MAX_PHOTOS, CardRequest, prepare, send_card, send_figures
+from handlers.common.card_keyboard import keyboard_of
 from handlers.common.chat import named_papers, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import MAX_PAPERS_PER_MESSAGE, find_papers
+from services.cards.render import shorten
 from services.i18n import t
+from services.models import PaperMeta, PaperRef
 
 
 async def on_message(update: Update, context: Context) -> None:
@@ -31,6 +35,13 @@ async def on_message(update: Update, context: Context) -> None:
     if len(refs) > MAX_PAPERS_PER_MESSAGE:
         await message.reply_text(t(lang, "too_many_papers", count=len(refs), limit=MAX_PAPERS_PER_MESSAGE))
         refs = refs[:MAX_PAPERS_PER_MESSAGE]
+    await request_cards(update, context, refs, lang)
+
+
+async def request_cards(update: Update, context: Context, refs: list[PaperRef], lang: str) -> None:
+    """A status message for each paper asked for, journaled, then the cards (groups: answering the message)."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
     quote = chat.type != ChatType.PRIVATE
     reply_to = message.message_id if quote else None
     store = context.services.store
@@ -83,3 +94,87 @@ async def tables_button(update: Update, context: Context) -> None:
         await context.bot.send_message(query.message.chat.id, t(chat.language, "no_tables", id=refs[0]))
         return
     await send_figures(context, query.message.chat.id, tables[:MAX_PHOTOS], chat.language, paper)
+
+
+TELEGRAM_DOWNLOAD_MB = 20
+"""The largest file a bot may download from Telegram."""
+
+
+async def on_pdf(update: Update, context: Context) -> None:
+    """A PDF sent as a file: the arXiv paper it is — named by its file name (`1512.03385v1.pdf`) or by arXiv's
+    stamp on its first page — gets its card, as a link would. Other PDFs are said to need their arXiv link."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    lang = settings_for(update, context).language
+    document, services = message.document, context.services
+    refs = find_papers((document.file_name or "").removesuffix(".pdf").removesuffix(".PDF"))
+    if not refs:
+        size = document.file_size or 0
+        if size > min(services.config.max_pdf_mb, TELEGRAM_DOWNLOAD_MB) * 2**20:
+            await message.reply_text(t(lang, "pdf_too_big", size=size // 2**20, limit=services.config.max_pdf_mb))
+            return
+        try:
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+        except TelegramError:
+            await message.reply_text(t(lang, "bib_download_failed"))
+            return
+        stamp = await services.pdfs.first_page(data, owner=message.chat_id)
+        refs = find_papers(stamp[:3000])
+    if not refs:
+        await message.reply_text(t(lang, "pdf_not_arxiv"))
+        return
+    await request_cards(update, context, refs[:1], lang)
+
+
+async def view_button(update: Update, context: Context) -> None:
+    """◀, 🖼 Figures, ⋯ More under a card: the card's buttons in that view, in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    view, paper_id, numbers = callback_data.VIEW.fields(query.data)
+    chat = settings_for(update, context)
+    refs = find_papers(paper_id)
+    await query.answer()
+    if refs:
+        await query.edit_message_reply_markup(keyboard_of(context, query.message.chat.id, chat.language, paper_id,
+                                                          refs[0].base_id, numbers.split(","), view))
+
+
+async def ask_button(update: Update, context: Context) -> None:
+    """❓ under a card: a prompt the reader answers with the question (a reply to it asks the paper)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    chat = settings_for(update, context)
+    paper = await _paper_of(context, callback_data.ASK.fields(query.data)[0])
+    await query.answer()
+    if paper is None:
+        return
+    title = html.escape(shorten(paper.title, 200), quote=False)
+    prompt = await context.bot.send_message(
+        query.message.chat.id, t(chat.language, "ask_prompt", title=title),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t(chat.language, "ask_placeholder")))
+    context.services.store.record_paper_messages(query.message.chat.id, paper, [(prompt.message_id, "")])
+
+
+async def abstract_button(update: Update, context: Context) -> None:
+    """📄 Abstract under ⋯: the paper's own abstract, from arXiv, folded, as a reply to the card."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    chat = settings_for(update, context)
+    paper = await _paper_of(context, callback_data.ABSTRACT.fields(query.data)[0])
+    await query.answer()
+    if paper is None:
+        return
+    title = html.escape(shorten(paper.title, 200), quote=False)
+    text = f'{t(chat.language, "abstract_of", title=title)}\n<blockquote expandable>' \
+           f'{html.escape(shorten(paper.abstract, 3500), quote=False)}</blockquote>'
+    sent = await context.bot.send_message(query.message.chat.id, text, reply_to_message_id=query.message.message_id)
+    context.services.store.record_paper_messages(query.message.chat.id, paper, [(sent.message_id, "")])
+
+
+async def _paper_of(context: Context, paper_id: str) -> PaperMeta | None:
+    refs = find_papers(paper_id)
+    try:
+        return (await context.services.papers.lookup(refs[:1]))[refs[0]] if refs else None
+    except ArxivUnavailable:
+        return None

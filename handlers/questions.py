@@ -8,7 +8,7 @@ import html
 import logging
 from dataclasses import dataclass
 
-from telegram import Message, Update
+from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop
 
@@ -93,7 +93,8 @@ async def fig_command(update: Update, context: Context) -> None:
 
 
 async def fig_button(update: Update, context: Context) -> None:
-    """🔍 Fig. N under a card: the explanation answers the card."""
+    """🔍 Fig. N under a card: the explanation answers that figure's photo (or the card, when the photo is not
+    in this chat)."""
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
@@ -124,6 +125,7 @@ async def _answer(context: Context, asked: Message, target: Target, question: st
         return
     await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     figure = None
+    question_asked = bool(question.strip())
     if target.figure:
         shown = [f for f in await services.papers.figures(paper, chat_id) if f.kind != "page"]
         figure = next((f for f in shown if f.number == target.figure), None)
@@ -134,7 +136,16 @@ async def _answer(context: Context, asked: Message, target: Target, question: st
             return
         question = question.strip() or explain_question(figure.kind, figure.number)
     answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
-    sent = await asked.reply_text(answer_html(answer, lang), do_quote=True)
+    text = answer_html(answer, lang)
+    photo = services.store.figure_message(chat_id, paper.base_id, figure.number) if figure is not None else None
+    if figure is not None:  # the explanation starts with the figure it explains
+        label = t(lang, "table_label" if figure.kind == "table" else "figure_label", number=figure.number)
+        text = f"<b>{_escape(label)}</b>\n{text}"
+    if photo is not None and not question_asked:
+        sent = await context.bot.send_message(chat_id, text, reply_parameters=ReplyParameters(
+            photo, allow_sending_without_reply=True))  # the photo may be gone: the answer still comes
+    else:
+        sent = await asked.reply_text(text, do_quote=True)
     said = answer.text or "\n".join(f"[{p.section}] {p.text}" for p in answer.passages)
     services.store.record_paper_messages(chat_id, paper, [(sent.message_id, target.figure)],
                                          [*target.history, (question, said)])

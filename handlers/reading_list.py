@@ -7,6 +7,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from handlers.common.card_keyboard import show_state
 from handlers.common.chat import settings_for
 from handlers.common.context import Context
 from services import callback_data
@@ -54,6 +55,7 @@ async def save_button(update: Update, context: Context) -> None:
         return
     new = services.store.save_paper_for(chat.chat_id, paper)
     await query.answer(t(chat.language, "saved_added" if new else "saved_already"))
+    await show_state(context, query, chat.language)
 
 
 async def saved_command(update: Update, context: Context) -> None:

@@ -30,6 +30,12 @@ async def start(update: Update, context: Context) -> None:
     )
 
 
+async def help_command(update: Update, context: Context) -> None:
+    """/help: every command a user types, grouped, with examples (/start says what Papergram is)."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(t(settings_for(update, context).language, "help"))
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """An unknown command gets a pointer to /help — in groups only when it was addressed to this bot."""
     message = update.effective_message

@@ -60,6 +60,12 @@ BIB = Route("bib", (_ID,))
 """📎 under a card: its BibTeX."""
 FIGURE = Route("fig", (_ID, r"[\w.]{1,8}"))
 """🔍 Fig. N under a card: that figure explained."""
+VIEW = Route("kb", (r"main|figs|more", _ID, r"[\w.,]{0,24}"))
+"""A card's buttons in another view (the main two rows, its figures, ⋯ more); carries the figures' numbers."""
+ASK = Route("ask", (_ID,))
+"""❓ under a card: how to ask about the paper."""
+ABSTRACT = Route("abs", (_ID,))
+"""📄 Abstract, under ⋯ of a card."""
 SAVE = Route("save", (_ID,))
 """🔖 under a card: save it to the reading list."""
 SAVED_PAGE = Route("saved", (r"\d{1,4}",))

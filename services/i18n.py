@@ -5,10 +5,18 @@
 
 from __future__ import annotations
 
+import functools
+import string
+
+from babel import Locale, UnknownLocaleError
+
 INTERFACE_LANGUAGES = ("en", "zh")
 """The bot's own texts; a chat in any other language reads them in English (see services/languages.py)."""
 
-TEXTS: dict[str, dict[str, str]] = {
+Text = str | dict[str, str]
+"""A text, or its plural forms by CLDR category (`one`, `few`, `many`, `other`…), chosen by `count`."""
+
+TEXTS: dict[str, dict[str, Text]] = {
     "en": {
         "welcome": (
             "<b>Papergram</b> turns arXiv papers into readable summaries with the paper's own figures.\n\n"
@@ -19,10 +27,25 @@ TEXTS: dict[str, dict[str, str]] = {
             "• Reply to a card (or one of its figures) with a question about the paper; /fig <code>N</code> as a "
             "reply explains figure N. 🔖 saves a paper (/saved), 📎 and /bib give BibTeX.\n"
             "• Add me to a group, or set up a channel with /channel.\n"
-            "• /lang <code>en</code> or <code>zh</code> chooses the language of summaries in this chat.\n"
-            "• /help shows this message.\n\n"
+            "• /lang and any language (<code>/lang de</code>, <code>/lang 日本語</code>): summaries in it here.\n"
+            "• /help lists every command.\n\n"
             "Titles, authors and links always come from arXiv; only the prose is written by {llm}."
         ),
+        "help": (
+            "<b>Commands</b>\n"
+            "<b>Papers</b> — send a link or ID; reply to a card to ask about it; /fig <code>2</code> as a reply "
+            "explains figure 2; /bib as a reply gives BibTeX; a PDF sent as a file gets its card.\n"
+            "<b>Digests</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
+            "<code>au:\"Yann LeCun\"</code> · <code>about: a sentence</code>; /topics, /unsubscribe <code>2</code>, "
+            "/time <code>08:30 Europe/Berlin</code>, /digest (now), /pause, /resume, /export.\n"
+            "<b>Taste</b> — 👍 👎 on cards, /like <code>2403.03206</code>, or send a .bib file.\n"
+            "<b>Reading list</b> — 🔖 on cards, /saved, /bib.\n"
+            "<b>This chat</b> — /settings, /lang <code>de</code>, /usage; /channel <code>@name subscribe cs.CV</code> "
+            "for a channel you administer."
+        ),
+        "pdf_not_arxiv": ("I could not find an arXiv ID in this PDF (its file name or the stamp on its first page). "
+                          "Send the paper's arXiv link instead."),
+        "pdf_too_big": "That PDF is {size} MB; I read files up to {limit} MB. Send its arXiv link instead.",
         "did_you_mean": "I don't know /{typed}. Did you mean /{command}?",
         "time_bad": ("{text} is not a time of day: give hours 00–23 and minutes 00–59, e.g. "
                      "<code>/time 08:30 Europe/Berlin</code>."),
@@ -31,7 +54,8 @@ TEXTS: dict[str, dict[str, str]] = {
                        "paper's PDF as a file."),
         "unknown_command": "I don't know that command. Send /help to see what I can do, or just send an arXiv link.",
         "no_paper_hint": "Send me an arXiv link or ID, for example <code>https://arxiv.org/abs/2408.14227</code>.",
-        "too_many_papers": "That message names {count} papers; I'm doing the first {limit}.",
+        "too_many_papers": {"one": "That message names {count} paper; I'm doing the first {limit}.",
+                            "other": "That message names {count} papers; I'm doing the first {limit}."},
         "lang_usage": (
             "Usage: /lang and a language, as a code or a name: <code>/lang en</code>, <code>/lang zh</code>, "
             "<code>/lang ja</code>, <code>/lang Deutsch</code>. Current language: {current}."
@@ -54,9 +78,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
         "bib_button": "📎 BibTeX",
         "bib_caption": "BibTeX of arXiv:{id}, from arXiv's metadata.",
-        "bib_list_caption": "BibTeX of the {count} papers on this chat's reading list.",
+        "bib_list_caption": {"one": "BibTeX of the {count} paper on this chat's reading list.",
+                             "other": "BibTeX of the {count} papers on this chat's reading list."},
         "saved_none": "This chat's reading list is empty. Press 🔖 under a card to save it here.",
-        "saved_header": "<b>Reading list</b> · {count} papers · page {page}/{pages}",
+        "saved_header": {"one": "<b>Reading list</b> · {count} paper · page {page}/{pages}",
+                         "other": "<b>Reading list</b> · {count} papers · page {page}/{pages}"},
         "saved_added": "🔖 Saved to this chat's reading list (/saved).",
         "saved_already": "It is on this chat's reading list already (/saved).",
         "saved_removed": "Removed from the reading list.",
@@ -87,12 +113,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_channel": "Set up a channel feed: /channel @name subscribe cs.CV",
         "menu_export": "The latest digest as Markdown posts for a blog",
         "card_summary": "Summary",
-        "card_contribution": "Contribution",
+        "figure_label": "Fig. {number}",
+        "table_label": "Table {number}",
+        "ask_button": "❓ Ask",
+        "figures_button": "🖼 Figures",
+        "more_button": "⋯ More",
+        "abstract_button": "📄 Abstract",
+        "saved_button": "✅ Saved",
+        "ask_prompt": "Ask about <b>{title}</b>: reply to this message with your question.",
+        "ask_placeholder": "Your question about the paper",
+        "abstract_of": "<b>Abstract</b> · {title}",
+        "card_contribution": "TL;DR",
         "card_limitations": "Limitations",
         "note_extract_language": "No LLM is configured: the text below is an English extract of the paper's own "
                                  "sentences.",
-        "note_numbers_removed": "{count} statement(s) were removed because their numbers do not appear in the "
-                                "paper.",
+        "note_numbers_removed": {
+            "one": "{count} statement was removed because its numbers do not appear in the paper.",
+            "other": "{count} statements were removed because their numbers do not appear in the paper."},
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
         "card_authors": "Authors",
@@ -114,7 +151,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "card_project": "project page",
         "not_stated": "not stated",
         "more_authors": "+{count} more",
-        "note_extract": "This is an extract of the paper's own sentences, not an LLM summary.",
+        "note_extract": "Quoted from the paper: no LLM summary.",
         "note_llm_failed": "{reason}, so this card is an extract of the paper's own sentences.",
         "note_pdf": "The PDF could not be used ({reason}); this card is made from the abstract.",
         "note_figures": "The figures took too long to draw; this card has none.",
@@ -125,7 +162,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "answer_offline_failed": "the LLM failed: {reason}",
         "answer_no_passage": "No passage of the paper matches your question, and no LLM can answer it ({why}). "
                              "Ask with words the paper would use (in English), or ask about a figure with /fig N.",
-        "answer_numbers_removed": "✂️ {count} sentence(s) removed: their numbers are not in the paper.",
+        "answer_numbers_removed": {"one": "✂️ {count} sentence removed: its numbers are not in the paper.",
+                                   "other": "✂️ {count} sentences removed: their numbers are not in the paper."},
         "answer_from_abstract": "⚠️ The PDF could not be used ({reason}): this answer rests on the abstract only.",
         "answer_cited_from": "§ {section}",
         "question_too_long": "Your question is {length} characters long; please ask in fewer than {limit}.",
@@ -137,10 +175,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "figure_caption": "Fig. {number} — {caption}",
         "table_caption": "Table {number} — {caption}",
         "page_caption": "First page of arXiv:{id}",
-        "digest_header": "<b>{topic}</b> — {day} · {count} new papers",
+        "digest_header": {"one": "<b>{topic}</b> — {day} · {count} new paper",
+                          "other": "<b>{topic}</b> — {day} · {count} new papers"},
+        "digest_header_capped": "<b>{topic}</b> — {day} · showing {shown} of {total}",
         "digest_continued": "<b>{topic}</b> (continued)",
         "digest_button": "📄 {number}",
-        "digest_more": "…and {count} more papers today.",
+        "digest_more": {"one": "…and {count} more paper today.", "other": "…and {count} more papers today."},
         "digest_more_button": "Show {count} more",
         "digest_more_gone": "Nothing more to show for that day: sent already, or older than a week.",
         "digest_rest": "More papers",
@@ -150,7 +190,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_tables": "I found no numbered tables in arXiv:{id}.",
         "digest_quiet": "No new papers on your topics today (arXiv announced nothing new).",
         "digest_nothing": "No new papers on your topics since the last digest.",
-        "digest_queued": "Your digest with {count} papers is on its way.",
+        "digest_queued": {"one": "Your digest with {count} paper is on its way.",
+                          "other": "Your digest with {count} papers is on its way."},
         "digest_preparing": "⏳ Preparing your digest…",
         "subscribe_usage": (
             "Send /subscribe and a topic, for example <code>/subscribe cs.CV</code>. A topic can be:\n"
@@ -177,7 +218,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_about": "a sentence, matched by meaning",
         "kind_about_words": "a sentence, matched by its words — no Gemini key is set, so meaning is not compared",
         "why_matches": "matches: {terms}",
-        "why_liked": "like {count} papers you rated 👍",
+        "why_liked": {"one": "like {count} paper you rated 👍", "other": "like {count} papers you rated 👍"},
         "rated_like": "👍 noted: papers like this one will rank higher here ({likes} 👍, {dislikes} 👎 so far).",
         "rated_dislike": "👎 noted: papers like this one will rank lower here ({likes} 👍, {dislikes} 👎 so far).",
         "rate_refused": "This paper was not sent to this chat, so it cannot be rated here.",
@@ -216,6 +257,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "crosslists: {crosslists} (papers cross-listed into your categories)\n"
             "quiet: {quiet} (a line on days arXiv announces nothing)\n"
             "archives: {archives} (searched for keyword, author and query topics)\n"
+            "group_cards: {group_cards} (groups: 📄 opens the card privately, or here in the group)\n"
             "language: {language} · digest at {time} ({zone})\n\n"
             "Change with e.g. <code>/settings mode full</code>, <code>/settings replacements on</code>, "
             "<code>/settings archives cs,stat</code>."
@@ -254,10 +296,24 @@ TEXTS: dict[str, dict[str, str]] = {
             "• 回复卡片（或其中的图）即可就论文提问；对卡片回复 /fig <code>N</code> 解读第 N 张图。"
             "🔖 收藏论文（/saved），📎 与 /bib 获取 BibTeX。\n"
             "• 把我加入群组，或用 /channel 设置频道推送。\n"
-            "• /lang <code>en</code> 或 <code>zh</code> 设置本聊天的摘要语言。\n"
-            "• /help 显示本说明。\n\n"
+            "• /lang 加任意语言（<code>/lang de</code>、<code>/lang 日本語</code>）：本聊天的摘要用该语言。\n"
+            "• /help 列出全部命令。\n\n"
             "标题、作者和链接一律来自 arXiv；只有正文由 {llm} 撰写。"
         ),
+        "help": (
+            "<b>命令</b>\n"
+            "<b>论文</b> — 发送链接或编号；回复卡片即可提问；对卡片回复 /fig <code>2</code> 解读图 2；回复 /bib 获取 "
+            "BibTeX；把 PDF 作为文件发来即可得到卡片。\n"
+            "<b>摘要推送</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
+            "<code>au:\"Yann LeCun\"</code> · <code>about: 一句话</code>；/topics、/unsubscribe <code>2</code>、"
+            "/time <code>08:30 Asia/Shanghai</code>、/digest（立即）、/pause、/resume、/export。\n"
+            "<b>偏好</b> — 卡片上的 👍 👎、/like <code>2403.03206</code>，或发送 .bib 文件。\n"
+            "<b>收藏</b> — 卡片上的 🔖、/saved、/bib。\n"
+            "<b>本聊天</b> — /settings、/lang <code>de</code>、/usage；/channel <code>@名称 subscribe cs.CV</code> "
+            "管理你的频道。"
+        ),
+        "pdf_not_arxiv": "这个 PDF 里找不到 arXiv 编号（文件名或首页的标记）。请改发论文的 arXiv 链接。",
+        "pdf_too_big": "这个 PDF 有 {size} MB；我只读取 {limit} MB 以内的文件。请改发 arXiv 链接。",
         "did_you_mean": "我不认识 /{typed}。你是想用 /{command} 吗？",
         "time_bad": "{text} 不是有效时间：小时 00–23，分钟 00–59，例如 <code>/time 08:30 Asia/Shanghai</code>。",
         "export_bad_day": "{text} 不是日期：请用 YYYY-MM-DD 格式，例如 <code>/export 2024-08-26</code>。",
@@ -317,7 +373,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu_channel": "设置频道推送：/channel @频道 subscribe cs.CV",
         "menu_export": "把最新摘要导出为博客用的 Markdown 文章",
         "card_summary": "一句话总结",
-        "card_contribution": "贡献",
+        "figure_label": "图 {number}",
+        "table_label": "表 {number}",
+        "ask_button": "❓ 提问",
+        "figures_button": "🖼 图",
+        "more_button": "⋯ 更多",
+        "abstract_button": "📄 摘要原文",
+        "saved_button": "✅ 已收藏",
+        "ask_prompt": "关于 <b>{title}</b> 提问：回复这条消息写下你的问题。",
+        "ask_placeholder": "你对这篇论文的问题",
+        "abstract_of": "<b>摘要原文</b> · {title}",
+        "card_contribution": "一句话总结",
         "card_limitations": "局限",
         "note_extract_language": "未配置大模型：以下内容是论文原句的英文摘录。",
         "note_numbers_removed": "有 {count} 句因其中的数字在论文中找不到而被删除。",
@@ -342,7 +408,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "card_project": "项目主页",
         "not_stated": "未说明",
         "more_authors": "等 {count} 人",
-        "note_extract": "本卡片摘自论文原句，不是大模型生成的摘要。",
+        "note_extract": "摘自论文原句，非大模型摘要。",
         "note_llm_failed": "{reason}，因此本卡片摘自论文原句。",
         "note_pdf": "无法使用 PDF（{reason}），本卡片根据摘要生成。",
         "note_figures": "图表渲染超时，本卡片不含图。",
@@ -365,6 +431,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "table_caption": "表 {number} — {caption}",
         "page_caption": "arXiv:{id} 第一页",
         "digest_header": "<b>{topic}</b> — {day} · {count} 篇新论文",
+        "digest_header_capped": "<b>{topic}</b> — {day} · 显示 {total} 篇中的 {shown} 篇",
         "digest_continued": "<b>{topic}</b>（续）",
         "digest_button": "📄 {number}",
         "digest_more": "……今天还有 {count} 篇。",
@@ -441,6 +508,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "crosslists：{crosslists}（交叉列入你的分类的论文）\n"
             "quiet：{quiet}（arXiv 不发布的日子发一行说明）\n"
             "archives：{archives}（关键词、作者和查询主题搜索的范围）\n"
+            "group_cards：{group_cards}（群组：📄 私聊打开卡片，或 here 在群里发）\n"
             "语言：{language} · 摘要时间 {time}（{zone}）\n\n"
             "修改示例：<code>/settings mode full</code>、<code>/settings replacements on</code>、"
             "<code>/settings archives cs,stat</code>。"
@@ -474,6 +542,34 @@ MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", 
 
 
 def t(lang: str, key: str, **values: object) -> str:
+    """The text `key` in `lang` (English where the language has none), its plural form chosen by the language's
+    own rule (Babel's CLDR data: "1 paper", "2 papers"; one form in Chinese), with `values` filled in."""
     table = TEXTS.get(lang, TEXTS["en"])
     text = table.get(key) or TEXTS["en"][key]
+    if isinstance(text, dict):
+        text = text.get(plural_category(lang, values.get("count", 0))) or text["other"]
     return text.format(**values) if values else text
+
+
+def placeholders(lang: str, key: str) -> set[str]:
+    """The `{names}` a text takes (in any of its plural forms)."""
+    text = TEXTS.get(lang, TEXTS["en"]).get(key) or TEXTS["en"][key]
+    forms = list(text.values()) if isinstance(text, dict) else [text]
+    return {name for form in forms for _, name, _, _ in string.Formatter().parse(form) if name}
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
+
+
+def plural_category(lang: str, count: object) -> str:
+    """`one`, `few`, `many`, `other`… for `count` in `lang`."""
+    try:
+        number = float(str(count))
+    except ValueError:
+        return "other"
+    return str(_locale(lang).plural_form(int(number) if number.is_integer() else number))

@@ -90,6 +90,8 @@ class ChatSettings:
     crosslists: bool = True
     archives: str = ""
     quiet_note: bool = False
+    group_cards_here: bool = False
+    """A group's 📄 posts the card in the group (its admins chose so); by default it opens privately."""
     last_digest_day: str = ""
     last_digest_local: str = ""
 

@@ -45,15 +45,20 @@ def unsupported(text: str, known: set[str]) -> set[str]:
 
 
 def keep_supported(text: str, known: set[str]) -> tuple[str, int]:
-    """`text` without the sentences stating a number the paper does not; and how many were dropped."""
-    kept, dropped = [], 0
-    for sentence in sentences_of(text):
-        if unsupported(sentence, known):
-            dropped += 1
-        else:
-            kept.append(sentence)
-    joiner = "" if any("\u4e00" <= c <= "\u9fff" for c in text) else " "
-    return joiner.join(kept), dropped
+    """`text` without the sentences stating a number the paper does not; and how many were dropped. Its
+    paragraphs and list items keep their line breaks (a line left empty goes)."""
+    lines, dropped = [], 0
+    for line in text.split("\n"):
+        kept = []
+        for sentence in sentences_of(line):
+            if unsupported(sentence, known):
+                dropped += 1
+            else:
+                kept.append(sentence)
+        joiner = "" if any("\u4e00" <= c <= "\u9fff" for c in line) else " "
+        if kept or not line.strip():
+            lines.append(joiner.join(kept))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip(), dropped
 
 
 def paper_numbers(texts: Iterable[str]) -> set[str]:

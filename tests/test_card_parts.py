@@ -9,7 +9,7 @@ import pymupdf
 
 from services.cards.links import PaperLinks, find_links
 from services.cards.papers import PaperCard, verified_affiliation
-from services.cards.render import CAPTION_LIMIT, card_messages, figure_caption, split_messages
+from services.cards.render import CAPTION_LIMIT, card_messages, figure_caption, shorten, split_messages
 from services.concurrency import KeyedLimiter
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import SummaryFields
@@ -53,12 +53,19 @@ def test_messages_split_between_paragraphs_and_never_exceed_the_limit() -> None:
     assert all(len(m) <= 4096 for m in split_messages([long_lines]))
 
 
-def test_a_card_with_huge_llm_fields_still_fits() -> None:
+def test_a_card_with_huge_llm_fields_still_fits_one_message() -> None:
     summary = SummaryFields.model_validate({**SUMMARY, "background": "<i>" * 5000, "takeaways": ["t" * 3000] * 7})
     card = PaperCard(PAPER, summary, "en")
-    messages = card_messages(card)
-    assert all(len(m) <= 4096 for m in messages) and len(messages) > 1
-    assert "&lt;i&gt;" in "".join(messages)
+    [message] = card_messages(card)
+    assert len(message) <= 4096 and "&lt;i&gt;" in message
+    assert message.count("\n• ") + message.startswith("• ") <= 3, "three takeaways, whatever the LLM wrote"
+
+
+def test_fields_are_cut_at_a_sentence_never_inside_a_word() -> None:
+    text = "The findings hold on four benchmarks. Accuracy rises by 12 points. It costs nothing at inference."
+    assert shorten(text, 70) == "The findings hold on four benchmarks. Accuracy rises by 12 points."
+    assert shorten("Supercalifragilistic words keep coming and coming without end", 30) == "Supercalifragilistic words…"
+    assert shorten(text, 500) == text
 
 
 def test_figure_captions_fit_telegram_after_escaping() -> None:

@@ -67,3 +67,9 @@ def test_numbers_are_compared_as_values() -> None:
     assert keep_supported("It reaches 76.5%. It uses 1,024 samples at .5 the cost. It is 4x faster.", known) == (
         "It reaches 76.5%. It uses 1,024 samples at .5 the cost.", 1)
     assert keep_supported("准确率达到76.5%。速度快4倍。", known) == ("准确率达到76.5%。", 1)
+
+
+def test_an_answer_keeps_its_paragraphs_and_lists_after_the_number_check() -> None:
+    known = paper_numbers(["41.2 ROUGE-L, twice (2x) as fast"])
+    answer = "It reaches 41.2 ROUGE-L.\n\n- Faster by 2x.\n- It uses 99 GPUs.\n\nIn short, it works."
+    assert keep_supported(answer, known) == ("It reaches 41.2 ROUGE-L.\n\n- Faster by 2x.\n\nIn short, it works.", 1)

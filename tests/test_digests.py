@@ -21,6 +21,7 @@ from tests.fakes.arxiv import FakeArxiv, FakePaper
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.pdfs import paper_pdf
+from tests.test_paper_cards import card_messages_to
 
 PDF = paper_pdf()
 
@@ -107,35 +108,33 @@ async def test_a_week_of_digests(bot: RunningBot, arxiv_fake: FakeArxiv, clock: 
     await command(bot, "/subscribe diffusion", 703)
 
     await tick(bot, clock, datetime(2024, 8, 26, 8, 59, tzinfo=UTC))
-    assert bot.tg.texts_to(703, "new papers") == [], "nothing before the chat's time"
+    assert bot.tg.texts_to(703, "new paper") == [], "nothing before the chat's time"
 
     await tick(bot, clock, datetime(2024, 8, 26, 9, 1, tzinfo=UTC))
-    monday = bot.tg.texts_to(703, "new papers")
+    monday = bot.tg.texts_to(703, "new paper")
     assert monday == [
         "<b>cs.CV</b> — 2024-08-26 · 2 new papers\n\n"
         '1. <b><a href="https://arxiv.org/abs/2408.10001v1">Diffusion Transformers for Video</a></b>\n'
         "We study diffusion transformers for video.\n\n"
         '2. <b><a href="https://arxiv.org/abs/2408.10002v1">Robust Segmentation</a></b>\n'
         "We study robust segmentation.",
-        "<b>diffusion</b> — 2024-08-26 · 1 new papers\n\n"
+        "<b>diffusion</b> — 2024-08-26 · 1 new paper\n\n"
         '1. <b><a href="https://arxiv.org/abs/2408.10003v1">Language Diffusion Models</a></b>\n'
         "We study language diffusion models.",
     ]
     first = bot.tg.calls_to("sendMessage", 703)[-2]
     assert first.params["reply_markup"]["inline_keyboard"] == [
-        [{"text": "📄 1", "callback_data": "card:2408.10001v1"}, {"text": "👍", "callback_data": "rate:+:2408.10001"},
-         {"text": "👎", "callback_data": "rate:-:2408.10001"}],
-        [{"text": "📄 2", "callback_data": "card:2408.10002v1"}, {"text": "👍", "callback_data": "rate:+:2408.10002"},
-         {"text": "👎", "callback_data": "rate:-:2408.10002"}]]
+        [{"text": "📄 1", "callback_data": "card:2408.10001v1"}, {"text": "📄 2", "callback_data": "card:2408.10002v1"}]
+    ], "the entries' buttons right under them, five to a row; ratings are in the card"
 
     await tick(bot, clock, datetime(2024, 8, 26, 15, 0, tzinfo=UTC))
-    assert len(bot.tg.texts_to(703, "new papers")) == 2, "one digest a day"
+    assert len(bot.tg.texts_to(703, "new paper")) == 2, "one digest a day"
 
     # Tuesday: a new paper, and Monday's paper again as a replacement
     arxiv_fake.announce("cs", "2024-08-27", [("2408.10006", "new"), ("2408.10001", "replace")])
     await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
-    assert bot.tg.texts_to(703, "new papers")[2:] == [
-        "<b>cs.CV</b> — 2024-08-27 · 1 new papers\n\n"
+    assert bot.tg.texts_to(703, "new paper")[2:] == [
+        "<b>cs.CV</b> — 2024-08-27 · 1 new paper\n\n"
         '1. <b><a href="https://arxiv.org/abs/2408.10006v1">Optical Flow Today</a></b>\n'
         "We study optical flow today."]
 
@@ -144,12 +143,12 @@ async def test_a_week_of_digests(bot: RunningBot, arxiv_fake: FakeArxiv, clock: 
     await tick(bot, clock, datetime(2024, 8, 31, 9, 30, tzinfo=UTC))
     arxiv_fake.announce("cs", "2024-08-27", [("2408.10006", "new"), ("2408.10001", "replace")])
     await tick(bot, clock, datetime(2024, 9, 2, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(703, "new papers")) == 3, "quiet days send nothing and repeat nothing"
+    assert len(bot.tg.texts_to(703, "new paper")) == 3, "quiet days send nothing and repeat nothing"
 
     arxiv_fake.announce("cs", "2024-09-03", [("2409.00007", "new")])
     await tick(bot, clock, datetime(2024, 9, 3, 9, 30, tzinfo=UTC))
-    assert bot.tg.texts_to(703, "new papers")[3].startswith("<b>cs.CV</b> — 2024-09-03 · 1 new papers")
-    assert "Depth From Diffusion" in bot.tg.texts_to(703, "new papers")[3]
+    assert bot.tg.texts_to(703, "new paper")[3].startswith("<b>cs.CV</b> — 2024-09-03 · 1 new paper")
+    assert "Depth From Diffusion" in bot.tg.texts_to(703, "new paper")[3]
 
 
 async def test_the_digest_comes_at_the_chats_local_time(bot: RunningBot, arxiv_fake: FakeArxiv,
@@ -159,9 +158,9 @@ async def test_the_digest_comes_at_the_chats_local_time(bot: RunningBot, arxiv_f
     await command(bot, "/subscribe cs.CV", 704)
     await command(bot, "/time 08:30 Asia/Shanghai", 704)
     await tick(bot, clock, datetime(2024, 8, 26, 0, 20, tzinfo=UTC))  # 08:20 in Shanghai
-    assert bot.tg.texts_to(704, "new papers") == []
+    assert bot.tg.texts_to(704, "new paper") == []
     await tick(bot, clock, datetime(2024, 8, 26, 0, 35, tzinfo=UTC))  # 08:35 in Shanghai
-    assert len(bot.tg.texts_to(704, "new papers")) == 1
+    assert len(bot.tg.texts_to(704, "new paper")) == 1
 
 
 async def test_digest_now_and_the_card_button(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
@@ -171,15 +170,15 @@ async def test_digest_now_and_the_card_button(bot: RunningBot, arxiv_fake: FakeA
     assert await command(bot, "/digest", 705) == t("en", "digest_preparing")
     [done] = await bot.tg.wait_for("editMessageText", chat_id=705)
     assert done.text == t("en", "digest_queued", count=1)
-    [digest] = await bot.tg.wait_for("sendMessage", chat_id=705, contains="new papers")
-    assert digest.text.startswith("<b>cs.CV</b> — 2024-08-26 · 1 new papers")
+    [digest] = await bot.tg.wait_for("sendMessage", chat_id=705, contains="new paper")
+    assert digest.text.startswith("<b>cs.CV</b> — 2024-08-26 · 1 new paper")
     store = services_of(bot).store
     [meta] = [m for m in [store.get_paper("2408.10001", 1, max_age=timedelta(days=9999))] if m is not None]
     assert store.get_figures(meta, EXTRACTOR_VERSION) is None, "an overview shows no figure: none is rendered"
     bot.tg.press("card:2408.10001v1", chat_id=705)
     await bot.tg.wait_for("sendPhoto", chat_id=705)
     assert [f.number for f in store.get_figures(meta, EXTRACTOR_VERSION) or []] == ["1"], "rendered when opened"
-    assert "<code>arXiv:2408.10001v1</code> · cs.CV" in bot.tg.calls_to("editMessageText", 705)[-1].text
+    assert "<code>arXiv:2408.10001v1</code> · cs.CV" in card_messages_to(bot, 705)[-1].text
     bot.tg.send_text("/digest", chat_id=705)
     await bot.tg.wait_for("editMessageText", chat_id=705, contains=t("en", "digest_nothing"))
     assert arxiv_fake.rss_requests == ["cs.CV"], "a second /digest minutes later does not read the feed again"
@@ -211,11 +210,11 @@ async def test_blocked_and_migrated_chats(bot: RunningBot, arxiv_fake: FakeArxiv
     bot.tg.fail_next("sendMessage", "403", chat_id=722)
     bot.tg.fail_next("sendMessage", "migrate", chat_id=-724, to=-100724)
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(721, "new papers")) == 1 and len(bot.tg.texts_to(723, "new papers")) == 1
+    assert len(bot.tg.texts_to(721, "new paper")) == 1 and len(bot.tg.texts_to(723, "new paper")) == 1
     store = services_of(bot).store
     blocked = store.get_chat(722)
     assert blocked is not None and not blocked.active and len(store.topics(722)) == 1
-    assert len(bot.tg.texts_to(-100724, "new papers")) == 1, "resent to the supergroup"
+    assert len(bot.tg.texts_to(-100724, "new paper")) == 1, "resent to the supergroup"
     assert store.get_chat(-724) is None and len(store.topics(-100724)) == 1
 
 
@@ -228,11 +227,11 @@ async def test_a_flood_of_429_delays_but_loses_nothing(bot: RunningBot, arxiv_fa
         bot.tg.fail_next("sendMessage", "429", retry_after=1)
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
     for _ in range(20):
-        if all(bot.tg.texts_to(c, "new papers") for c in range(731, 736)):
+        if all(bot.tg.texts_to(c, "new paper") for c in range(731, 736)):
             break
         await asyncio.sleep(0.5)
         await services_of(bot).tick(TelegramSender(bot.app.bot))
-    assert [len(bot.tg.texts_to(c, "new papers")) for c in range(731, 736)] == [1] * 5
+    assert [len(bot.tg.texts_to(c, "new paper")) for c in range(731, 736)] == [1] * 5
 
 
 async def test_a_crash_mid_fanout_loses_nothing_and_repeats_at_most_one(
@@ -265,7 +264,7 @@ async def test_a_crash_mid_fanout_loses_nothing_and_repeats_at_most_one(
         restarted.digests.clock = clock
         await restarted.tick(TelegramSender(app.bot))
     restarted.close()
-    per_chat = {c: tg.texts_to(c, "new papers") for c in chats}
+    per_chat = {c: tg.texts_to(c, "new paper") for c in chats}
     assert all(texts and "Vision Paper 2" in texts[0] for texts in per_chat.values()), "every chat has its digest"
     assert sum(len(texts) - 1 for texts in per_chat.values()) <= SEND_CONCURRENCY, "at most those in flight repeat"
 
@@ -294,15 +293,18 @@ async def test_a_capped_digest_offers_the_rest(bot: RunningBot, arxiv_fake: Fake
     await command(bot, "/subscribe cs.CV", 742)
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
     texts = bot.tg.texts_to(742)
-    assert texts[1].startswith("<b>cs.CV</b> — 2024-08-26 · 30 new papers")
-    assert all(len(text) <= 4096 for text in texts)
+    assert texts[1].startswith("<b>cs.CV</b> — 2024-08-26 · showing 30 of 33")
+    assert [text.count("<b><a href") for text in texts[1:4]] == [10, 10, 10], "ten entries a message"
+    for call in bot.tg.calls_to("sendMessage", 742)[1:4]:
+        rows = call.params["reply_markup"]["inline_keyboard"]
+        assert [len(row) for row in rows] == [5, 5], "the entries' buttons under them, five to a row"
     listed = "".join(texts)
     assert "30. <b>" in listed and "31. <b>" not in listed
     assert texts[-1] == t("en", "digest_more", count=3)
     [button] = bot.tg.calls_to("sendMessage", 742)[-1].params["reply_markup"]["inline_keyboard"][0]
     assert button == {"text": t("en", "digest_more_button", count=3), "callback_data": "more:2024-08-26"}
     bot.tg.press(button["callback_data"], chat_id=742)
-    [more] = await bot.tg.wait_for("sendMessage", chat_id=742, contains="31. <b>")
+    [more] = await bot.tg.wait_for("sendMessage", chat_id=742, contains="31. <b>", timeout=5)  # at once, no tick
     assert "33. <b>" in more.text and more.text.startswith("<b>More papers</b> — 2024-08-26 · 3 new papers")
     bot.tg.press(button["callback_data"], chat_id=742)
     [*_, again] = await bot.tg.wait_for("answerCallbackQuery", count=2)
@@ -321,7 +323,7 @@ async def test_the_llm_budget_falls_back_to_the_extract(env: dict[str, str], tg:
         services_of(running).digests.clock = clock
         await command(running, "/subscribe cs.CV", 743)
         await tick(running, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-        [digest] = running.tg.texts_to(743, "new papers")
+        [digest] = running.tg.texts_to(743, "new paper")
         assert digest.count("A transformer that reads papers faster.") == 2
         assert "We study vision paper" in digest
         assert len(gemini.requests) == 2
@@ -336,8 +338,8 @@ async def test_a_new_chat_starts_with_the_newest_day(bot: RunningBot, arxiv_fake
     arxiv_fake.announce("cs.CV", "2024-08-27", [("2408.10002", "new")])
     await command(bot, "/subscribe cs.CV", 752)
     await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(751, "new papers")) == 2
-    [first] = bot.tg.texts_to(752, "new papers")
+    assert len(bot.tg.texts_to(751, "new paper")) == 2
+    [first] = bot.tg.texts_to(752, "new paper")
     assert "Optical Flow Today" in first and "Diffusion Transformers" not in first
 
 
@@ -372,7 +374,7 @@ async def test_a_late_batch_still_makes_the_days_digest(bot: RunningBot, arxiv_f
     await command(bot, "/subscribe cs.CV", 771)
     await command(bot, "/settings quiet on", 771)
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(771, "new papers")) == 1
+    assert len(bot.tg.texts_to(771, "new paper")) == 1
     # Tuesday 09:00: the feed still shows Monday's batch; the new one appears at noon
     await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
     assert bot.tg.texts_to(771, "2024-08-27") == []
@@ -413,7 +415,7 @@ async def test_paid_broadcast_when_the_owner_turns_it_on(env: dict[str, str], tg
         await command(running, "/subscribe cs.CV", 760)
         await tick(running, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
         [digest] = running.tg.calls_to("sendMessage", 760)[-1:]
-        assert "new papers" in digest.text and digest.params["allow_paid_broadcast"] is True
+        assert "new paper" in digest.text and digest.params["allow_paid_broadcast"] is True
         reply = running.tg.calls_to("sendMessage", 760)[0]
         assert "allow_paid_broadcast" not in reply.params, "replies are not paid for"
 
@@ -424,12 +426,12 @@ async def test_pruned_history_still_sends_no_paper_twice(bot: RunningBot, arxiv_
     await command(bot, "/subscribe cs.CV", 780)
     await command(bot, "/settings replacements on", 780)
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(780, "new papers")) == 1
+    assert len(bot.tg.texts_to(780, "new paper")) == 1
     db = services_of(bot).store.db
 
     arxiv_fake.announce("cs.CV", "2024-08-28", [("2408.10001", "replace")])
     await tick(bot, clock, datetime(2024, 8, 28, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(780, "new papers")) == 1, "a new version of a paper the chat had: not again"
+    assert len(bot.tg.texts_to(780, "new paper")) == 1, "a new version of a paper the chat had: not again"
     assert db.execute("SELECT count(*) FROM deliveries WHERE chat_id = 780").fetchone()[0] == 0, "compacted"
     assert db.execute("SELECT count(*) FROM outbox WHERE chat_id = 780").fetchone()[0] == 0, "sent, so gone"
 
@@ -438,7 +440,7 @@ async def test_pruned_history_still_sends_no_paper_twice(bot: RunningBot, arxiv_
     await tick(bot, clock, datetime(2024, 12, 5, 9, 30, tzinfo=UTC))
     assert db.execute("SELECT count(*) FROM digest_days WHERE chat_id = 780 AND day < '2024-09-01'").fetchone()[0] \
         == 0, "August is past RETENTION_DAYS: pruned"
-    latest = bot.tg.texts_to(780, "new papers")[-1]
+    latest = bot.tg.texts_to(780, "new paper")[-1]
     assert "Diffusion Again" in latest and "Diffusion Transformers" not in latest, "never twice, past the pruning"
 
 
@@ -478,3 +480,35 @@ async def test_the_bot_answers_while_a_tick_over_ten_thousand_chats_runs(bot: Ru
     print(f"/start answered in {answered * 1000:.0f} ms; longest stall of the loop {max(stalls) * 1000:.0f} ms")
     assert max(stalls) < 0.1, "the loop never stops for 100 ms"
     assert answered < 0.5
+
+
+async def test_a_digest_of_three_topics_has_a_section_each(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                          clock: Clock) -> None:
+    """A paper goes under its most specific topic, so every topic gets its section — not all under the first."""
+    announce(arxiv_fake, "cs", ["Diffusion Models for Video", "Robust Segmentation", "Diffusion Transformers",
+                                "Graph Networks", "Optical Flow", "Image Restoration"])
+    await command(bot, "/subscribe cs", 751)
+    await command(bot, "/subscribe diffusion", 751)
+    await command(bot, "/subscribe segmentation", 751)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    sections = [text.split("\n")[0] for text in bot.tg.texts_to(751, " — 2024-08-26")]
+    assert sections == ["<b>cs</b> — 2024-08-26 · 3 new papers", "<b>diffusion</b> — 2024-08-26 · 2 new papers",
+                        "<b>segmentation</b> — 2024-08-26 · 1 new paper"]
+    diffusion = bot.tg.texts_to(751, "<b>diffusion</b> — ")[0]
+    assert "Diffusion Models for Video" in diffusion and "Diffusion Transformers" in diffusion
+
+
+async def test_a_group_gets_one_overview_whose_cards_open_privately(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                   clock: Clock) -> None:
+    announce(arxiv_fake, "cs", ["Diffusion Models for Video", "Robust Segmentation", "Optical Flow"])
+    bot.tg.members[(-100755, 4242)] = "administrator"
+    await command(bot, "/subscribe cs.CV", -100755, chat_type="supergroup")
+    await command(bot, "/subscribe diffusion", -100755, chat_type="supergroup")
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    [overview] = [c for c in bot.tg.calls_to("sendMessage", -100755) if " — 2024-08-26" in c.text]
+    assert "<b>cs.CV</b> — " in overview.text and "<b>diffusion</b> — " in overview.text, "one message, both"
+    buttons = [b for row in overview.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert all(b["url"].startswith("https://t.me/PapergramTestBot?start=card_2408_1000") for b in buttons), \
+        "📄 opens the card in the reader's private chat: the group sees no card it did not ask for"
+    assert await command(bot, "/settings group_cards here", -100755, chat_type="supergroup") == t(
+        "en", "settings_set", name="group_cards", value="here")

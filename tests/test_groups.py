@@ -63,12 +63,12 @@ async def test_added_removed_and_added_back(bot: RunningBot, arxiv_fake: FakeArx
     paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
     arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-    assert bot.tg.texts_to(GROUP, "new papers") == [], "no deliveries while removed"
+    assert bot.tg.texts_to(GROUP, "new paper") == [], "no deliveries while removed"
     assert len(store.topics(GROUP)) == 1, "topics are kept"
     bot.tg.membership(GROUP, "supergroup", "left", "member")
     await bot.tg.wait_for("sendMessage", chat_id=GROUP, count=3)
     await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(GROUP, "new papers")) == 1, "added back: deliveries resume"
+    assert len(bot.tg.texts_to(GROUP, "new paper")) == 1, "added back: deliveries resume"
 
 
 async def test_a_group_upgraded_to_a_supergroup_keeps_everything(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
@@ -79,7 +79,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_everything(bot: RunningBot
     paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
     arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new")])
     await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-    assert len(bot.tg.texts_to(-901, "new papers")) == 1
+    assert len(bot.tg.texts_to(-901, "new paper")) == 1
     bot.tg.migrate(-901, -100901)
     store = services_of(bot).store
     for _ in range(50):
@@ -90,7 +90,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_everything(bot: RunningBot
     paper(arxiv_fake, "2408.10002", "Optical Flow Today")
     arxiv_fake.announce("cs.CV", "2024-08-27", [("2408.10002", "new"), ("2408.10001", "new")])
     await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
-    [digest] = bot.tg.texts_to(-100901, "new papers")
+    [digest] = bot.tg.texts_to(-100901, "new paper")
     assert "Optical Flow Today" in digest and "Diffusion Transformers" not in digest, "history moved too"
 
 

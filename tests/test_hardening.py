@@ -156,7 +156,7 @@ async def test_an_html_page_served_as_a_pdf_is_not_read(env: dict[str, str], tg:
     arxiv_fake.pdf_html = True
     async with running_bot(env, tg) as running:
         running.tg.send_text("2408.14227", chat_id=944)
-        [edit] = await running.tg.wait_for("editMessageText", chat_id=944, contains="Faithful")
+        [edit] = await running.tg.wait_for("sendMessage", chat_id=944, contains="Faithful")
         assert t("en", "note_pdf", reason="arXiv answered with something that is not a PDF") in edit.text
         assert "Rate exceeded" not in gemini.prompt(), "the error page is not the paper's text"
         assert not running.tg.calls_to("sendPhoto", 944) and not running.tg.calls_to("sendMediaGroup", 944)
@@ -174,7 +174,7 @@ async def test_a_trickling_pdf_is_given_up_on_time(env: dict[str, str], tg: Fake
     async with running_bot(env, tg) as running:
         started = time.monotonic()
         running.tg.send_text("2408.14227", chat_id=945)
-        [edit] = await running.tg.wait_for("editMessageText", chat_id=945, contains="Faithful", timeout=30)
+        [edit] = await running.tg.wait_for("sendMessage", chat_id=945, contains="Faithful", timeout=30)
         assert time.monotonic() - started < 10
         assert t("en", "note_pdf", reason="the PDF could not be downloaded") in edit.text
 
@@ -211,7 +211,7 @@ async def test_heavy_pdfs_of_one_chat_do_not_hold_up_another(env: dict[str, str]
         bystander = time.monotonic() - started
         print(f"bystander card latency with two heavy PDFs in progress: {bystander:.2f}s")
         assert bystander <= 2 + 3, f"the bystander waited {bystander:.1f}s"
-        edits = await running.tg.wait_for("editMessageText", chat_id=946, contains="Faithful", count=2, timeout=30)
+        edits = await running.tg.wait_for("sendMessage", chat_id=946, contains="Faithful", count=2, timeout=30)
         assert all(t("en", "note_pdf", reason="the PDF took too long to read") in e.text for e in edits)
 
 
@@ -246,7 +246,7 @@ async def test_a_group_waiting_for_its_minute_holds_up_no_one(bot: RunningBot, a
         await command(bot, "/subscribe cs.CV", 951)
         started = time.monotonic()
         bot.tg.send_text("/digest", chat_id=951)
-        await bot.tg.wait_for("sendMessage", chat_id=951, contains="new papers", timeout=10)
+        await bot.tg.wait_for("sendMessage", chat_id=951, contains="new paper", timeout=10)
         assert time.monotonic() - started < 5, "the private digest did not wait for the group's minute"
         assert len(bot.tg.calls_to("sendMessage", group)) == 20 and bot.tg.rejected == 0
     finally:
@@ -275,11 +275,12 @@ async def test_a_migrated_group_gets_its_queue_and_its_status_edit(bot: RunningB
     await command(bot, "/subscribe cs.CV", -953, chat_type="group")
     # the group becomes a supergroup while its digest is prepared: the queued digest and the status edit are
     # the first requests to meet the new id
-    bot.tg.fail_next("sendMessage", "migrate", chat_id=-953, to=-100953, contains="new papers")
+    bot.tg.fail_next("sendMessage", "migrate", chat_id=-953, to=-100953, contains="new paper")
     bot.tg.fail_next("editMessageText", "migrate", chat_id=-953, to=-100953)
     bot.tg.send_text("/digest", chat_id=-953, chat_type="group")
     await bot.tg.wait_for("editMessageText", chat_id=-100953, contains=t("en", "digest_queued", count=1))
-    assert bot.tg.texts_to(-100953, "new papers"), "the digest went to the supergroup"
+    assert await bot.tg.wait_for("sendMessage", chat_id=-100953, contains="new paper"), \
+        "the digest went to the supergroup"
     store = services_of(bot).store
     assert store.get_chat(-953) is None and len(store.topics(-100953)) == 1
 

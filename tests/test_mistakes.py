@@ -42,3 +42,28 @@ async def test_bib_as_a_reply_to_any_bubble_of_a_card_gives_that_paper(bot: Runn
         documents = await bot.tg.wait_for("sendDocument", chat_id=7806, count=number)
         [data] = list(documents[-1].files.values())
         assert b"2408.14227" in data and b"2408.11111" not in data, f"bubble {number}: that paper, not the list"
+
+
+async def test_a_pdf_sent_as_a_file_gets_its_papers_card(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    """Named by its file name, or by arXiv's stamp on its first page; a PDF with neither is told what to do."""
+    import pymupdf
+
+    add_paper(arxiv_fake)
+    add_paper(arxiv_fake, "1512.03385", title="Deep Residual Learning")
+    bot.tg.send_document("1512.03385v1.pdf", b"%PDF-1.4 whatever", chat_id=7807, mime_type="application/pdf")
+    [card] = await bot.tg.wait_for("sendMessage", chat_id=7807, contains="Deep Residual Learning")
+    assert "<code>arXiv:1512.03385v1</code>" in card.text
+
+    stamped = pymupdf.open()
+    page = stamped.new_page()
+    page.insert_text((20, 400), "arXiv:2408.14227v2 [cs.CV] 1 Sep 2024", rotate=90)
+    page.insert_text((72, 100), "Faithful Summaries of Scientific Papers")
+    bot.tg.send_document("paper (1).pdf", stamped.tobytes(), chat_id=7808, mime_type="application/pdf")
+    [card] = await bot.tg.wait_for("sendMessage", chat_id=7808, contains="Faithful Summaries")
+    assert "<code>arXiv:2408.14227v2</code>" in card.text
+
+    plain = pymupdf.open()
+    plain.new_page().insert_text((72, 100), "A report that is not on arXiv")
+    bot.tg.send_document("report.pdf", plain.tobytes(), chat_id=7809, mime_type="application/pdf")
+    [reply] = await bot.tg.wait_for("sendMessage", chat_id=7809)
+    assert reply.text == t("en", "pdf_not_arxiv")

@@ -39,9 +39,13 @@ def add_paper(arxiv: FakeArxiv, base_id: str = "2408.14227", **overrides: Any) -
 
 
 async def card_of(bot: RunningBot, chat_id: int) -> list[Call]:
-    """The card as the user finally sees it: the status message's last edit, then any further messages."""
+    """The card's messages as the user finally sees them (a card is a new message: the status goes)."""
     await bot.tg.wait_for("sendPhoto", chat_id=chat_id)
-    return bot.tg.calls_to("editMessageText", chat_id)
+    return card_messages_to(bot, chat_id)
+
+
+def card_messages_to(bot: RunningBot, chat_id: int) -> list[Call]:
+    return [c for c in bot.tg.calls_to("sendMessage", chat_id) if 'href="https://arxiv.org/abs/' in c.text]
 
 
 @pytest.fixture
@@ -59,13 +63,15 @@ async def test_a_link_gets_a_card_with_arxiv_metadata_and_a_photo(bot: RunningBo
     [photo] = await bot.tg.wait_for("sendPhoto", chat_id=601)
     edits = bot.tg.calls_to("editMessageText", 601)
     assert [e.text for e in edits[:1]] == [t("en", "status_reading", id="2408.14227v2")]
-    card = edits[-1].text
+    [card_message] = card_messages_to(bot, 601)
+    card = card_message.text
+    assert bot.tg.calls_to("deleteMessage", 601), "the status message goes: the card is a new message, which notifies"
     title = "Faithful Summaries of Scientific Papers"
     assert card.startswith(f'<b><a href="https://arxiv.org/abs/2408.14227v2">{title}</a></b>')
     assert "<i>Ada Lovelace, Alan Turing</i>" in card
     assert "<code>arXiv:2408.14227v2</code> · cs.CV · 2024-09-01 · Accepted to ECCV'24" in card
     assert '<a href="https://arxiv.org/pdf/2408.14227v2">PDF</a>' in card
-    assert "<b>Contribution</b>: We propose a faithful summarizer." in card
+    assert "<b>TL;DR</b> We propose a faithful summarizer." in card
     assert "<b>3. Affiliation</b>: Example University, Department of Testing" in card
     assert t("en", "note_extract") in card
     assert photo.params["caption"] == "Fig. 1 — Faithfulness against paper length."
@@ -91,10 +97,10 @@ async def test_gemini_summary_in_chinese_then_cached(gemini_bot: RunningBot, arx
     edits = await card_of(gemini_bot, 603)
     card = edits[-1].text
     assert "(科学论文的忠实摘要)" in card
-    assert "<b>贡献</b>: A transformer that reads papers faster." in card
+    assert "<b>一句话总结</b> A transformer that reads papers faster." in card
     assert "<b>3. 第一作者单位</b>: Example University" in card
-    assert [e.text for e in edits[:-1]] == [t("zh", "status_reading", id="2408.14227v2"),
-                                            t("zh", "status_summarizing", id="2408.14227v2")]
+    assert [e.text for e in gemini_bot.tg.calls_to("editMessageText", 603)] == [
+        t("zh", "status_reading", id="2408.14227v2"), t("zh", "status_summarizing", id="2408.14227v2")]
     assert "Simplified Chinese" in gemini.prompt()
     assert len(gemini.requests) == 1 and gemini.requests[0]["key"].startswith("AIza")
 
@@ -103,7 +109,7 @@ async def test_gemini_summary_in_chinese_then_cached(gemini_bot: RunningBot, arx
     assert len(gemini.requests) == 1, "the second request must not call the LLM"
     assert arxiv_fake.pdf_requests == ["2408.14227v2"], "the second request must not download the PDF"
     assert len(arxiv_fake.api_requests) == 1, "metadata fetched within a day is not fetched again"
-    assert gemini_bot.tg.calls_to("editMessageText", 603)[-1].text == card
+    assert card_messages_to(gemini_bot, 603)[-1].text == card
 
 
 async def test_an_affiliation_not_on_the_first_page_is_not_stated(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
@@ -139,9 +145,9 @@ async def test_arxiv_down_for_good_says_so(bot: RunningBot, arxiv_fake: FakeArxi
 async def test_corrupt_pdf_gives_a_card_from_the_abstract(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
     add_paper(arxiv_fake, pdfs={1: b"%PDF-1.4 garbage", 2: b"%PDF-1.4 garbage"})
     bot.tg.send_text("2408.14227", chat_id=608)
-    [edit] = await bot.tg.wait_for("editMessageText", chat_id=608, contains="Faithful")
+    [edit] = await bot.tg.wait_for("sendMessage", chat_id=608, contains="Faithful")
     assert t("en", "note_pdf", reason="corrupt PDF (FileDataError)") in edit.text
-    assert "<b>Contribution</b>: We propose a faithful summarizer." in edit.text
+    assert "<b>TL;DR</b> We propose a faithful summarizer." in edit.text
     assert not bot.tg.calls_to("sendPhoto", 608) and not bot.tg.calls_to("sendMediaGroup", 608)
 
 
@@ -150,7 +156,7 @@ async def test_oversize_pdf_is_not_downloaded_whole(env: dict[str, str], tg: Any
     add_paper(arxiv_fake, pdfs={2: b"%PDF-1.4\n" + os.urandom(2 * 2**20)})
     async with running_bot(env, tg) as running:
         running.tg.send_text("2408.14227", chat_id=609)
-        [edit] = await running.tg.wait_for("editMessageText", chat_id=609, contains="Faithful")
+        [edit] = await running.tg.wait_for("sendMessage", chat_id=609, contains="Faithful")
         assert t("en", "note_pdf", reason="the PDF is too large") in edit.text
 
 
@@ -159,7 +165,7 @@ async def test_gemini_429_then_ok(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
     gemini.script = ["429"]
     gemini_bot.tg.send_text("2408.14227", chat_id=610)
     card = (await card_of(gemini_bot, 610))[-1].text
-    assert "<b>Contribution</b>: A transformer that reads papers faster." in card
+    assert "<b>TL;DR</b> A transformer that reads papers faster." in card
     assert len(gemini.requests) == 2
 
 
@@ -175,7 +181,7 @@ async def test_gemini_gives_nothing_usable_twice(gemini_bot: RunningBot, arxiv_f
     gemini_bot.tg.send_text("2408.14227", chat_id=611)
     card = (await card_of(gemini_bot, 611))[-1].text
     assert html.escape(t("en", "note_llm_failed", reason=reason), quote=False) in card
-    assert "<b>Contribution</b>: We propose a faithful summarizer." in card
+    assert "<b>TL;DR</b> We propose a faithful summarizer." in card
     assert len(gemini.requests) == 2
 
 
@@ -200,11 +206,11 @@ async def test_sixty_authors_stay_under_the_limits(bot: RunningBot, arxiv_fake: 
     add_paper(arxiv_fake, authors=authors, abstract="We propose a thing. " * 200)
     bot.tg.send_text("2408.14227", chat_id=614)
     await bot.tg.wait_for("sendPhoto", chat_id=614)
-    texts = [c.text for c in bot.tg.calls_to("editMessageText", 614)[-1:]] + \
-        [c.text for c in bot.tg.calls_to("sendMessage", 614)[1:]]
-    assert all(len(text) <= 4096 for text in texts)
-    assert "Author Number7 With-A-Rather-Long-Surname, +52 more" in texts[0]
-    assert "Author Number8 " not in texts[0]
+    [card] = [c.text for c in card_messages_to(bot, 614)]
+    assert len(card) <= 4096, "one message, within Telegram's limit"
+    header, fold = card.split("<blockquote expandable>")
+    assert "Author Number2 With-A-Rather-Long-Surname, +57 more" in header, "three authors in the header"
+    assert "Author Number7 With-A-Rather-Long-Surname, +52 more" in fold and "Author Number8 " not in fold
 
 
 async def test_more_than_five_papers(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
@@ -215,7 +221,7 @@ async def test_more_than_five_papers(bot: RunningBot, arxiv_fake: FakeArxiv) -> 
     messages = await bot.tg.wait_for("sendMessage", chat_id=615, count=6)
     assert messages[0].text == t("en", "too_many_papers", count=7, limit=5)
     assert [m.text for m in messages[1:6]] == [t("en", "status_fetching", id=i) for i in ids[:5]]
-    await bot.tg.wait_for("editMessageText", chat_id=615, count=10, contains="")
+    await bot.tg.wait_for("sendMessage", chat_id=615, count=11, contains="")
     assert len(arxiv_fake.api_requests) == 1, "several IDs are fetched in one id_list query"
 
 
@@ -248,7 +254,7 @@ async def test_a_third_paper_waits_for_one_of_the_first_two(bot: RunningBot, arx
     edits = [e.text for e in bot.tg.calls_to("editMessageText", 620)]
     queued = [e for e in edits if e.startswith("🕒")]
     assert len(queued) == 1 and queued[0] in {t("en", "status_queued", id=f"2408.0000{i}v2") for i in (1, 2, 3)}
-    assert sum("Faithful Summaries" in e for e in edits) == 3, "no paper is dropped"
+    assert len(card_messages_to(bot, 620)) == 3, "no paper is dropped"
 
 
 def test_terminal_summarize_prints_the_card_and_writes_figures(arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
@@ -284,21 +290,35 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     add_paper(arxiv_fake, pdfs={2: figures_pdf()})
     bot.tg.send_text("arXiv:2408.14227", chat_id=622)
     [album] = await bot.tg.wait_for("sendMediaGroup", chat_id=622)
-    assert [m["caption"].split(" — ")[0] for m in album.params["media"]] == ["Fig. 1", "Fig. 2", "Fig. 3", "Fig. 4",
-                                                                           "Fig. 5", "Fig. 6"]
-    card = bot.tg.calls_to("editMessageText", 622)[-1]
-    [[like, dislike, _], [button, _], explain, more] = card.params["reply_markup"]["inline_keyboard"]
-    assert [b["text"] for b in explain + more] == [f"🔍 Fig. {n}" for n in range(1, 7)], "three buttons a row"
-    assert explain[0]["callback_data"] == "fig:2408.14227v2:1"
-    assert (like, dislike) == ({"text": "👍", "callback_data": "rate:+:2408.14227"},
-                               {"text": "👎", "callback_data": "rate:-:2408.14227"})
+    [key] = bot.tg.calls_to("sendPhoto", 622)
+    assert key.params["caption"].startswith("Fig. 1 — "), "the key figure alone, its caption visible"
+    captions = [m.get("caption", "") for m in album.params["media"]]
+    assert captions[0].split("\n") == [line for line in captions[0].split("\n") if line.startswith("Fig. ")]
+    assert [line.split(" — ")[0] for line in captions[0].split("\n")] == ["Fig. 2", "Fig. 3", "Fig. 4", "Fig. 5",
+                                                                          "Fig. 6"]
+    assert captions[1:] == [""] * 4, "one caption lists them: Telegram shows none when several photos have one"
+    [card] = card_messages_to(bot, 622)
+    [[like, dislike, save], [ask, figures, more]] = card.params["reply_markup"]["inline_keyboard"]
+    assert (like, dislike, save) == ({"text": "👍", "callback_data": "rate:+:2408.14227"},
+                                     {"text": "👎", "callback_data": "rate:-:2408.14227"},
+                                     {"text": "🔖", "callback_data": "save:2408.14227v2"})
+    assert [ask["text"], figures["text"], more["text"]] == ["❓ Ask", "🖼 Figures", "⋯ More"]
+    bot.tg.press(figures["callback_data"], chat_id=622, under=card)
+    [shown] = await bot.tg.wait_for("editMessageReplyMarkup", chat_id=622)
+    rows = shown.params["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for row in rows[:-1] for b in row] == [f"🔍 Fig. {n}" for n in range(1, 7)]
+    assert rows[0][0]["callback_data"] == "fig:2408.14227v2:1" and rows[-1][0]["text"] == "◀"
+    bot.tg.press(more["callback_data"], chat_id=622, under=card)
+    shown = (await bot.tg.wait_for("editMessageReplyMarkup", chat_id=622, count=2))[-1]
+    [[bib, button, abstract], [back]] = shown.params["reply_markup"]["inline_keyboard"]
+    assert [bib["text"], abstract["text"], back["text"]] == ["📎 BibTeX", "📄 Abstract", "◀"]
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
     bot.tg.press(button["callback_data"], chat_id=622)
-    [table] = await bot.tg.wait_for("sendPhoto", chat_id=622)
+    table = (await bot.tg.wait_for("sendPhoto", chat_id=622, count=2))[-1]
     assert table.params["caption"] == "Table 1 — Numbers next to a figure."
     assert arxiv_fake.pdf_requests == ["2408.14227v2", "2408.14227v2"]
     bot.tg.press(button["callback_data"], chat_id=622)
-    await bot.tg.wait_for("sendPhoto", chat_id=622, count=2)
+    await bot.tg.wait_for("sendPhoto", chat_id=622, count=3)
     assert len(arxiv_fake.pdf_requests) == 2, "tables are cached once found"
 
 
@@ -330,14 +350,16 @@ async def test_a_card_on_a_phone_header_once_then_the_points_folded(gemini_bot: 
                                                                     arxiv_fake: FakeArxiv) -> None:
     add_paper(arxiv_fake)
     gemini_bot.tg.send_text("2408.14227", chat_id=631)
-    texts = [c.text for c in await card_of(gemini_bot, 631)][-1:] + gemini_bot.tg.texts_to(631)[1:]
-    card = "\n\n".join(texts)
-    assert len(texts) <= 2 and all(len(x) <= 4096 for x in texts), "at most two messages, each within the limit"
+    [card] = [c.text for c in await card_of(gemini_bot, 631)]
+    assert len(card) <= 4096, "one message"
     head, folded = card.split("<blockquote expandable>")
     assert head.count("Faithful Summaries of Scientific Papers") == 1 and head.count("Ada Lovelace") == 1
-    assert head.index("</a></b>") < head.index("<b>Contribution</b>") < head.index("<b>Key takeaways</b>")
-    assert "1. Title" not in folded and "2. Authors" not in folded and "5. Urls" not in folded
-    assert "<b>6. Summary</b>" in folded and "</blockquote>" in folded
+    assert head.index("</a></b>") < head.index("<b>TL;DR</b>") < head.index("\n• ")
+    assert head.count("\n• ") == 3, "three takeaways before the fold"
+    points = ["1. Title", "2. Authors", "4. Keywords", "5. Urls", "6. Summary", "7. Methods", "8. Conclusion"]
+    assert [folded.index(f"<b>{p}</b>") for p in points] == sorted(folded.index(f"<b>{p}</b>") for p in points)
+    assert "…" not in folded, "every point complete"
+    assert "</blockquote>" in folded
     for photo in gemini_bot.tg.calls_to("sendPhoto", 631):
         assert len(photo.params["caption"]) <= 1024
 
@@ -385,9 +407,7 @@ async def test_the_bibtex_button_and_bib_as_a_reply(bot: RunningBot, arxiv_fake:
 
     add_paper(arxiv_fake)
     bot.tg.send_text("2408.14227", chat_id=633)
-    card = (await card_of(bot, 633))[-1]
-    buttons = card.params["reply_markup"]["inline_keyboard"][1]
-    assert buttons[-1] == {"text": "📎 BibTeX", "callback_data": "bib:2408.14227v2"}
+    await card_of(bot, 633)
     bot.tg.press("bib:2408.14227v2", chat_id=633)
     [document] = await bot.tg.wait_for("sendDocument", chat_id=633)
     [data] = list(document.files.values())
@@ -428,8 +448,10 @@ async def test_the_card_text_does_not_wait_for_its_crops(bot: RunningBot, arxiv_
     monkeypatch.setattr(pool, "figures", slow_figures)
     bot.tg.send_text("2408.14227", chat_id=624)
     try:
-        [card] = await bot.tg.wait_for("editMessageText", chat_id=624, contains="<b>Contribution</b>", timeout=5)
-        assert "🔍 Fig. 1" in str(card.params.get("reply_markup")), "the figure's button is there before its crop"
+        [card] = await bot.tg.wait_for("sendMessage", chat_id=624, contains="<b>TL;DR</b>", timeout=5)
+        [_, second] = card.params["reply_markup"]["inline_keyboard"]
+        assert second[1] == {"text": "🖼 Figures", "callback_data": "kb:figs:2408.14227v2:1"}, \
+            "the figures' button is there before their crops"
         await asyncio.sleep(0.3)
         assert not bot.tg.calls_to("sendPhoto", 624), "no crop drawn yet"
         journal = bot.app.bot_data["services"].store.card_requests()
@@ -462,7 +484,32 @@ async def test_a_failure_after_the_text_leaves_the_card(bot: RunningBot, arxiv_f
 
     monkeypatch.setattr(bot.app.bot_data["services"].pdfs, "figures", broken)
     bot.tg.send_text("2408.14227", chat_id=626)
-    await bot.tg.wait_for("editMessageText", chat_id=626, contains="<b>Contribution</b>")
+    await bot.tg.wait_for("sendMessage", chat_id=626, contains="<b>TL;DR</b>")
     await asyncio.sleep(0.5)
-    assert "<b>Contribution</b>" in bot.tg.calls_to("editMessageText", 626)[-1].text, "the card stays the card"
+    assert not bot.tg.texts_to(626, t("en", "failed", id="2408.14227v2")), "the card stays the card"
     assert not bot.app.bot_data["services"].store.card_requests(), "the request is finished"
+
+
+async def test_a_cards_buttons_show_what_the_reader_did(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("2408.14227", chat_id=635)
+    [card] = await card_of(bot, 635)
+    bot.tg.press("rate:+:2408.14227", chat_id=635, under=card)
+    [liked] = await bot.tg.wait_for("editMessageReplyMarkup", chat_id=635)
+    assert [b["text"] for b in liked.params["reply_markup"]["inline_keyboard"][0]] == ["👍 ✅", "👎", "🔖"]
+    bot.tg.press("save:2408.14227v2", chat_id=635, under=card)
+    saved = (await bot.tg.wait_for("editMessageReplyMarkup", chat_id=635, count=2))[-1]
+    assert [b["text"] for b in saved.params["reply_markup"]["inline_keyboard"][0]] == ["👍 ✅", "👎", "✅ Saved"]
+
+
+async def test_ask_and_abstract_under_a_card(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    bot.tg.send_text("2408.14227", chat_id=636)
+    [card] = await card_of(bot, 636)
+    bot.tg.press("ask:2408.14227v2", chat_id=636, under=card)
+    [prompt] = await bot.tg.wait_for("sendMessage", chat_id=636, contains="reply to this message")
+    assert prompt.params["reply_markup"]["force_reply"] is True
+    bot.tg.press("abs:2408.14227v2", chat_id=636, under=card)
+    [abstract] = await bot.tg.wait_for("sendMessage", chat_id=636, contains="<b>Abstract</b>")
+    assert "<blockquote expandable>We propose a faithful summarizer." in abstract.text
+    assert abstract.params["reply_parameters"]["message_id"] == card.message()["message_id"]

@@ -51,7 +51,7 @@ async def test_a_card_through_an_openai_compatible_server(env: dict[str, str], t
         text = await card(bot, 980)
         store = bot.app.bot_data["services"].store
         models = [row["model"] for row in store.db.query("SELECT model FROM summaries")]
-    assert "<b>Contribution</b>: A transformer that reads papers faster." in text
+    assert "<b>TL;DR</b> A transformer that reads papers faster." in text
     [request] = openai_fake.requests
     assert request["auth"] == f"Bearer {OPENAI_KEY}" and request["body"]["model"] == "deepseek-test"
     assert request["body"]["response_format"]["type"] == "json_schema"
@@ -65,7 +65,7 @@ async def test_a_server_without_json_schema_gets_json_mode(env: dict[str, str], 
     openai_fake.json_schema = False
     async with running_bot(with_openai(env, openai_fake), tg) as bot:
         text = await card(bot, 981)
-    assert "<b>Contribution</b>: A transformer that reads papers faster." in text
+    assert "<b>TL;DR</b> A transformer that reads papers faster." in text
     assert [r["body"]["response_format"]["type"] for r in openai_fake.requests] == ["json_schema", "json_object"]
     assert "Answer with one JSON object with exactly these keys" in openai_fake.prompt()
 
@@ -78,7 +78,7 @@ async def test_an_overloaded_provider_hands_over_to_the_other(env: dict[str, str
     gemini.summary["one_sentence"] = "Gemini wrote this contribution."
     async with running_bot(with_openai(with_gemini(env, gemini), openai_fake, LLM_FALLBACK="gemini"), tg) as bot:
         text = await card(bot, 982)
-    assert "<b>Contribution</b>: Gemini wrote this contribution." in text
+    assert "<b>TL;DR</b> Gemini wrote this contribution." in text
     assert "extract" not in text, "the card says nothing about the switch"
     assert len(gemini.requests) == 1
 
@@ -94,7 +94,7 @@ async def test_both_providers_failing_gives_the_offline_extract_marked(env: dict
         text = await card(bot, 983)
     reason = "both LLM providers failed (Gemini blocked the request (BlockedReason.SAFETY))"
     assert html.escape(t("en", "note_llm_failed", reason=reason), quote=False) in text
-    assert "<b>Contribution</b>: We propose a faithful summarizer." in text
+    assert "<b>TL;DR</b> We propose a faithful summarizer." in text
 
 
 def test_the_openai_key_never_reaches_a_log(arxiv_fake: FakeArxiv, openai_fake: FakeOpenAI, tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ async def test_a_japanese_chat_gets_japanese_summaries_in_an_english_interface(
         assert await command(bot, "/lang xx", 984) == t("en", "lang_unknown", text="xx")
         text = await card(bot, 984)
         statuses = [c.text for c in bot.tg.calls_to("editMessageText", 984)[:-1]]
-    assert "<b>Contribution</b>: 論文を速く読むトランスフォーマー。" in text, "labels in English, prose in Japanese"
+    assert "<b>TL;DR</b> 論文を速く読むトランスフォーマー。" in text, "labels in English, prose in Japanese"
     assert statuses[0] == t("en", "status_reading", id="2408.14227v2")
     assert "Write every field in Japanese (日本語)" in gemini.prompt()
 

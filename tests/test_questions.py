@@ -14,7 +14,7 @@ from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import Call
 from tests.pdfs import qa_pdf
-from tests.test_paper_cards import add_paper
+from tests.test_paper_cards import add_paper, card_messages_to
 
 ID = "2408.14227"
 
@@ -39,7 +39,8 @@ async def card(bot: RunningBot, chat_id: int, text: str = ID) -> tuple[Call, Cal
         if not store.card_requests():
             break
         await asyncio.sleep(0.02)
-    return bot.tg.calls_to("editMessageText", chat_id)[-1], photo
+    [message] = card_messages_to(bot, chat_id)[-1:]
+    return message, photo
 
 
 async def ask(bot: RunningBot, chat_id: int, question: str, reply_to: Call, **kwargs: Any) -> Call:
@@ -94,19 +95,22 @@ async def test_a_figure_is_explained_from_its_caption_and_the_paragraphs_citing_
         gemini_bot: RunningBot, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     add_qa_paper(arxiv_fake)
     message, photo = await card(gemini_bot, 1403)
-    assert [b["text"] for b in message.params["reply_markup"]["inline_keyboard"][-1]] == ["🔍 Fig. 1"]
+    assert message.params["reply_markup"]["inline_keyboard"][1][1] == {"text": "🖼 Figures",
+                                                                       "callback_data": f"kb:figs:{ID}v2:1"}
     gemini.answer = "Faithfulness stays flat as papers grow longer [3 Experiments]."
     answer = await ask(gemini_bot, 1403, "What does this plot show?", photo)
-    assert answer.text == "💬 Faithfulness stays flat as papers grow longer [3 Experiments]."
+    assert answer.text == "<b>Fig. 1</b>\n💬 Faithfulness stays flat as papers grow longer [3 Experiments]."
     prompt = gemini.turns()[1][1]
     assert "Figure 1. Its caption: Figure 1: Faithfulness against paper length." in prompt
     assert "[3 Experiments] On ArxivBench the reader reaches 41.2 ROUGE-L" in prompt, "the paragraph citing it"
     assert prompt.endswith("answer in English.)") and "Question: What does this plot show?" in prompt
 
     before = len(gemini_bot.tg.calls_to("sendMessage", 1403))
-    gemini_bot.tg.press(f"fig:{ID}v2:1", chat_id=1403, message_id=int(message.params["message_id"]))
+    gemini_bot.tg.press(f"fig:{ID}v2:1", chat_id=1403, under=message)
     [*_, button_answer] = await gemini_bot.tg.wait_for("sendMessage", chat_id=1403, count=before + 1)
-    assert button_answer.text.startswith("💬 ") and "Question: Explain Figure 1" in gemini.turns()[1][1]
+    assert button_answer.text.startswith("<b>Fig. 1</b>\n💬 ") and "Question: Explain Figure 1" in gemini.turns()[1][1]
+    assert button_answer.params["reply_parameters"]["message_id"] == photo.message()["message_id"], \
+        "the explanation answers the figure's photo"
 
     before = len(gemini_bot.tg.calls_to("sendMessage", 1403))
     gemini_bot.tg.send_text("/fig 7", chat_id=1403, reply_to=message.message())
@@ -174,10 +178,10 @@ async def test_a_paper_whose_text_is_gone_is_read_again_and_one_without_pdf_says
 
 
 async def card_without_photo(bot: RunningBot, chat_id: int, text: str) -> Call:
-    before = len([c for c in bot.tg.calls_to("editMessageText", chat_id) if "<code>arXiv:" in c.text])
+    before = len(card_messages_to(bot, chat_id))
     bot.tg.send_text(text, chat_id=chat_id)
-    await bot.tg.wait_for("editMessageText", chat_id=chat_id, contains="<code>arXiv:", count=before + 1)
-    return bot.tg.calls_to("editMessageText", chat_id)[-1]
+    await bot.tg.wait_for("sendMessage", chat_id=chat_id, contains="<code>arXiv:", count=before + 1)
+    return card_messages_to(bot, chat_id)[-1]
 
 
 async def test_in_a_group_a_reply_to_the_bots_card_is_a_question(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:

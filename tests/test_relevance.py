@@ -66,7 +66,7 @@ def digest_titles(bot: RunningBot, chat_id: int, day: str) -> list[str]:
     """Titles of the chat's digest of `day`, in the order listed."""
     import re
 
-    texts = [x for x in bot.tg.texts_to(chat_id, day) if "new papers" in x]
+    texts = [x for x in bot.tg.texts_to(chat_id, day) if "new paper" in x]
     return [re.sub(r"<[^>]+>", "", m) for text in texts for m in re.findall(r"\d+\. <b><a [^>]+>(.*?)</a>", text)]
 
 
@@ -94,7 +94,7 @@ async def test_an_either_or_topic_says_what_matched(bot: RunningBot, arxiv_fake:
     arxiv_fake.announce("cs", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "new")])
     await command(bot, '/subscribe ti:diffusion OR abs:"inverse problems"', 902)
     await tick(bot, clock, MONDAY)
-    [digest] = bot.tg.texts_to(902, "new papers")
+    [digest] = bot.tg.texts_to(902, "new paper")
     assert "<i>matches: inverse problems</i>" in digest
     assert "<i>matches: diffusion</i>" in digest
 
@@ -237,7 +237,7 @@ async def test_a_sentence_topic_without_a_key_matches_by_its_words(bot: RunningB
         "en", "subscribed", topic=topic, kind=t("en", "kind_about_words"), time="09:00", zone="UTC")
     await tick(bot, clock, MONDAY)
     assert digest_titles(bot, 911, "2024-08-26") == ["Faster Diffusion Sampling"]
-    [digest] = bot.tg.texts_to(911, "new papers")
+    [digest] = bot.tg.texts_to(911, "new paper")
     assert "<i>matches: diffusion, sampling, faster</i>" in digest
 
 
@@ -261,7 +261,7 @@ async def test_a_reading_list_saved_listed_removed_and_skipped_by_digests(bot: R
     answers = await bot.tg.wait_for("answerCallbackQuery", count=2)
     assert sorted(a.params["text"] for a in answers) == sorted([t("en", "saved_added"), t("en", "saved_already")])
     listing = await command(bot, "/saved", 920)
-    assert listing.startswith("<b>Reading list</b> · 1 papers") and "Graph Neural Networks for Molecules" in listing
+    assert listing.startswith("<b>Reading list</b> · 1 paper ·") and "Graph Neural Networks for Molecules" in listing
 
     bot.tg.send_text("/bib", chat_id=920)
     [document] = await bot.tg.wait_for("sendDocument", chat_id=920)

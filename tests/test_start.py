@@ -16,9 +16,12 @@ async def test_start_in_private_chat_gets_the_welcome_text(bot: RunningBot) -> N
 
 
 async def test_start_in_chinese_for_a_chinese_user(bot: RunningBot) -> None:
-    bot.tg.send_text("/help", chat_id=502, language_code="zh-hans")
+    bot.tg.send_text("/start", chat_id=502, language_code="zh-hans")
     [reply] = await bot.tg.wait_for("sendMessage", chat_id=502)
     assert reply.text == t("zh", "welcome", llm=t("zh", "llm_name_offline"))
+    bot.tg.send_text("/help", chat_id=502, language_code="zh-hans")
+    [_, help_text] = await bot.tg.wait_for("sendMessage", chat_id=502, count=2)
+    assert help_text.text == t("zh", "help"), "/help lists the commands; it does not repeat /start"
 
 
 async def test_unknown_command_gets_a_pointer_to_help(bot: RunningBot) -> None:
@@ -34,7 +37,7 @@ async def test_commands_for_another_bot_in_a_group_are_ignored(bot: RunningBot) 
     await bot.tg.wait_for("sendMessage", chat_id=-100504)
     await asyncio.sleep(0.5)  # give the ignored commands time to (wrongly) answer
     replies = bot.tg.calls_to("sendMessage", chat_id=-100504)
-    assert [r.text for r in replies] == [t("en", "welcome", llm=t("en", "llm_name_offline"))]
+    assert [r.text for r in replies] == [t("en", "help")]
 
 
 async def test_lang_switches_the_chat_language(bot: RunningBot) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import string
-
 import pytest
 
-from services.i18n import INTERFACE_LANGUAGES, MENU_COMMANDS, TEXTS, t
+from services.i18n import INTERFACE_LANGUAGES, MENU_COMMANDS, TEXTS, placeholders, t
 from tests.conftest import RunningBot
 from tests.fakes.telegram_html import TEXT_LIMIT, EntityError, check, plain_text
 
@@ -24,12 +22,13 @@ def test_every_text_parses_as_telegram_html(lang: str) -> None:
     for key in TEXTS["en"]:
         if key.startswith("menu_"):
             continue  # command menu descriptions are plain text, not HTML
-        fields = {name for _, name, _, _ in string.Formatter().parse(TEXTS[lang].get(key) or TEXTS["en"][key])
-                  if name}
-        text = t(lang, key, **{name: sample(name) for name in fields})
-        problem = check(text, "HTML", TEXT_LIMIT)
-        if problem:
-            refused[key] = problem
+        fields = placeholders(lang, key)
+        for count in (1, 2, 7):  # every plural form
+            values = {name: count if name == "count" else sample(name) for name in fields}
+            text = t(lang, key, **values)
+            problem = check(text, "HTML", TEXT_LIMIT)
+            if problem:
+                refused[key] = problem
     assert refused == {}
 
 
@@ -54,3 +53,10 @@ async def test_every_menu_command_sent_bare_gets_a_useful_answer(bot: RunningBot
         [reply] = await bot.tg.wait_for("sendMessage", chat_id=chat_id)
         assert reply.text and reply.text != apology, command
     assert bot.tg.refusals == []
+
+
+def test_plurals_follow_each_languages_rule() -> None:
+    assert t("en", "digest_header", topic="cs.CV", day="2024-08-26", count=1) == \
+        "<b>cs.CV</b> — 2024-08-26 · 1 new paper"
+    assert t("en", "digest_header", topic="cs.CV", day="2024-08-26", count=3).endswith("3 new papers")
+    assert t("zh", "digest_header", topic="cs.CV", day="2024-08-26", count=1).endswith("1 篇新论文")

@@ -8,21 +8,18 @@ import logging
 from dataclasses import dataclass
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
 )
 from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
 
+from handlers.common.card_keyboard import keyboard_of
 from handlers.common.context import Context
 from handlers.common.sender import TelegramSender
-from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.papers import PaperCard, Stage
-from services.cards.render import card_messages, figure_caption
-from services.digests.format import DISLIKE, LIKE
+from services.cards.render import card_messages, figure_groups
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
 
@@ -147,55 +144,40 @@ async def _send_card(context: Context, request: CardRequest, card: PaperCard) ->
 
 
 async def _send_card_text(context: Context, request: CardRequest, card: PaperCard) -> None:
-    """The card's messages, its buttons under the last; the status message becomes the first (private chats)."""
+    """The card as a new message — its title and TL;DR are the notification the reader gets (an edit notifies
+    nobody) — with its buttons under it; the status message goes. In groups the card answers the link."""
     status, reply_to = request.status, request.reply_to
     chat_id = status.chat_id
     parts = card_messages(card)
-    paper_id = card.paper.versioned_id
-    explain = [InlineKeyboardButton(t(card.language, "fig_button", number=number),
-                                    callback_data=callback_data.FIGURE.build(paper_id, number))
-               for number in card.figure_numbers[:MAX_PHOTOS]]
-    tables = InlineKeyboardMarkup([
-        [InlineKeyboardButton(LIKE, callback_data=callback_data.rate(card.paper.base_id, 1)),
-         InlineKeyboardButton(DISLIKE, callback_data=callback_data.rate(card.paper.base_id, -1)),
-         InlineKeyboardButton("🔖", callback_data=callback_data.SAVE.build(paper_id))],
-        [InlineKeyboardButton(t(card.language, "tables_button"), callback_data=callback_data.TABLES.build(paper_id)),
-         InlineKeyboardButton(t(card.language, "bib_button"), callback_data=callback_data.BIB.build(paper_id))],
-        *([explain[:3], explain[3:]] if len(explain) > 3 else [explain] if explain else []),
-    ])
+    keyboard = keyboard_of(context, chat_id, card.language, card.paper.versioned_id, card.paper.base_id,
+                           card.figure_numbers)
     store = context.services.store
     store.record_card(chat_id, card.paper.base_id)
     last = len(parts) - 1
     sent: list[int] = []
-    if reply_to is None:
-        await status.edit_text(parts[0],
-                               reply_markup=tables if last == 0 else None)
-        sent.append(status.message_id)
-        first = 1
-    else:
-        first = 0
-    for index in range(first, len(parts)):
-        message = await context.bot.send_message(chat_id, parts[index],
+    for index, part in enumerate(parts):
+        message = await context.bot.send_message(chat_id, part,
                                                  reply_to_message_id=reply_to if index == 0 else None,
-                                                 reply_markup=tables if index == last else None)
+                                                 reply_markup=keyboard if index == last else None)
         sent.append(message.message_id)
     store.record_paper_messages(chat_id, card.paper, [(message_id, "") for message_id in sent])
-    if reply_to is not None:
-        try:
-            await status.delete()
-        except TelegramError as error:
-            log.info("could not delete status message: %s", error)
+    try:
+        await status.delete()
+    except TelegramError as error:
+        log.info("could not delete status message: %s", error)
 
 
 async def send_figures(context: Context, chat_id: int, figures: list[FigureImage], lang: str,
                        paper: PaperMeta) -> None:
-    """Crops as one album (a single photo alone), each captioned `Fig. N — …`; a reply to one asks about it."""
+    """The key figure alone with its caption, the others as one album whose caption lists them; a reply to any
+    photo asks about that figure."""
     if not figures:
         return
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    ids = await TelegramSender(context.bot, retries=None).photos(chat_id, figures,
-                                                                 [figure_caption(f, lang, paper) for f in figures])
-    context.services.store.record_figure_messages(chat_id, paper, ids, figures)
+    sender = TelegramSender(context.bot, retries=None)
+    for group, captions in figure_groups(figures, lang, paper):
+        ids = await sender.photos(chat_id, group, captions)
+        context.services.store.record_figure_messages(chat_id, paper, ids, group)
 
 
 async def _edit(status: Message, text: str) -> None:

@@ -46,8 +46,7 @@ class TelegramSender:
                 message = await self._bot.send_photo(chat_id, figures[0].image, caption=captions[0],
                                                      allow_paid_broadcast=self._paid, rate_limit_args=self._limits)
                 return [message.message_id]
-            media = [InputMediaPhoto(f.image, caption=c)
-                     for f, c in zip(figures, captions, strict=True)]
+            media = [InputMediaPhoto(f.image, caption=c or None) for f, c in zip(figures, captions, strict=True)]
             return [m.message_id for m in await self._bot.send_media_group(chat_id, media,
                                                                             allow_paid_broadcast=self._paid,
                                                                             rate_limit_args=self._limits)]

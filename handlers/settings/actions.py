@@ -3,6 +3,7 @@ or a channel managed from a private chat with `/channel @name …`. Each action 
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import Awaitable, Callable
@@ -142,6 +143,7 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
 
         return Reply(t(lang, "settings", mode=chat.mode, replacements=on(chat.replacements),
                        crosslists=on(chat.crosslists), quiet=on(chat.quiet_note),
+                       group_cards="here" if chat.group_cards_here else "private",
                        archives=chat.archives or ",".join(context.services.config.discovery_archives),
                        language=lang, time=chat.digest_time, zone=chat.timezone))
     name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
@@ -149,6 +151,8 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
         store.update_chat(chat.chat_id, mode=value)
     elif name in _SWITCHES and value in ("on", "off"):
         store.update_chat(chat.chat_id, **{_SWITCHES[name]: value == "on"})
+    elif name == "group_cards" and value in ("here", "private") and chat.type in ("group", "supergroup"):
+        store.update_chat(chat.chat_id, group_cards_here=value == "here")
     elif name == "archives" and value and all(a in ARCHIVES for a in value.split(",")):
         store.update_chat(chat.chat_id, archives=value)
     else:
@@ -167,7 +171,11 @@ async def digest(context: Context, chat: ChatSettings, _: str = "") -> Reply:
         count = await services.digests.plan(chat, scheduled=False)
     except ArxivUnavailable:
         return Reply(t(lang, "arxiv_down", id="…"))
-    await services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast), wait=False)
+    if count:  # sent to its end now, paced, while the reply says so (nothing waits for the next tick)
+        sending = asyncio.create_task(services.outbox.drain(digest_sender(context.bot, services.config.paid_broadcast),
+                                                            only=chat.chat_id))
+        services.tasks.add(sending)
+        sending.add_done_callback(services.tasks.discard)
     return Reply(t(lang, "digest_queued", count=count) if count else t(lang, "digest_nothing"))
 
 

@@ -19,11 +19,19 @@ from services.models import FigureImage, PaperMeta, PaperRef
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MAX_AUTHORS = 8
+HEADER_AUTHORS = 3
+"""Authors named in the card's header (all of the first eight in the fold): a phone's line or two."""
 FIELD_LIMIT = 1500
 """No LLM field may be longer than this: every line of a card then fits a message on its own."""
-TAKEAWAY_LIMIT = 300
-STRUCTURED_LIMITS = (700, 450, 300, 180, 100)
-"""Per-field lengths tried, longest first, until the folded 8-point block fits one message."""
+TLDR_LIMIT = 200
+"""About 30 words: the TL;DR the prompt asks for, with room for long technical words."""
+TAKEAWAYS = 3
+TAKEAWAY_LIMIT = 110
+"""About 20 words a takeaway."""
+COMMENT_LIMIT = 32
+"""arXiv's comment field in the header (`12 pages, Accepted to ECCV'24`); whole in the fold's links line."""
+STRUCTURED_LIMITS = (700, 450, 300, 220, 160, 100)
+"""Per-field lengths tried, longest first, until the whole card fits one message (fields cut at a sentence)."""
 _LABEL = re.compile(r"^(?:fig(?:ure)?s?\.?|table)\s*[A-Z]?[\dIVXL.]*\d*[A-Z]?\s*[:.\-—–]?\s*", re.IGNORECASE)
 
 
@@ -68,15 +76,42 @@ PLAIN = Markup(
 )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
 def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: whole sentences while they fit, else whole words and "…" — never cut
+    inside a word (a reader cannot tell "The find…" from "The findings")."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        candidate = f"{kept} {sentence}".strip() if kept and not kept.endswith(("。", "！", "？")) else kept + sentence
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if kept:
+        return kept
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    elif not _cjk(cut):  # one long word: cut it rather than say nothing, the ellipsis shows it
+        cut = cut[: limit - 1]
+    return cut.rstrip(" ,;:") + "…"
 
 
-def authors_line(authors: tuple[str, ...], lang: str) -> str:
-    if len(authors) <= MAX_AUTHORS:
-        return ", ".join(authors)
-    return ", ".join(authors[:MAX_AUTHORS]) + ", " + t(lang, "more_authors", count=len(authors) - MAX_AUTHORS)
+def _cjk(text: str) -> bool:
+    """Chinese and Japanese prose has no spaces between words: any character boundary is a word boundary."""
+    return any("\u3040" <= c <= "\u9fff" for c in text[-5:])
+
+
+def authors_line(authors: tuple[str, ...], lang: str, most: int = MAX_AUTHORS) -> str:
+    if len(authors) <= most:
+        return ", ".join(shorten(a, 60) for a in authors)
+    return ", ".join(shorten(a, 60) for a in authors[:most]) + ", " + t(lang, "more_authors",
+                                                                         count=len(authors) - most)
 
 
 def facts_line(paper: PaperMeta) -> list[str]:
@@ -98,8 +133,9 @@ def card_paper(text: str) -> PaperRef | None:
 
 
 def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
-    """The card's paragraphs: the header once, the contribution, the takeaways, then the 8-point layout folded
-    (Telegram) or in full (Markdown, terminal). A field with nothing to say is left out."""
+    """The card's paragraphs, as FORMAT.md lays them out: the header (title, authors, facts, links), the TL;DR and
+    three takeaways — about twenty lines of a phone — then the 8-point layout, folded in Telegram (in full in
+    Markdown and on the terminal), every point complete. A field with nothing to say is left out."""
     lang, paper, s = card.language, card.paper, card.summary
 
     def say(key: str, **values: object) -> str:
@@ -108,27 +144,27 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     title = m.bold(m.link(m.escape(paper.title), abs_url(paper)))
     if lang != "en" and s.title_translation.strip():
         title += f"\n({m.escape(shorten(s.title_translation, 300))})"
-    facts = m.code(m.escape(facts_line(paper)[0])) + "".join(f" · {m.escape(x)}" for x in facts_line(paper)[1:])
+    facts_parts = facts_line(paper)
+    if m.compact and paper.comment:
+        facts_parts[-1] = shorten(paper.comment, COMMENT_LIMIT)
+    facts = m.code(m.escape(facts_parts[0])) + "".join(f" · {m.escape(x)}" for x in facts_parts[1:])
     url_list = [m.link("abs", abs_url(paper)), m.link("PDF", pdf_url(paper))]
     if card.links.code:
         url_list.append(m.link(say("card_code"), card.links.code))
     if card.links.project:
         url_list.append(m.link(say("card_project"), card.links.project))
     urls = " · ".join(url_list)
-    paragraphs = ["\n".join([title, m.italic(m.escape(authors_line(paper.authors, lang))), facts, urls])]
+    header_authors = authors_line(paper.authors, lang, HEADER_AUTHORS if m.compact else MAX_AUTHORS)
+    # facts and links on one line where the screen allows: the header is four lines of a phone
+    paragraphs = ["\n".join([title, m.italic(m.escape(header_authors)), f"{facts} · {urls}" if m.compact
+                             else f"{facts}\n{urls}"])]
     if card.extractive and lang != "en":
         paragraphs.append(m.italic(say("note_extract_language")))  # said first: the prose below is English
-    if s.one_sentence.strip():
-        paragraphs.append(f"{m.bold(say('card_contribution'))}: {m.escape(shorten(s.one_sentence, 600))}")
-    takeaways = [x for x in s.takeaways if x.strip()][:7]
-    if takeaways:
-        paragraphs.append(m.bold(say("card_takeaways"))
-                          + "".join(f"\n• {m.escape(shorten(x, TAKEAWAY_LIMIT))}" for x in takeaways))
-    for limit in STRUCTURED_LIMITS:
-        block = m.fold("\n".join(_structured(card, m, urls, limit)))
-        if len(block) <= MESSAGE_LIMIT - 100:
-            break
-    paragraphs.append(block)
+    gist = [f"{m.bold(say('card_contribution'))} {m.escape(shorten(s.one_sentence, TLDR_LIMIT))}"] \
+        if s.one_sentence.strip() else []
+    gist += [f"• {m.escape(shorten(x, TAKEAWAY_LIMIT))}" for x in [x for x in s.takeaways if x.strip()][:TAKEAWAYS]]
+    if gist:  # one paragraph: the TL;DR and its takeaways read as one block on a phone
+        paragraphs.append("\n".join(gist))
     notes = []
     if card.pdf_note:
         notes.append(say("note_pdf", reason=card.pdf_note))
@@ -140,9 +176,13 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
         notes.append(say("note_llm_failed", reason=card.llm_failure))
     elif card.extractive:
         notes.append(say("note_extract"))
-    if notes:
-        paragraphs.append(m.italic(" ".join(notes)))
-    return paragraphs
+    tail = [m.italic(" ".join(notes))] if notes else []
+    used = sum(len(p) + 2 for p in paragraphs + tail)
+    for limit in STRUCTURED_LIMITS:
+        block = m.fold("\n".join(_structured(card, m, urls, limit)))
+        if used + len(block) + 2 <= MESSAGE_LIMIT:
+            break
+    return [*paragraphs, block, *tail]
 
 
 def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
@@ -156,16 +196,17 @@ def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
         return [f"{label}: {m.escape(shorten(text, limit))}"] if text.strip() else []
 
     lines: list[str] = []
-    if not m.compact:
-        translation = f" ({m.escape(shorten(s.title_translation, 300))})" if lang != "en" and s.title_translation \
-            else ""
-        lines.append(f"{m.bold('1. ' + say('card_title'))}: {m.escape(paper.title)}{translation}")
-        lines.append(f"{m.bold('2. ' + say('card_authors'))}: {m.escape(authors_line(paper.authors, lang))}")
+    translation = shorten(s.title_translation, 300) if lang != "en" and s.title_translation.strip() else ""
+    if m.compact:  # the header has the title: the fold gives its translation, or the title itself, short
+        lines.append(f"{m.bold('1. ' + say('card_title'))}: {m.escape(translation or shorten(paper.title, 200))}")
+    else:
+        lines.append(f"{m.bold('1. ' + say('card_title'))}: {m.escape(paper.title)}"
+                     + (f" ({m.escape(translation)})" if translation else ""))
+    lines.append(f"{m.bold('2. ' + say('card_authors'))}: {m.escape(authors_line(paper.authors, lang))}")
     lines += field(m.bold("3. " + say("card_affiliation")), card.affiliation)
     keywords = ", ".join(shorten(k, 60) for k in s.keywords[:6] if k.strip())
     lines += field(m.bold("4. " + say("card_keywords")), keywords)
-    if not m.compact:
-        lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}")
+    lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}")
     summary = (field(f"(1) {say('card_background')}", s.background) + field(f"(2) {say('card_past')}", s.past_methods)
                + field(f"(3) {say('card_method')}", s.method) + field(f"(4) {say('card_results')}", s.results))
     if summary:
@@ -194,7 +235,8 @@ def split_messages(paragraphs: list[str], limit: int = MESSAGE_LIMIT) -> list[st
             pieces.extend(line[:limit] for line in paragraph.split("\n"))
     messages: list[str] = []
     for piece in pieces:
-        separator = "\n\n" if messages and not piece.startswith("•") else "\n"
+        # a quotation has its own margin: no empty line before it
+        separator = "\n" if messages and piece.startswith(("•", "<blockquote")) else "\n\n"
         if messages and len(messages[-1]) + len(separator) + len(piece) <= limit:
             messages[-1] += separator + piece
         else:
@@ -228,3 +270,51 @@ def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup =
         middle = (low + high + 1) // 2
         low, high = (middle, high) if len(text(middle)) <= CAPTION_LIMIT else (low, middle - 1)
     return text(low)
+
+
+_OVERVIEW = re.compile(r"\b(overview|framework|pipeline|architecture|illustration of (our|the proposed)|our method|"
+                       r"our approach|the proposed method)\b", re.IGNORECASE)
+
+
+def key_figure(figures: list[FigureImage]) -> int:
+    """Which figure a reader sees first, alone with its caption: the method overview when one of the first three
+    figures says it is one, else Figure 1 (the first found)."""
+    for index, figure in enumerate(figures[:3]):
+        if figure.kind == "figure" and _OVERVIEW.search(figure.caption):
+            return index
+    return 0
+
+
+def figure_groups(figures: list[FigureImage], lang: str, paper: PaperMeta,
+                  m: Markup = HTML) -> list[tuple[list[FigureImage], list[str]]]:
+    """How figures are sent, as (photos, their captions): the key figure alone with its caption visible; the
+    others as one album whose single caption lists them — Telegram shows no caption under an album several of
+    whose photos have one (a lone other figure goes alone, with its own caption)."""
+    if not figures:
+        return []
+    if len(figures) == 1 or figures[0].kind == "table":  # 📊: the tables together, listed
+        first: list[FigureImage] = []
+        rest = list(figures)
+    else:
+        key = key_figure(figures)
+        first, rest = [figures[key]], figures[:key] + figures[key + 1:]
+    groups = [(first, [figure_caption(first[0], lang, paper, m)])] if first else []
+    if len(rest) == 1:
+        groups.append((rest, [figure_caption(rest[0], lang, paper, m)]))
+    elif rest:
+        groups.append((rest, [album_caption(rest, lang, paper, m)] + [""] * (len(rest) - 1)))
+    return groups
+
+
+def album_caption(figures: list[FigureImage], lang: str, paper: PaperMeta, m: Markup = HTML) -> str:
+    """One caption naming every photo of an album in order — `Fig. 2 · …  Fig. 3 · …` — within 1,024 characters."""
+    def entry(figure: FigureImage, length: int) -> str:
+        caption = _LABEL.sub("", figure.caption, count=1) if _LABEL.match(figure.caption) else figure.caption
+        key = "table_caption" if figure.kind == "table" else "figure_caption"
+        return m.escape(t(lang, key, number=figure.number, caption=shorten(caption, length)))
+
+    for length in (300, 200, 140, 100, 70, 40, 20):
+        text = "\n".join(entry(f, length) for f in figures)
+        if len(text) <= CAPTION_LIMIT:
+            return text
+    return "\n".join(entry(f, 10) for f in figures)[:CAPTION_LIMIT]

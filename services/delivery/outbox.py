@@ -17,7 +17,7 @@ import time
 from collections import deque
 from datetime import timedelta
 
-from services.cards.render import figure_caption
+from services.cards.render import figure_groups
 from services.delivery.pacing import Pacer
 from services.delivery.port import ChatGone, ChatMoved, Sender, SendFailed
 from services.models import OutboxMessage, QueuedMessage
@@ -41,22 +41,27 @@ class Outbox:
         self._serving: set[int] = set()
         """Chats a drain is sending to right now: another drain leaves them alone (their order is kept)."""
         self._stopping = False
+        self._moved: dict[int, int] = {}
+        """Chats that moved (a group upgraded to a supergroup) while being sent to: a drain for one follows it."""
 
     def stop(self) -> None:
         """Shutting down: drains start no new message and return when those in flight are done."""
         self._stopping = True
 
-    async def drain(self, sender: Sender, wait: bool = True) -> int:
-        """Send what is pending; returns how many messages went out.
+    async def drain(self, sender: Sender, wait: bool = True, only: int | None = None) -> int:
+        """Send what is pending (of chat `only`, when given); returns how many messages went out.
 
         Up to `concurrency` messages are in flight at once, never two of one chat (each chat's messages keep
         their order). With `wait` the drain also waits for chats that must wait (a group's minute, a 429), else
         it sends only what may go now. Several drains may run at once (the scheduler, a /digest): each serves
-        other chats.
+        other chats. A reader's own request (/digest, "Show N more") drains that chat alone, paced, to its end:
+        nothing of it is left for the next tick, and no other chat's wait holds it up.
         """
         sent = 0
         while not self._stopping:
-            rows = [r for r in self._store.pending_outbox(utcnow()) if r[1] not in self._serving]
+            only = self._moved.get(only, only) if only is not None else None  # a group became a supergroup
+            rows = [r for r in self._store.pending_outbox(utcnow()) if r[1] not in self._serving
+                    and (only is None or r[1] == only)]
             if not rows:
                 return sent
             progressed = await self._send_round(sender, rows, wait)
@@ -127,6 +132,7 @@ class Outbox:
         except ChatMoved as moved:
             log.info("chat %s moved to %s", chat_id, moved.new_chat_id)
             self._store.migrate_chat(chat_id, moved.new_chat_id)
+            self._moved[chat_id] = moved.new_chat_id
             self._store.mark_outbox(row_id, "pending")
             return "moved", row_id, []
         except ChatGone:
@@ -157,8 +163,10 @@ class Outbox:
             if not paper or not figures:
                 return []
             lang = chat.language if chat else "en"
-            figures = figures[:MAX_FIGURES]
-            ids = await sender.photos(chat_id, figures, [figure_caption(f, lang, paper) for f in figures])
-            self._store.record_figure_messages(chat_id, paper, ids, figures)  # a reply to one asks about it
+            ids = []
+            for group, captions in figure_groups(figures[:MAX_FIGURES], lang, paper):
+                sent = await sender.photos(chat_id, group, captions)
+                self._store.record_figure_messages(chat_id, paper, sent, group)  # a reply to one asks about it
+                ids += sent
             return ids
         return await sender.text(chat_id, message.text, [list(row) for row in message.buttons])

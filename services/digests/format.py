@@ -13,8 +13,10 @@ from services.models import Button, ChatSettings, OutboxMessage, PaperMeta
 from services.ranking.relevance import Pick
 
 BUTTONS_PER_ROW = 5
-ENTRIES_PER_MESSAGE = 30
-"""Three buttons an entry: Telegram allows 100 buttons under a message."""
+ENTRIES_PER_MESSAGE = 10
+"""A message a thumb scrolls: an entry's 📄 button is never more than ten entries below it."""
+ENTRY_LINE_LIMIT = 150
+"""About 20 words: the one line an entry shows of its paper."""
 LIKE, DISLIKE = "👍", "👎"
 
 
@@ -56,20 +58,22 @@ _rendered: dict[tuple[object, ...], list[OutboxMessage]] = {}
 
 def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
               total: int | None = None, bot_username: str = "") -> list[OutboxMessage]:
-    """Messages (text, buttons, papers) for one topic; a long list is split between entries, never inside one.
-
-    Each paper gets a row: 📄 opens its card, 👍 / 👎 rate it. With `bot_username` (channels: a button press
-    there would post to every reader) the buttons open the card in a private chat with the bot, and channels
-    have no rating buttons (their readers are an audience; the channel's admins teach it with /like).
+    """Messages (text, buttons, papers) for one topic's section: at most ten entries a message, each a linked title,
+    one line and why it was chosen; under each message its entries' buttons, five to a row — 📄 N opens the card,
+    where the reader rates it. With `bot_username` (channels and groups: a press there would post a card for
+    everyone) the buttons open the card in a private chat with the bot instead.
     """
     total = len(entries) if total is None else total
-    header = t(lang, "digest_header", topic=html.escape(topic, quote=False), day=day, count=total)
+    escaped = html.escape(topic, quote=False)
+    header = t(lang, "digest_header", topic=escaped, day=day, count=total) if total <= len(entries) \
+        or first_number > 1 else t(lang, "digest_header_capped", topic=escaped, day=day, shown=len(entries),
+                                   total=total)
     blocks = []
     for number, entry in enumerate(entries, first_number):
         title = html.escape(entry.paper.title, quote=False)
         line = f'{number}. <b><a href="{abs_url(entry.paper)}">{title}</a></b>'
         if entry.one_sentence:
-            line += "\n" + html.escape(shorten(entry.one_sentence, 600), quote=False)
+            line += "\n" + html.escape(shorten(entry.one_sentence, ENTRY_LINE_LIMIT), quote=False)
         if entry.reason:
             line += "\n<i>" + html.escape(shorten(entry.reason, 200), quote=False) + "</i>"
         blocks.append((number, entry, line))
@@ -79,34 +83,33 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
     papers: list[str] = []
     for number, entry, line in blocks:
         if len(text) + 2 + len(line) > MESSAGE_LIMIT or len(papers) >= ENTRIES_PER_MESSAGE:
-            messages.append(_message(text, buttons, papers, rated=not bot_username))
-            text, buttons, papers = t(lang, "digest_continued", topic=html.escape(topic, quote=False)), [], []
+            messages.append(_message(text, buttons, papers))
+            text, buttons, papers = t(lang, "digest_continued", topic=escaped), [], []
         text += "\n\n" + line
         label = t(lang, "digest_button", number=number)
         if bot_username:
             buttons.append(Button(label, url=deep_link(bot_username, entry.paper)))
         else:
-            buttons += [Button(label, callback_data.CARD.build(entry.paper.versioned_id)),
-                        Button(LIKE, callback_data.rate(entry.paper.base_id, 1)),
-                        Button(DISLIKE, callback_data.rate(entry.paper.base_id, -1))]
+            buttons.append(Button(label, callback_data.CARD.build(entry.paper.versioned_id)))
         papers.append(entry.paper.base_id)
-    messages.append(_message(text, buttons, papers, rated=not bot_username))
+    messages.append(_message(text, buttons, papers))
     return messages
 
 
-def _message(text: str, buttons: list[Button], papers: list[str], rated: bool) -> OutboxMessage:
-    """A row per paper (📄 N, 👍, 👎) where readers rate; in channels the card links, five to a row."""
-    width = 3 if rated else BUTTONS_PER_ROW
-    rows = tuple(tuple(buttons[i:i + width]) for i in range(0, len(buttons), width))
+def _message(text: str, buttons: list[Button], papers: list[str]) -> OutboxMessage:
+    """The entries' buttons right under them, five to a row."""
+    rows = tuple(tuple(buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW))
     return OutboxMessage("text", text, rows, tuple(papers))
 
 
 def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[str, PaperCard],
-                    bot_username: str = "") -> list[OutboxMessage]:
-    """A chat's digest as outbox messages: every card with its figures (`full` mode), or one overview per topic
-    (channels link each paper to the bot, `bot_username`, so readers open cards privately)."""
+                    bot_username: str = "", totals: dict[str, int] | None = None) -> list[OutboxMessage]:
+    """A chat's digest as outbox messages: every card with its figures (`full` mode), or a section per topic
+    (`totals`: how many papers each topic found, for "showing N of M"). Channels, and groups unless their admins
+    chose cards in the group, link each paper to the bot (`bot_username`): readers open cards privately."""
     messages: list[OutboxMessage] = []
     channel = chat.type == "channel" and bool(bot_username)
+    linked = bool(bot_username) and (channel or (chat.type in ("group", "supergroup") and not chat.group_cards_here))
     if chat.mode == "full":
         for pick in kept:
             card = cards.get(pick.paper.base_id)
@@ -127,8 +130,21 @@ def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[
                 DigestEntry(card.paper, card.summary.one_sentence, pick.reason))
     for topic_text, entries in by_topic.items():
         messages += overview_messages(topic_text, day, entries, chat.language,
-                                      bot_username=bot_username if channel else "")
+                                      total=(totals or {}).get(topic_text, len(entries)),
+                                      bot_username=bot_username if linked else "")
+    if chat.type in ("group", "supergroup"):
+        messages = _one_overview(messages)
     if channel and messages:
         via = t(chat.language, "via_bot", bot=bot_username)
         messages[-1] = replace(messages[-1], text=f"{messages[-1].text}\n\n{via}")
     return messages
+
+
+def _one_overview(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """A group gets its sections as one message when they fit: one overview per digest, not a message a topic."""
+    if len(messages) < 2 or sum(len(m.base_ids) for m in messages) > ENTRIES_PER_MESSAGE \
+            or sum(len(m.text) + 2 for m in messages) > MESSAGE_LIMIT:
+        return messages
+    return [OutboxMessage("text", "\n\n".join(m.text for m in messages),
+                          tuple(row for m in messages for row in m.buttons),
+                          tuple(b for m in messages for b in m.base_ids))]

@@ -37,6 +37,8 @@ from services.topics import Topic
 log = logging.getLogger(__name__)
 
 DAILY_CAP = 30
+GROUP_CAP = 10
+"""A group's digest is one overview a member scrolls past: its ten best papers, the rest a tap away."""
 QUIET_AFTER = timedelta(hours=6)
 """A chat that asked to hear about quiet days hears it this long after its digest time, if nothing came."""
 
@@ -122,7 +124,8 @@ class DigestService:
             now = self.clock()
             local_date = local_now(chat, now).date().isoformat() if scheduled else chat.last_digest_local
             topics = [topic for _, topic in self._store.topics(chat.chat_id)]
-            chosen = await self._picker.picks(chat, topics, self._cap)
+            cap = min(self._cap, GROUP_CAP) if chat.type in ("group", "supergroup") else self._cap
+            chosen = await self._picker.picks(chat, topics, cap)
             newest, skipped = chosen.newest, chosen.skipped
             if not chosen.kept:
                 if not scheduled:
@@ -136,7 +139,7 @@ class DigestService:
                 return 0
             kept = self._in_topic_order(topics, chosen.kept)
             cards = await self._cards([p.paper for p in kept], chat.language, figures=chat.mode == "full")
-            messages = digest_messages(chat, newest, kept, cards, self.bot_username)
+            messages = digest_messages(chat, newest, kept, cards, self.bot_username, chosen.totals)
             if skipped:
                 more = Button(t(chat.language, "digest_more_button", count=len(skipped)),
                               callback_data.MORE.build(newest))

@@ -10,6 +10,10 @@ from services.llm.port import SummaryFailed, SummaryFields, Written
 from services.models import PaperMeta, PdfContent
 from services.pdf.sections import split_sections
 
+TAKEAWAY_CHARS = 110
+TLDR_CHARS = 180
+"""The TL;DR a phone shows in five lines: a contribution sentence that fits is preferred."""
+"""A takeaway a phone shows in about four lines: the abstract's sentences that fit are preferred."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 _STOP = set(
     "the a an and or of for in on to with by from we our this that these those is are was were be been as at it "
@@ -109,7 +113,8 @@ class ExtractiveSummarizer:
         conclusion = section("conclusion", "discussion", "summary")
         limitations = section("limitation")
         used: set[str] = set()
-        contribution = _pick(abstract + introduction, _CONTRIBUTION, 1, used)
+        contribution = _pick([x for x in abstract + introduction if len(x) <= TLDR_CHARS] or abstract + introduction,
+                             _CONTRIBUTION, 1, used) or _pick(abstract + introduction, _CONTRIBUTION, 1, used)
         results = _pick(experiments or abstract, _RESULT, 2, used)
         method = _pick(abstract + methods, _CONTRIBUTION, 2, used) if methods or abstract else []
         past = _pick(introduction, _PAST, 2, used)
@@ -118,7 +123,9 @@ class ExtractiveSummarizer:
         steps = _pick(methods, _STEP, 5, used)
         significance = _pick(conclusion, _SIGNIFICANCE, 1, used)
         stated_limits = _pick(limitations + conclusion, _LIMITATION, 1, used)
-        takeaways = [s for s in abstract if s not in used][:5]
+        unused = [s for s in abstract if s not in used]
+        takeaways = sorted(unused, key=lambda s: (len(s) > TAKEAWAY_CHARS, unused.index(s)))[:3]  # short ones first
+        takeaways.sort(key=unused.index)  # in the abstract's order
         used.update(takeaways)
         return SummaryFields(
             one_sentence=contribution[0] if contribution else "",

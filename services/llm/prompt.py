@@ -7,7 +7,7 @@ from services.languages import prompt_name
 from services.models import PaperMeta, PdfContent
 from services.pdf.sections import split_sections
 
-PROMPT_VERSION = 2
+PROMPT_VERSION = 3
 """Part of the summary cache key: bump it when the prompt or the schema changes."""
 
 

@@ -115,6 +115,22 @@ def process_tables(data: bytes, max_pages: int) -> list[FigureImage]:
         return []
 
 
+def first_page_text(data: bytes) -> str:
+    """The first page's text, arXiv's vertical stamp included (`arXiv:2408.14227v1 [cs.CV] 26 Aug 2024`): how a
+    PDF a user sends names its paper. Empty for a file that is not a readable PDF."""
+    import pymupdf
+
+    if not looks_like_pdf(data):
+        return ""
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            if not doc.is_pdf or doc.needs_pass or doc.page_count == 0:
+                return ""
+            return str(doc[0].get_text())[:20_000]
+    except Exception:  # a damaged file names nothing
+        return ""
+
+
 WorkerFunction = Callable[..., Any]
 
 
@@ -231,6 +247,14 @@ class PdfPool:
             return PdfResult(PdfContent("", "", 0, note="the PDF took too long to read"))
         except (WorkerDied, MemoryError):
             return PdfResult(PdfContent("", "", 0, note="the PDF crashed the reader"))
+
+    async def first_page(self, data: bytes, owner: object = None) -> str:
+        """The first page's text, read in a worker (a hostile file costs one worker for one time limit)."""
+        try:
+            text: str = await self.run(first_page_text, data, owner=owner)
+            return text
+        except (TimeoutError, WorkerDied, MemoryError):
+            return ""
 
     async def figures(self, data: bytes, regions: list[FigureRegion], owner: object = None) -> list[FigureImage]:
         """The crops, split across the workers this owner may use; a part that fails is left out (in order)."""

@@ -10,8 +10,9 @@ The kept ones carry a short "why" where it helps.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from services.arxiv.announcements import Announcement
@@ -41,6 +42,8 @@ class Picks:
     """At most the cap, best first, each with its "why" where it helps."""
     skipped: list[str]
     """Base IDs past the cap, in rank order ("Show N more")."""
+    totals: dict[str, int] = field(default_factory=dict)
+    """Papers each topic (its text) found, kept and skipped: a section says "showing N of M"."""
 
 
 class Picker:
@@ -63,7 +66,7 @@ class Picker:
             return Picks(newest, [], [])
         ranked = await self.rank(chat, selected, window, about)
         kept = self._reasons(chat, ranked[:cap], window)
-        return Picks(newest, kept, [p.paper.base_id for p in ranked[cap:]])
+        return Picks(newest, kept, [p.paper.base_id for p in ranked[cap:]], dict(Counter(p.topic.text for p in ranked)))
 
     def _window(self, chat: ChatSettings) -> Window:
         """The announcements this chat's next digest looks at; chats planning the same days share one."""
@@ -93,9 +96,13 @@ class Picker:
 
     def select(self, chat: ChatSettings, topics: list[Topic], window: Window,
                about: dict[str, dict[str, float]]) -> tuple[str, list[tuple[Topic, Announcement]]]:
-        """(newest day, [(first matching topic, paper)]) of announced papers this chat has not had."""
+        """(newest day, [(best matching topic, paper)]) of announced papers this chat has not had.
+
+        A paper matching several topics goes under the most specific of them — the one matching the fewest of the
+        window's papers (a keyword topic before its whole category), the chat's order breaking ties — so every
+        topic gets its own section instead of the first broad one taking all."""
         delivered = self._store.delivered(chat.chat_id)
-        chosen: dict[str, tuple[Topic, Announcement]] = {}
+        chosen: dict[str, tuple[list[Topic], Announcement]] = {}
         newest = chat.last_digest_day
         threshold = self._embeddings.threshold if self._embeddings else 1.0
 
@@ -112,10 +119,13 @@ class Picker:
                 continue
             if paper.announce_type in ("cross", "replace-cross") and not chat.crosslists:
                 continue
-            topic = next((tp for tp in topics if matches(tp, paper)), None)
-            if topic is not None:
-                chosen[paper.base_id] = (topic, paper)
-        return newest, list(chosen.values())
+            matching = [tp for tp in topics if matches(tp, paper)]
+            if matching:
+                chosen[paper.base_id] = (matching, paper)
+        counts = Counter(tp for matching, _ in chosen.values() for tp in matching)
+        order = {tp: i for i, tp in enumerate(topics)}
+        return newest, [(min(matching, key=lambda tp: (counts[tp], order[tp])), paper)
+                        for matching, paper in chosen.values()]
 
     def _before_history(self, paper: Announcement) -> bool:
         """A new version of a paper first submitted before the kept delivery history: the chat may have had it

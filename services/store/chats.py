@@ -34,6 +34,7 @@ class ChatRecords(StoreBase):
             crosslists=bool(row.get("crosslists", 1)),
             archives=row.get("archives") or "",
             quiet_note=bool(row.get("quiet_note") or 0),
+            group_cards_here=bool(row.get("group_cards_here") or 0),
             last_digest_day=row.get("last_digest_day") or "",
             last_digest_local=row.get("last_digest_local") or "",
         )

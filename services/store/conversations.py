@@ -41,6 +41,15 @@ class ConversationRecords(StoreBase):
         self.record_paper_messages(chat_id, paper, [(i, f.number if f.kind != "page" else "")
                                                     for i, f in zip(message_ids, figures, strict=False)])
 
+    def figure_message(self, chat_id: int, base_id: str, figure: str) -> int | None:
+        """The latest photo of that figure of that paper sent to this chat (an explanation replies to it); answers
+        about the figure carry a thread, photos none."""
+        row = next(iter(self._rows("SELECT message_id FROM paper_messages WHERE chat_id = ? AND base_id = ? AND "
+                                   "figure = ? AND coalesce(history, '[]') = '[]' ORDER BY sent_at DESC, "
+                                   "message_id DESC LIMIT 1",
+                                   [chat_id, base_id, figure])), None)
+        return int(row["message_id"]) if row else None
+
     def paper_message(self, chat_id: int, message_id: int) -> PaperMessage | None:
         row = next(iter(self._rows("SELECT base_id, version, figure, history FROM paper_messages "
                                    "WHERE chat_id = ? AND message_id = ?", [chat_id, message_id])), None)

@@ -346,3 +346,10 @@ def m0012_outbox_paper(db: Database) -> None:
     """An album in the outbox names its paper in a column of its own (it was carried inside `text`)."""
     db.table("outbox").add_column("paper", str)
     db.execute("UPDATE outbox SET paper = text, text = '' WHERE kind = 'photos'")
+
+
+@migrations(name="0013_group_cards")
+def m0013_group_cards(db: Database) -> None:
+    """A group's admins may have 📄 post cards in the group (`/settings group_cards here`); by default a card
+    opens in the reader's private chat."""
+    db.table("chats").add_column("group_cards_here", int, not_null_default=0)

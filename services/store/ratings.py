@@ -117,6 +117,14 @@ class ReaderRecords(StoreBase):
         self.db.conn.commit()
         return cursor.rowcount > 0
 
+    def reader_state(self, chat_id: int, base_id: str) -> tuple[bool, int]:
+        """(saved, vote) of this chat for this paper: what a card's buttons show."""
+        saved = next(iter(self._rows("SELECT 1 FROM saved WHERE chat_id = ? AND base_id = ?", [chat_id, base_id])),
+                     None) is not None
+        vote = next(iter(self._rows("SELECT vote FROM ratings WHERE chat_id = ? AND base_id = ?", [chat_id, base_id])),
+                    {"vote": 0})["vote"]
+        return saved, int(vote or 0)
+
     def saved(self, chat_id: int) -> list[SavedPaper]:
         """The chat's reading list, newest first."""
         return [SavedPaper(row["base_id"], row["versioned_id"], row["title"] or "") for row in self._rows(

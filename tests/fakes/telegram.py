@@ -213,12 +213,18 @@ class FakeTelegram(FakeServer):
         return message_id
 
     def press(self, data: str, chat_id: int, message_id: int = 1, user_id: int = 4242,
-              chat_type: str = "private") -> None:
-        """A user presses an inline button carrying `data` under message `message_id`."""
+              chat_type: str = "private", under: Call | None = None) -> None:
+        """A user presses an inline button carrying `data` under message `message_id` — or under the message
+        `under` sent (its id, text and buttons as Telegram gives them back)."""
+        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
+                                   "chat": self.chat(chat_id, chat_type), "from": BOT_USER, "text": "…"}
+        if under is not None:
+            message.update(message_id=int(under.message()["message_id"]), text=under.text or "…")
+            if "reply_markup" in under.params:
+                message["reply_markup"] = under.params["reply_markup"]
         self.push({"callback_query": {
             "id": str(next(self._update_ids)), "from": self.user(user_id), "chat_instance": "ci", "data": data,
-            "message": {"message_id": message_id, "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
-                        "from": BOT_USER, "text": "…"},
+            "message": message,
         }})
 
     def texts_to(self, chat_id: int, contains: str = "") -> list[str]:
