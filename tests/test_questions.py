@@ -153,7 +153,7 @@ async def test_bad_questions_get_clear_replies(bot: RunningBot, arxiv_fake: Fake
     long = await ask(bot, 1406, "Why this design? " * 235, message)  # 3,995 characters
     assert long.text == t("en", "question_too_long", length=3995, limit=MAX_QUESTION)
     bot.tg.send_text("/help", chat_id=1406)
-    [*_, help_message] = await bot.tg.wait_for("sendMessage", chat_id=1406, contains="Papergram")
+    [*_, help_message] = await bot.tg.wait_for("sendMessage", chat_id=1406, contains="<b>Commands</b>")
     not_card = await ask(bot, 1406, "What is this?", help_message)
     assert not_card.text == t("en", "question_not_card")
     nothing = await ask(bot, 1406, "量子", message)
