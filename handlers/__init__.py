@@ -52,6 +52,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("fig", questions.fig_command))
     app.add_handler(CommandHandler("saved", reading_list.saved_command))
     app.add_handler(CallbackQueryHandler(settings.remove_button, pattern=callback_data.REMOVE_TOPIC.pattern))
+    app.add_handler(CallbackQueryHandler(settings.pick_button, pattern=callback_data.PICK.pattern))
     app.add_handler(CallbackQueryHandler(papers.card_button, pattern=callback_data.CARD.pattern))
     app.add_handler(CallbackQueryHandler(digests.more_button, pattern=callback_data.MORE.pattern))
     app.add_handler(CallbackQueryHandler(papers.tables_button, pattern=callback_data.TABLES.pattern))

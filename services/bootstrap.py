@@ -23,6 +23,7 @@ from services.delivery.pacing import GLOBAL_PER_SECOND, PAID_PER_SECOND, Pacer
 from services.delivery.port import Sender
 from services.digests.discovery import poll_interval
 from services.digests.planner import DigestService
+from services.llm.catalog import CatalogTranslator
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.fallback import FallbackSummarizer
 from services.llm.gemini import GeminiSummarizer
@@ -53,6 +54,8 @@ class Services:
     """Telegram's limits per chat, shared by the outbox and the rate limiter every request passes."""
     feedback: Feedback
     questions: QuestionService
+    catalogs: CatalogTranslator
+    """The bot's own texts in other languages, translated once by the LLM."""
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -136,6 +139,8 @@ def build_services(config: Config) -> Services:
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,
                             retention_days=config.retention_days)
+    catalogs = CatalogTranslator(store, llm, offline=isinstance(llm, ExtractiveSummarizer))
+    catalogs.load()
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
                     outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback,
-                    questions=questions)
+                    questions=questions, catalogs=catalogs)

@@ -66,6 +66,8 @@ ASK = Route("ask", (_ID,))
 """❓ under a card: how to ask about the paper."""
 ABSTRACT = Route("abs", (_ID,))
 """📄 Abstract, under ⋯ of a card."""
+PICK = Route("pick", (r"subscribe|lang", r"[\w.-]{1,20}"))
+"""A common choice offered under a bare command: `/subscribe cs.CV`, `/lang de` in one tap."""
 SAVE = Route("save", (_ID,))
 """🔖 under a card: save it to the reading list."""
 SAVED_PAGE = Route("saved", (r"\d{1,4}",))

@@ -64,6 +64,8 @@ TEXTS: dict[str, dict[str, Text]] = {
                         "Deutsch).",
         "lang_set": "Summaries in this chat will be in English.",
         "lang_set_other": "Summaries in this chat will be in {name}. My own messages stay in English.",
+        "lang_set_translating": ("Summaries in this chat will be in {name}. My own messages follow in {name} as soon "
+                                 "as they are translated (once, checked; English until then)."),
         "status_fetching": "⏳ Fetching arXiv:{id}…",
         "status_reading": "📄 Reading the PDF of arXiv:{id}…",
         "status_summarizing": "✍️ Summarizing arXiv:{id}…",
@@ -329,6 +331,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "lang_unknown": "我不认识语言 {text}。请试试它的 ISO 代码（ja、de、pt）或名称（Japanese、Deutsch）。",
         "lang_set": "本聊天的摘要将使用中文。",
         "lang_set_other": "本聊天的摘要将使用 {name}。我自己的消息将使用英文。",
+        "lang_set_translating": ("本聊天的摘要将使用 {name}。我自己的消息翻译（一次、经检查）后也将使用 {name}，"
+                                 "此前为英文。"),
         "status_fetching": "⏳ 正在获取 arXiv:{id}…",
         "status_reading": "📄 正在阅读 arXiv:{id} 的 PDF…",
         "status_summarizing": "✍️ 正在总结 arXiv:{id}…",
@@ -541,10 +545,24 @@ MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", 
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
 
 
+CATALOGS: dict[str, dict[str, Text]] = {}
+"""Catalogs of other languages, translated once by the configured LLM and checked (services/llm/catalog.py):
+installed at start-up from the store and when a translation is made."""
+
+
+def install(lang: str, texts: dict[str, Text]) -> None:
+    CATALOGS[lang] = dict(texts)
+
+
+def has_catalog(lang: str) -> bool:
+    """Whether the bot's own texts exist in `lang` (shipped, or translated and installed)."""
+    return lang in TEXTS or lang in CATALOGS
+
+
 def t(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang` (English where the language has none), its plural form chosen by the language's
     own rule (Babel's CLDR data: "1 paper", "2 papers"; one form in Chinese), with `values` filled in."""
-    table = TEXTS.get(lang, TEXTS["en"])
+    table = TEXTS.get(lang) or CATALOGS.get(lang) or TEXTS["en"]
     text = table.get(key) or TEXTS["en"][key]
     if isinstance(text, dict):
         text = text.get(plural_category(lang, values.get("count", 0))) or text["other"]

@@ -55,6 +55,11 @@ def prompt_name(code: str) -> str:
     return english if english == own else f"{english} ({own})"
 
 
+def own_name(code: str) -> str:
+    """The language's name in itself: `Deutsch`, `日本語` (a button a reader of it recognises)."""
+    return LANGUAGES.get(code, LANGUAGES["en"])[1]
+
+
 def display_name(code: str) -> str:
     english, own = LANGUAGES.get(code, LANGUAGES["en"])
     return own if english == own else f"{own} ({english})"

@@ -67,3 +67,17 @@ async def test_a_pdf_sent_as_a_file_gets_its_papers_card(bot: RunningBot, arxiv_
     bot.tg.send_document("report.pdf", plain.tobytes(), chat_id=7809, mime_type="application/pdf")
     [reply] = await bot.tg.wait_for("sendMessage", chat_id=7809)
     assert reply.text == t("en", "pdf_not_arxiv")
+
+
+async def test_a_bare_subscribe_or_lang_offers_the_common_choices(bot: RunningBot) -> None:
+    assert await command(bot, "/subscribe", 7810) == t("en", "subscribe_usage")
+    [usage] = bot.tg.calls_to("sendMessage", 7810)
+    first = usage.params["reply_markup"]["inline_keyboard"][0][0]
+    assert first == {"text": "cs.CV", "callback_data": "pick:subscribe:cs.CV"}
+    bot.tg.press(first["callback_data"], chat_id=7810)
+    [*_, done] = await bot.tg.wait_for("sendMessage", chat_id=7810, count=2)
+    assert done.text == t("en", "subscribed", topic="cs.CV", kind="category", time="09:00", zone="UTC")
+    await command(bot, "/lang", 7811)
+    [usage] = bot.tg.calls_to("sendMessage", 7811)
+    labels = [b["text"] for row in usage.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[:3] == ["English", "简体中文", "Deutsch"]

@@ -29,6 +29,7 @@ def settings_for(update: Update, context: Context) -> ChatSettings:
     language = from_telegram(user.language_code if user else None)
     store = context.services.store
     settings = store.ensure_chat(chat.id, chat.type, chat_title(chat), language)
+    context.services.catalogs.request(settings.language)  # a German Telegram reads German labels, once translated
     if not settings.active and chat.type == ChatType.PRIVATE:  # the user blocked the bot once and is back
         store.update_chat(chat.id, active=True)
         revive(context, chat.id)

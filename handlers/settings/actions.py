@@ -18,8 +18,8 @@ from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.categories import ARCHIVES
 from services.digests.planner import valid_zone
-from services.i18n import INTERFACE_LANGUAGES, t
-from services.languages import display_name, resolve
+from services.i18n import INTERFACE_LANGUAGES, has_catalog, t
+from services.languages import display_name, own_name, resolve
 from services.models import ChatSettings
 from services.store import utcnow
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
@@ -34,6 +34,18 @@ class Reply:
 Action = Callable[[Context, ChatSettings, str], Awaitable[Reply]]
 
 
+COMMON_CATEGORIES = ("cs.CV", "cs.CL", "cs.LG", "cs.AI", "stat.ML", "cs.RO", "eess.IV", "quant-ph")
+"""Offered as buttons under a bare /subscribe: the categories most chats follow, one tap each."""
+COMMON_LANGUAGES = ("en", "zh", "de", "es", "fr", "ja", "ko", "ru")
+
+
+def choices(command: str, values: tuple[str, ...], labels: list[str] | None = None) -> InlineKeyboardMarkup:
+    """Buttons, four to a row, each running `command` with one value."""
+    buttons = [InlineKeyboardButton(label, callback_data=callback_data.PICK.build(command, value))
+               for value, label in zip(values, labels or list(values), strict=True)]
+    return InlineKeyboardMarkup([buttons[i:i + 4] for i in range(0, len(buttons), 4)])
+
+
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
@@ -41,7 +53,7 @@ def escape(text: str) -> str:
 async def subscribe(context: Context, chat: ChatSettings, text: str) -> Reply:
     lang = chat.language
     if not text:
-        return Reply(t(lang, "subscribe_usage"))
+        return Reply(t(lang, "subscribe_usage"), choices("subscribe", COMMON_CATEGORIES))
     try:
         topic = parse_topic(text)
     except TopicError as error:
@@ -120,14 +132,18 @@ async def resume(context: Context, chat: ChatSettings, _: str = "") -> Reply:
 async def set_language(context: Context, chat: ChatSettings, text: str) -> Reply:
     """`/lang ja`, `/lang Deutsch`: summaries in any language; the bot's own texts in English or Chinese."""
     if not text.strip():
-        return Reply(t(chat.language, "lang_usage", current=escape(display_name(chat.language))))
+        return Reply(t(chat.language, "lang_usage", current=escape(display_name(chat.language))),
+                     choices("lang", COMMON_LANGUAGES, labels=[own_name(code) for code in COMMON_LANGUAGES]))
     choice = resolve(text[:60])
     if choice is None:
         return Reply(t(chat.language, "lang_unknown", text=escape(text[:60])))
     context.services.store.update_chat(chat.chat_id, language=choice)
-    if choice in INTERFACE_LANGUAGES:
-        return Reply(t(choice, "lang_set"))
-    return Reply(t(choice, "lang_set_other", name=escape(display_name(choice))))
+    if choice in INTERFACE_LANGUAGES or has_catalog(choice):
+        return Reply(t(choice, "lang_set") if choice in INTERFACE_LANGUAGES
+                     else t(choice, "lang_set_other", name=escape(display_name(choice))))
+    translating = context.services.catalogs.request(choice)
+    return Reply(t(choice, "lang_set_translating" if translating else "lang_set_other",
+                   name=escape(display_name(choice))))
 
 
 _SWITCHES = {"replacements": "replacements", "crosslists": "crosslists", "quiet": "quiet_note"}

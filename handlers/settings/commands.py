@@ -111,3 +111,17 @@ async def channel_command(update: Update, context: Context) -> None:
     reply = await ACTIONS[parts[1].lower()][0](context, settings, parts[2] if len(parts) > 2 else "")
     await message.reply_text(t(lang, "channel_done", name=shown, reply=reply.text),
                              reply_markup=None)
+
+
+async def pick_button(update: Update, context: Context) -> None:
+    """A common choice under a bare /subscribe or /lang: the command run with it, for whoever may change."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    chat = settings_for(update, context)
+    name, value = callback_data.PICK.fields(query.data)
+    if not await may_change(update, context):
+        await query.answer(t(chat.language, "admins_only"), show_alert=True)
+        return
+    await query.answer()
+    reply = await ACTIONS[name][0](context, chat, value)
+    await context.bot.send_message(query.message.chat.id, reply.text, reply_markup=reply.markup)

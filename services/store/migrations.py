@@ -353,3 +353,9 @@ def m0013_group_cards(db: Database) -> None:
     """A group's admins may have 📄 post cards in the group (`/settings group_cards here`); by default a card
     opens in the reader's private chat."""
     db.table("chats").add_column("group_cards_here", int, not_null_default=0)
+
+
+@migrations(name="0014_catalogs")
+def m0014_catalogs(db: Database) -> None:
+    """The bot's own texts translated into other languages (once, by the configured LLM, checked)."""
+    db.table("catalogs").create({"lang": str, "texts": str, "created_at": str}, pk="lang")

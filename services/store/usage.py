@@ -1,6 +1,9 @@
-"""The service's own state and its LLM usage and budget."""
+"""The service's own state, its LLM usage and budget, and the catalogs the LLM translated."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from services.store.base import StoreBase, utcnow
 
@@ -41,3 +44,11 @@ class UsageRecords(StoreBase):
             self.db.execute("INSERT INTO llm_calls (day, calls) VALUES (?, 1) "
                             "ON CONFLICT (day) DO UPDATE SET calls = calls + 1", [day])
         return True
+
+    def catalogs(self) -> dict[str, dict[str, Any]]:
+        """Every translated catalog: language → its texts (a plural text as a dict of forms)."""
+        return {row["lang"]: json.loads(row["texts"]) for row in self._rows("SELECT lang, texts FROM catalogs")}
+
+    def save_catalog(self, lang: str, texts: dict[str, Any]) -> None:
+        self._table("catalogs").upsert({"lang": lang, "texts": json.dumps(texts, ensure_ascii=False),
+                                        "created_at": utcnow().isoformat()}, pk="lang")
