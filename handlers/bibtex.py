@@ -9,7 +9,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from handlers.common.chat import replied_paper, settings_for
+from handlers.common.chat import pressed, replied_paper, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
@@ -41,11 +41,9 @@ async def send_bibtex(context: Context, chat_id: int, text: str, lang: str,
 
 async def bib_button(update: Update, context: Context) -> None:
     """📎 under a card: its BibTeX."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    await query.answer()
-    chat = settings_for(update, context)
-    await send_bibtex(context, query.message.chat.id, callback_data.BIB.fields(query.data)[0], chat.language)
+    press = pressed(update, context, callback_data.BIB)
+    await press.query.answer()
+    await send_bibtex(context, press.message.chat.id, press.fields[0], press.chat.language)
 
 
 async def bib_command(update: Update, context: Context) -> None:

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from handlers.common.card_flow import MAX_PHOTOS, CardRequest, prepare, send_card, send_figures
 from handlers.common.card_keyboard import keyboard_of
-from handlers.common.chat import named_papers, settings_for
+from handlers.common.chat import named_papers, pressed, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
@@ -57,11 +57,9 @@ async def request_cards(update: Update, context: Context, refs: list[PaperRef], 
 
 async def card_button(update: Update, context: Context) -> None:
     """A 📄 button under a digest: that paper's full card, with its figures."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    await query.answer()
-    chat = settings_for(update, context)
-    await send_card(context, query.message.chat.id, callback_data.CARD.fields(query.data)[0], chat.language)
+    press = pressed(update, context, callback_data.CARD)
+    await press.query.answer()
+    await send_card(context, press.message.chat.id, press.fields[0], press.chat.language)
 
 
 async def deep_link(update: Update, context: Context) -> None:
@@ -142,34 +140,30 @@ async def view_button(update: Update, context: Context) -> None:
 
 async def ask_button(update: Update, context: Context) -> None:
     """❓ under a card: a prompt the reader answers with the question (a reply to it asks the paper)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    chat = settings_for(update, context)
-    paper = await _paper_of(context, callback_data.ASK.fields(query.data)[0])
-    await query.answer()
+    press = pressed(update, context, callback_data.ASK)
+    paper = await _paper_of(context, press.fields[0])
+    await press.query.answer()
     if paper is None:
         return
-    title = html.escape(shorten(paper.title, 200), quote=False)
+    lang, chat_id = press.chat.language, press.message.chat.id
     prompt = await context.bot.send_message(
-        query.message.chat.id, t(chat.language, "ask_prompt", title=title),
-        reply_markup=ForceReply(selective=True, input_field_placeholder=t(chat.language, "ask_placeholder")))
-    context.services.store.record_paper_messages(query.message.chat.id, paper, [(prompt.message_id, "")])
+        chat_id, t(lang, "ask_prompt", title=html.escape(shorten(paper.title, 200), quote=False)),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t(lang, "ask_placeholder")))
+    context.services.store.record_paper_messages(chat_id, paper, [(prompt.message_id, "")])
 
 
 async def abstract_button(update: Update, context: Context) -> None:
     """📄 Abstract under ⋯: the paper's own abstract, from arXiv, folded, as a reply to the card."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    chat = settings_for(update, context)
-    paper = await _paper_of(context, callback_data.ABSTRACT.fields(query.data)[0])
-    await query.answer()
+    press = pressed(update, context, callback_data.ABSTRACT)
+    paper = await _paper_of(context, press.fields[0])
+    await press.query.answer()
     if paper is None:
         return
     title = html.escape(shorten(paper.title, 200), quote=False)
-    text = f'{t(chat.language, "abstract_of", title=title)}\n<blockquote expandable>' \
+    text = f'{t(press.chat.language, "abstract_of", title=title)}\n<blockquote expandable>' \
            f'{html.escape(shorten(paper.abstract, 3500), quote=False)}</blockquote>'
-    sent = await context.bot.send_message(query.message.chat.id, text, reply_to_message_id=query.message.message_id)
-    context.services.store.record_paper_messages(query.message.chat.id, paper, [(sent.message_id, "")])
+    sent = await context.bot.send_message(press.message.chat.id, text, reply_to_message_id=press.message.message_id)
+    context.services.store.record_paper_messages(press.message.chat.id, paper, [(sent.message_id, "")])
 
 
 async def _paper_of(context: Context, paper_id: str) -> PaperMeta | None:

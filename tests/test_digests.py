@@ -305,7 +305,8 @@ async def test_a_capped_digest_offers_the_rest(bot: RunningBot, arxiv_fake: Fake
     assert button == {"text": t("en", "digest_more_button", count=3), "callback_data": "more:2024-08-26"}
     bot.tg.press(button["callback_data"], chat_id=742)
     [more] = await bot.tg.wait_for("sendMessage", chat_id=742, contains="31. <b>", timeout=5)  # at once, no tick
-    assert "33. <b>" in more.text and more.text.startswith("<b>More papers</b> — 2024-08-26 · 3 new papers")
+    assert "33. <b>" in more.text and more.text.startswith("<b>cs.CV</b> — 2024-08-26 · 3 new papers"), \
+        "the rest under its topic, numbered on"
     bot.tg.press(button["callback_data"], chat_id=742)
     [*_, again] = await bot.tg.wait_for("answerCallbackQuery", count=2)
     assert again.params["text"] == t("en", "digest_more_gone"), "pressed again: said, not silent"

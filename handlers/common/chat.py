@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from telegram import Chat, ChatFullInfo, Message, MessageEntity, Update
+from telegram import CallbackQuery, Chat, ChatFullInfo, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
 from handlers.common.context import Context
 from handlers.common.rate_limiter import ChatRateLimiter
 from services.arxiv.ids import find_papers
+from services.callback_data import Route
 from services.cards.render import card_paper
 from services.languages import from_telegram
 from services.models import ChatSettings, PaperRef
@@ -78,3 +79,20 @@ def replied_paper(context: Context, message: Message) -> PaperRef | None:
     text = replied.text or replied.caption or ""
     refs = find_papers(text)
     return card_paper(text) or (refs[0] if refs else None)
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button pressed under one of the bot's messages: the query, that message, the chat and the button's fields
+    (parsed by the route its handler was matched with)."""
+
+    query: CallbackQuery
+    message: Message
+    chat: ChatSettings
+    fields: tuple[str, ...]
+
+
+def pressed(update: Update, context: Context, route: Route) -> Press:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    return Press(query, query.message, settings_for(update, context), route.fields(query.data))

@@ -124,8 +124,7 @@ class DigestService:
             now = self.clock()
             local_date = local_now(chat, now).date().isoformat() if scheduled else chat.last_digest_local
             topics = [topic for _, topic in self._store.topics(chat.chat_id)]
-            cap = min(self._cap, GROUP_CAP) if chat.type in ("group", "supergroup") else self._cap
-            chosen = await self._picker.picks(chat, topics, cap)
+            chosen = await self._picker.picks(chat, topics, self._cap_of(chat))
             newest, skipped = chosen.newest, chosen.skipped
             if not chosen.kept:
                 if not scheduled:
@@ -234,8 +233,11 @@ class DigestService:
         posts.append((f"{day}-papers.bib", citations.decode(), {}))
         return f"papergram-{day}.zip", zip_posts(posts)
 
+    def _cap_of(self, chat: ChatSettings) -> int:
+        return min(self._cap, GROUP_CAP) if chat.type in ("group", "supergroup") else self._cap
+
     async def more(self, chat_id: int, day: str) -> int:
-        """The papers a capped digest left out, as one more overview."""
+        """The papers a capped digest left out, in its order, each section under its topic (numbering on)."""
         chat = self._store.get_chat(chat_id)
         if chat is None:
             return 0
@@ -245,8 +247,18 @@ class DigestService:
         announced = {a.base_id: a for _, a in self._store.announcements(until=day)}
         papers = [announced[b] for b in base_ids if b in announced]
         cards = await self._cards(papers, chat.language)
-        entries = [DigestEntry(c.paper, c.summary.one_sentence) for c in cards.values()]
-        messages = overview_messages(t(chat.language, "digest_rest"), day, entries, chat.language,
-                                     first_number=self._cap + 1)
+        topics = [topic for _, topic in self._store.topics(chat_id)]
+        sections: dict[str, list[DigestEntry]] = {}
+        for paper in papers:
+            card = cards.get(paper.base_id)
+            if card is not None:
+                topic = next((tp.text for tp in topics if tp.kind != "about" and tp.matches(paper)),
+                             t(chat.language, "digest_rest"))
+                sections.setdefault(topic, []).append(DigestEntry(card.paper, card.summary.one_sentence))
+        first = self._cap_of(chat) + 1
+        messages, number = [], first
+        for topic_text, entries in sections.items():
+            messages += overview_messages(topic_text, day, entries, chat.language, first_number=number)
+            number += len(entries)
         self._store.requeue_skipped(chat_id, day, messages)
-        return len(entries)
+        return number - first
