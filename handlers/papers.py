@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from handlers.common.card_flow import MAX_PHOTOS, CardRequest, prepare, send_card, send_figures
 from handlers.common.card_keyboard import keyboard_of
-from handlers.common.chat import named_papers, pressed, settings_for
+from handlers.common.chat import named_papers, paper_ref, pressed, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
@@ -78,7 +78,8 @@ async def tables_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and query.message is not None
     await query.answer()
     chat = settings_for(update, context)
-    refs = find_papers(callback_data.TABLES.fields(query.data)[0])
+    ref = paper_ref(callback_data.TABLES.fields(query.data)[0])
+    refs = [ref] if ref else []
     if not refs:
         return
     services = context.services
@@ -100,7 +101,8 @@ TELEGRAM_DOWNLOAD_MB = 20
 
 async def on_pdf(update: Update, context: Context) -> None:
     """A PDF sent as a file: the arXiv paper it is — named by its file name (`1512.03385v1.pdf`) or by arXiv's
-    stamp on its first page — gets its card, as a link would. Other PDFs are said to need their arXiv link."""
+    stamp on its first page — gets its card, as a link would; another PDF gets a card of its own, its title and
+    authors read from its first page and marked as not from arXiv (the same workers and limits)."""
     message = update.effective_message
     if message is None or message.document is None:
         return
@@ -119,10 +121,14 @@ async def on_pdf(update: Update, context: Context) -> None:
             return
         stamp = await services.pdfs.first_page(data, owner=message.chat_id)
         refs = find_papers(stamp[:3000])
-    if not refs:
-        await message.reply_text(t(lang, "pdf_not_arxiv"))
+    if refs:
+        await request_cards(update, context, refs[:1], lang)
         return
-    await request_cards(update, context, refs[:1], lang)
+    paper = await services.papers.upload(data, owner=message.chat_id)  # not on arXiv: a card of the PDF itself
+    if paper is None:
+        await message.reply_text(t(lang, "pdf_not_readable"))
+        return
+    await request_cards(update, context, [PaperRef(paper.base_id, paper.version)], lang)
 
 
 async def view_button(update: Update, context: Context) -> None:
@@ -131,7 +137,8 @@ async def view_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and query.message is not None
     view, paper_id, numbers = callback_data.VIEW.fields(query.data)
     chat = settings_for(update, context)
-    refs = find_papers(paper_id)
+    ref = paper_ref(paper_id)
+    refs = [ref] if ref else []
     await query.answer()
     if refs:
         await query.edit_message_reply_markup(keyboard_of(context, query.message.chat.id, chat.language, paper_id,
@@ -167,7 +174,8 @@ async def abstract_button(update: Update, context: Context) -> None:
 
 
 async def _paper_of(context: Context, paper_id: str) -> PaperMeta | None:
-    refs = find_papers(paper_id)
+    ref = paper_ref(paper_id)
+    refs = [ref] if ref else []
     try:
         return (await context.services.papers.lookup(refs[:1]))[refs[0]] if refs else None
     except ArxivUnavailable:

@@ -12,11 +12,10 @@ from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop
 
-from handlers.common.chat import named_papers, settings_for
+from handlers.common.chat import named_papers, paper_ref, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
-from services.arxiv.ids import find_papers
 from services.cards.passages import shortened
 from services.cards.questions import MAX_QUESTION, Answer, explain_question
 from services.cards.render import card_paper
@@ -101,7 +100,8 @@ async def fig_button(update: Update, context: Context) -> None:
     if not isinstance(query.message, Message):
         return
     versioned, number = callback_data.FIGURE.fields(query.data)
-    refs = find_papers(versioned)
+    ref = paper_ref(versioned)
+    refs = [ref] if ref else []
     if not refs:
         return
     await _answer(context, query.message, Target(refs[0], number, []), "", settings_for(update, context).language)

@@ -42,6 +42,15 @@ class PaperMeta:
     def versioned_id(self) -> str:
         return f"{self.base_id}v{self.version}"
 
+    @property
+    def from_arxiv(self) -> bool:
+        """False for a PDF a user sent that is not on arXiv (its metadata read from its first page)."""
+        return not self.base_id.startswith(UPLOAD_PREFIX)
+
+
+UPLOAD_PREFIX = "upload-"
+"""The ID of a PDF a user sent that arXiv does not know: `upload-` and its content's hash."""
+
 
 @dataclass(frozen=True)
 class FigureRegion:

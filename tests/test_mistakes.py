@@ -62,11 +62,26 @@ async def test_a_pdf_sent_as_a_file_gets_its_papers_card(bot: RunningBot, arxiv_
     [card] = await bot.tg.wait_for("sendMessage", chat_id=7808, contains="Faithful Summaries")
     assert "<code>arXiv:2408.14227v2</code>" in card.text
 
-    plain = pymupdf.open()
-    plain.new_page().insert_text((72, 100), "A report that is not on arXiv")
-    bot.tg.send_document("report.pdf", plain.tobytes(), chat_id=7809, mime_type="application/pdf")
-    [reply] = await bot.tg.wait_for("sendMessage", chat_id=7809)
-    assert reply.text == t("en", "pdf_not_arxiv")
+
+async def test_a_pdf_not_on_arxiv_gets_a_card_of_its_own_marked_so(bot: RunningBot) -> None:
+    """Its title and authors from its first page, no arXiv facts or links, read by the same workers; a reply
+    to the card asks that PDF; a file that is no PDF is said to be unreadable."""
+    from tests.pdfs import qa_pdf
+
+    bot.tg.send_document("report.pdf", qa_pdf("A Lab Report Nobody Posted"), chat_id=7809,
+                         mime_type="application/pdf")
+    [card] = await bot.tg.wait_for("sendMessage", chat_id=7809, contains="A Lab Report Nobody Posted")
+    assert card.text.startswith("<b>A Lab Report Nobody Posted</b>")
+    assert t("en", "not_from_arxiv") in card.text and "arxiv.org" not in card.text
+    rows = card.params["reply_markup"]["inline_keyboard"]
+    assert [[b["text"] for b in row] for row in rows] == [["❓ Ask", "🖼 Figures"]], \
+        "nothing on arXiv to rate, save or cite"
+    bot.tg.send_text("How many encoder layers?", chat_id=7809, reply_to=card.message())
+    [*_, answer] = await bot.tg.wait_for("sendMessage", chat_id=7809, contains="encoder", count=2)
+    assert "12 layers" in answer.text
+    bot.tg.send_document("broken.pdf", b"%PDF-1.4 not really", chat_id=7812, mime_type="application/pdf")
+    [reply] = await bot.tg.wait_for("sendMessage", chat_id=7812)
+    assert reply.text == t("en", "pdf_not_readable")
 
 
 async def test_a_bare_subscribe_or_lang_offers_the_common_choices(bot: RunningBot) -> None:

@@ -209,7 +209,7 @@ async def test_sixty_authors_stay_under_the_limits(bot: RunningBot, arxiv_fake: 
     [card] = [c.text for c in card_messages_to(bot, 614)]
     assert len(card) <= 4096, "one message, within Telegram's limit"
     header, fold = card.split("<blockquote expandable>")
-    assert "Author Number2 With-A-Rather-Long-Surname, +57 more" in header, "three authors in the header"
+    assert "Author Number1 With-A-Rather-Long-Surname, +58 more" in header, "two authors in the header"
     assert "Author Number7 With-A-Rather-Long-Surname, +52 more" in fold and "Author Number8 " not in fold
 
 

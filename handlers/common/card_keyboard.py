@@ -16,10 +16,11 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
+from handlers.common.chat import paper_ref
 from handlers.common.context import Context
 from services import callback_data
-from services.arxiv.ids import find_papers
 from services.i18n import t
+from services.models import UPLOAD_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ def card_keyboard(lang: str, paper_id: str, base_id: str, numbers: list[str], vi
     second = [button(t(lang, "ask_button"), callback_data.ASK.build(paper_id))]
     if shown:
         second.append(button(t(lang, "figures_button"), callback_data.VIEW.build("figs", paper_id, field)))
+    if paper_id.startswith(UPLOAD_PREFIX):  # a PDF a user sent: nothing on arXiv to rate, save or cite
+        return InlineKeyboardMarkup([second])
     second.append(button(t(lang, "more_button"), callback_data.VIEW.build("more", paper_id, field)))
     return InlineKeyboardMarkup([
         [button("👍 ✅" if vote > 0 else "👍", callback_data.rate(base_id, 1)),
@@ -92,7 +95,8 @@ async def show_state(context: Context, query: CallbackQuery, lang: str) -> None:
     if found is None:
         return
     paper_id, numbers = found
-    refs = find_papers(paper_id)
+    ref = paper_ref(paper_id)
+    refs = [ref] if ref else []
     if not refs:
         return
     markup = keyboard_of(context, message.chat.id, lang, paper_id, refs[0].base_id, numbers)

@@ -13,7 +13,7 @@ from services.arxiv.ids import find_papers
 from services.callback_data import Route
 from services.cards.render import card_paper
 from services.languages import from_telegram
-from services.models import ChatSettings, PaperRef
+from services.models import UPLOAD_PREFIX, ChatSettings, PaperRef
 
 
 def chat_title(chat: Chat | ChatFullInfo) -> str:
@@ -96,3 +96,12 @@ def pressed(update: Update, context: Context, route: Route) -> Press:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     return Press(query, query.message, settings_for(update, context), route.fields(query.data))
+
+
+def paper_ref(paper_id: str) -> PaperRef | None:
+    """The paper a button names: an arXiv ID, or a PDF a user sent (`upload-…v1`)."""
+    if paper_id.startswith(UPLOAD_PREFIX):
+        base, _, version = paper_id.rpartition("v")
+        return PaperRef(base, int(version)) if version.isdigit() else None
+    refs = find_papers(paper_id)
+    return refs[0] if refs else None

@@ -15,10 +15,11 @@ from enum import Enum
 
 from services.arxiv.client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
 from services.cards.links import PaperLinks, find_links
+from services.cards.uploads import paper_of_upload, upload_id
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import Summarizer, SummaryFailed, SummaryFields
 from services.llm.prompt import PROMPT_VERSION
-from services.models import FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
+from services.models import UPLOAD_PREFIX, FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
 from services.numbers import keep_supported, paper_numbers
 from services.pdf.extractor import EXTRACTOR_VERSION
 from services.pdf.pool import PdfPool, PdfResult
@@ -27,6 +28,10 @@ from services.text_match import normalize
 
 log = logging.getLogger(__name__)
 
+UPLOAD_MAX_AGE = timedelta(days=3650)
+"""A PDF a user sent has no other source: its metadata is kept as long as the cache keeps anything."""
+MAX_UPLOADS = 8
+"""PDFs users sent kept in memory for their crops and tables (each at most MAX_PDF_MB)."""
 METADATA_MAX_AGE = timedelta(days=1)
 
 
@@ -122,6 +127,8 @@ class PaperService:
         self._max_pages = max_pages
         self._downloads = asyncio.Semaphore(downloads)
         self._in_flight: dict[tuple[str, int], asyncio.Lock] = {}
+        self._uploads: dict[str, bytes] = {}
+        """PDFs users sent that are not on arXiv, by ID, the newest last (at most MAX_UPLOADS)."""
         self._drawing: dict[tuple[str, int], tuple[asyncio.Task[list[FigureImage]], list[FigureRegion]]] = {}
         """Crops being drawn, by paper: a second request while they draw waits for the same ones."""
         self._llm_budget = llm_budget
@@ -143,15 +150,18 @@ class PaperService:
         return self._summarizer.model == self._extractive.model
 
     async def lookup(self, refs: Sequence[PaperRef]) -> dict[PaperRef, PaperMeta | None]:
-        """Metadata for each ref, from the store when fetched within a day, else in one arXiv query.
+        """Metadata for each ref, from the store when fetched within a day, else in one arXiv query (a PDF a user
+        sent is only in the store).
 
         Raises `ArxivUnavailable` when arXiv cannot be reached.
         """
         found: dict[PaperRef, PaperMeta | None] = {}
         missing: list[PaperRef] = []
         for ref in refs:
-            stored = self._store.get_paper(ref.base_id, ref.version, max_age=METADATA_MAX_AGE)
-            if stored:
+            uploaded = ref.base_id.startswith(UPLOAD_PREFIX)
+            stored = self._store.get_paper(ref.base_id, ref.version, max_age=UPLOAD_MAX_AGE if uploaded
+                                           else METADATA_MAX_AGE)
+            if stored or uploaded:
                 found[ref] = stored
             else:
                 missing.append(ref)
@@ -331,6 +341,27 @@ class PaperService:
         self._store.save_document(paper, result.content)
         return data, result
 
+    async def upload(self, data: bytes, owner: object = None) -> PaperMeta | None:
+        """A PDF a user sent that is not on arXiv: read once in the workers (the same limits), its metadata from
+        its first page; its card is then made like any other (None when the file is no usable PDF)."""
+        key = upload_id(data)
+        known = self._store.get_paper(key, 1, max_age=UPLOAD_MAX_AGE)
+        if known is not None and key in self._uploads:
+            return known
+        first_page = await self._pdfs.first_page(data, owner)  # the whole PDF is read once, for its card
+        if not first_page.strip():
+            return None
+        paper = paper_of_upload(data, first_page)
+        self._store.save_paper(paper, is_latest=True)
+        self._uploads[key] = data
+        while len(self._uploads) > MAX_UPLOADS:  # the oldest goes: its crops and text stay in the cache
+            self._uploads.pop(next(iter(self._uploads)))
+        return paper
+
     async def _download(self, paper: PaperMeta) -> bytes:
+        if not paper.from_arxiv:  # a PDF a user sent: kept in memory a while, never fetched from anywhere
+            if paper.base_id not in self._uploads:
+                raise PdfUnavailable("the PDF sent is no longer at hand: send it again")
+            return self._uploads[paper.base_id]
         async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once
             return await self._arxiv.download_pdf(paper)

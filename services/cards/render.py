@@ -19,8 +19,8 @@ from services.models import FigureImage, PaperMeta, PaperRef
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MAX_AUTHORS = 8
-HEADER_AUTHORS = 3
-"""Authors named in the card's header (all of the first eight in the fold): a phone's line or two."""
+HEADER_AUTHORS = 2
+"""Authors named in the card's header (the first eight in the fold): one line of a phone."""
 FIELD_LIMIT = 1500
 """No LLM field may be longer than this: every line of a card then fits a message on its own."""
 TLDR_LIMIT = 200
@@ -28,8 +28,9 @@ TLDR_LIMIT = 200
 TAKEAWAYS = 3
 TAKEAWAY_LIMIT = 110
 """About 20 words a takeaway."""
-COMMENT_LIMIT = 32
-"""arXiv's comment field in the header (`12 pages, Accepted to ECCV'24`); whole in the fold's links line."""
+COMMENT_LIMIT = 28
+"""arXiv's comment field in the header when it is this short (`Accepted to ECCV'24`); a longer one is in the
+fold, on the links line."""
 STRUCTURED_LIMITS = (700, 450, 300, 220, 160, 100)
 """Per-field lengths tried, longest first, until the whole card fits one message (fields cut at a sentence)."""
 _LABEL = re.compile(r"^(?:fig(?:ure)?s?\.?|table)\s*[A-Z]?[\dIVXL.]*\d*[A-Z]?\s*[:.\-—–]?\s*", re.IGNORECASE)
@@ -141,23 +142,24 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     def say(key: str, **values: object) -> str:
         return m.escape(t(lang, key, **values))
 
-    title = m.bold(m.link(m.escape(paper.title), abs_url(paper)))
+    title = m.bold(m.link(m.escape(paper.title), abs_url(paper)) if paper.from_arxiv else m.escape(paper.title))
     if lang != "en" and s.title_translation.strip():
         title += f"\n({m.escape(shorten(s.title_translation, 300))})"
     facts_parts = facts_line(paper)
-    if m.compact and paper.comment:
-        facts_parts[-1] = shorten(paper.comment, COMMENT_LIMIT)
-    facts = m.code(m.escape(facts_parts[0])) + "".join(f" · {m.escape(x)}" for x in facts_parts[1:])
-    url_list = [m.link("abs", abs_url(paper)), m.link("PDF", pdf_url(paper))]
+    if m.compact and paper.comment and len(paper.comment) > COMMENT_LIMIT:
+        facts_parts.pop()  # a long comment ("12 pages, 8 figures, accepted to …") reads in the fold
+    facts = m.code(m.escape(facts_parts[0])) + "".join(f" · {m.escape(x)}" for x in facts_parts[1:]) \
+        if paper.from_arxiv else m.italic(say("not_from_arxiv"))
+    url_list = [m.link("abs", abs_url(paper)), m.link("PDF", pdf_url(paper))] if paper.from_arxiv else []
     if card.links.code:
         url_list.append(m.link(say("card_code"), card.links.code))
     if card.links.project:
         url_list.append(m.link(say("card_project"), card.links.project))
-    urls = " · ".join(url_list)
+    urls = " · ".join(url_list) or "—"
     header_authors = authors_line(paper.authors, lang, HEADER_AUTHORS if m.compact else MAX_AUTHORS)
     # facts and links on one line where the screen allows: the header is four lines of a phone
-    paragraphs = ["\n".join([title, m.italic(m.escape(header_authors)), f"{facts} · {urls}" if m.compact
-                             else f"{facts}\n{urls}"])]
+    line = f"{facts} · {urls}" if m.compact and url_list else facts if m.compact else f"{facts}\n{urls}"
+    paragraphs = ["\n".join([title, m.italic(m.escape(header_authors)), line])]
     if card.extractive and lang != "en":
         paragraphs.append(m.italic(say("note_extract_language")))  # said first: the prose below is English
     gist = [f"{m.bold(say('card_contribution'))} {m.escape(shorten(s.one_sentence, TLDR_LIMIT))}"] \
@@ -206,7 +208,8 @@ def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
     lines += field(m.bold("3. " + say("card_affiliation")), card.affiliation)
     keywords = ", ".join(shorten(k, 60) for k in s.keywords[:6] if k.strip())
     lines += field(m.bold("4. " + say("card_keywords")), keywords)
-    lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}")
+    comment = f" · {m.escape(paper.comment)}" if m.compact and len(paper.comment) > COMMENT_LIMIT else ""
+    lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}{comment}")
     summary = (field(f"(1) {say('card_background')}", s.background) + field(f"(2) {say('card_past')}", s.past_methods)
                + field(f"(3) {say('card_method')}", s.method) + field(f"(4) {say('card_results')}", s.results))
     if summary:
