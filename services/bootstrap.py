@@ -111,8 +111,10 @@ def build_summarizer(config: Config) -> Summarizer:
         if not name or not config.provider_ready(name):
             return None
         if name == "gemini":
-            return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url)
-        return OpenAISummarizer(config.openai_api_key, config.openai_model, config.openai_base_url)
+            return GeminiSummarizer(config.gemini_api_key, config.gemini_model, config.gemini_base_url,
+                                    timeout=config.llm_timeout)
+        return OpenAISummarizer(config.openai_api_key, config.openai_model, config.openai_base_url,
+                                timeout=config.llm_timeout)
 
     first, second = provider(config.llm_provider), provider(config.llm_fallback)
     if first is None:
@@ -134,7 +136,8 @@ def build_services(config: Config) -> Services:
     feedback = Feedback(store)
     pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
     embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
-                                                       config.gemini_base_url), config.about_threshold) \
+                                                       config.gemini_base_url, timeout=config.llm_timeout),
+                                 config.about_threshold) \
         if config.gemini_api_key else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,

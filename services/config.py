@@ -123,6 +123,8 @@ class Config(BaseModel):
                                "the abstract")
     max_pdf_pages: int = _setting("MAX_PDF_PAGES", 60, "only the first pages of longer PDFs are read")
     http_timeout: float = _setting("HTTP_TIMEOUT", 30.0, "seconds before an outside request is given up (per read)")
+    llm_timeout: float = _setting("LLM_TIMEOUT", 120.0, "seconds an LLM request may take in all (a long paper's "
+                                  "summary can take a minute); past it the card is the offline extract")
     pdf_download_seconds: float = _setting("PDF_DOWNLOAD_SECONDS", 90.0, "a whole PDF download, however slowly "
                                            "the server sends it")
     pdf_seconds: float = _setting("PDF_SECONDS", 60.0, "reading one PDF in a worker process; past it the worker "
@@ -143,7 +145,8 @@ class Config(BaseModel):
             text += "/"
         return text
 
-    @field_validator("webhook_port", "about_threshold", "llm_daily_budget", "retention_days", "cache_days",
+    @field_validator("webhook_port", "about_threshold", "llm_daily_budget", "llm_timeout", "retention_days",
+                     "cache_days",
                      "send_concurrency", "poll_minutes", "digest_tick_seconds", "max_pdf_mb", "max_pdf_pages",
                      "http_timeout", "pdf_download_seconds", "pdf_seconds", "pdf_workers", "arxiv_delay_seconds",
                      mode="before")

@@ -119,6 +119,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "table_label": "Table {number}",
         "not_from_arxiv": "Not from arXiv: title and authors as its first page prints them",
         "pdf_not_readable": "I could not read this PDF (damaged, encrypted or empty).",
+        "like_limit": "I take {limit} papers a /like: send the other {rest} in another one.",
         "ask_button": "❓ Ask",
         "figures_button": "🖼 Figures",
         "more_button": "⋯ More",
@@ -132,8 +133,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "note_extract_language": "No LLM is configured: the text below is an English extract of the paper's own "
                                  "sentences.",
         "note_numbers_removed": {
-            "one": "{count} statement was removed because its numbers do not appear in the paper.",
-            "other": "{count} statements were removed because their numbers do not appear in the paper."},
+            "one": "{count} statement was removed because its numbers or links do not appear in the paper.",
+            "other": "{count} statements were removed because their numbers or links do not appear in the paper."},
         "card_takeaways": "Key takeaways",
         "card_title": "Title",
         "card_authors": "Authors",
@@ -166,8 +167,9 @@ TEXTS: dict[str, dict[str, Text]] = {
         "answer_offline_failed": "the LLM failed: {reason}",
         "answer_no_passage": "No passage of the paper matches your question, and no LLM can answer it ({why}). "
                              "Ask with words the paper would use (in English), or ask about a figure with /fig N.",
-        "answer_numbers_removed": {"one": "✂️ {count} sentence removed: its numbers are not in the paper.",
-                                   "other": "✂️ {count} sentences removed: their numbers are not in the paper."},
+        "answer_numbers_removed": {
+            "one": "✂️ {count} sentence removed: its numbers or links are not in the paper.",
+            "other": "✂️ {count} sentences removed: their numbers or links are not in the paper."},
         "answer_from_abstract": "⚠️ The PDF could not be used ({reason}): this answer rests on the abstract only.",
         "answer_cited_from": "§ {section}",
         "question_too_long": "Your question is {length} characters long; please ask in fewer than {limit}.",
@@ -383,6 +385,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "table_label": "表 {number}",
         "not_from_arxiv": "非 arXiv 论文：标题和作者取自其首页",
         "pdf_not_readable": "无法读取这个 PDF（已损坏、加密或为空）。",
+        "like_limit": "每次 /like 最多 {limit} 篇：其余 {rest} 篇请再发一次。",
         "ask_button": "❓ 提问",
         "figures_button": "🖼 图",
         "more_button": "⋯ 更多",
@@ -394,7 +397,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "card_contribution": "一句话总结",
         "card_limitations": "局限",
         "note_extract_language": "未配置大模型：以下内容是论文原句的英文摘录。",
-        "note_numbers_removed": "有 {count} 句因其中的数字在论文中找不到而被删除。",
+        "note_numbers_removed": "有 {count} 句因其中的数字或链接在论文中找不到而被删除。",
         "card_takeaways": "要点",
         "card_title": "标题",
         "card_authors": "作者",
@@ -426,7 +429,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "answer_offline_failed": "LLM 调用失败：{reason}",
         "answer_no_passage": "论文中没有与你的问题匹配的段落，也没有 LLM 可以回答（{why}）。"
                              "请用论文会使用的词（英文）提问，或用 /fig N 询问某张图。",
-        "answer_numbers_removed": "✂️ 已删除 {count} 句：其中的数字不在论文中。",
+        "answer_numbers_removed": "✂️ 已删除 {count} 句：其中的数字或链接不在论文中。",
         "answer_from_abstract": "⚠️ 无法使用 PDF（{reason}）：本回答仅依据摘要。",
         "answer_cited_from": "§ {section}",
         "question_too_long": "你的问题有 {length} 个字符，请控制在 {limit} 以内。",

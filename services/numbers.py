@@ -1,7 +1,9 @@
-"""Every number in an LLM's prose must be one the paper states. Pure.
+"""Every number and every link in an LLM's prose must be one the paper states. Pure.
 
 Numbers are compared as values, written any usual way: 1,024 = 1024, 0.5 = .5 = 0.50, 50% = 50 %, 3× = 3x = 3.
-A sentence whose numbers are not all in the paper (its text, title, abstract or comment) is dropped.
+Links as host and path (`https://www.x.org/a/` = `x.org/a`); Telegram makes even a bare `phish.example/login` a
+link, so a prompt-injected paper could otherwise put one on a card. A sentence whose numbers or links are not all
+in the paper (its text, title, abstract or comment; arXiv's own links always) is dropped.
 """
 
 from __future__ import annotations
@@ -40,18 +42,42 @@ def sentences_of(text: str) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+_LINK = re.compile(
+    r"(?i)(?<![@\w.-])(?:https?://[^\s<>\"'()\[\]]+|www\.[^\s<>\"'()\[\]]+|"
+    r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|dev|edu|gov|co|me|app|xyz|info|example|site|online|"
+    r"tech|cn|uk|de|fr|jp|ru|us|ly|to|gg|sh|page|link|club|biz|top)\b(?:/[^\s<>\"'()\[\]]*)?)")
+ALWAYS_LINKED = ("arxiv.org/",)
+"""Links a card may name whatever the paper says: arXiv's own."""
+
+
+def _link(raw: str) -> str:
+    link = re.sub(r"(?i)^(?:https?://)?(?:www\.)?", "", raw).lower()
+    return link.rstrip(".,;:!?/")
+
+
+def links_in(text: str) -> set[str]:
+    """The links a text names, as host and path."""
+    return {_link(found) for found in _LINK.findall(text)}
+
+
+def unsupported_links(text: str, known: set[str]) -> set[str]:
+    """Links of `text` the paper does not give (a shorter form of a link it gives is fine: `github.com/org`)."""
+    return {link for link in links_in(text) if not link.startswith(ALWAYS_LINKED)
+            and not any(k == link or k.startswith(link + "/") for k in known)}
+
+
 def unsupported(text: str, known: set[str]) -> set[str]:
     return numbers_in(text) - known
 
 
-def keep_supported(text: str, known: set[str]) -> tuple[str, int]:
-    """`text` without the sentences stating a number the paper does not; and how many were dropped. Its
-    paragraphs and list items keep their line breaks (a line left empty goes)."""
+def keep_supported(text: str, known: set[str], links: set[str] | None = None) -> tuple[str, int]:
+    """`text` without the sentences stating a number (or, given the paper's `links`, naming a link) the paper does
+    not; and how many were dropped. Its paragraphs and list items keep their line breaks (an emptied line goes)."""
     lines, dropped = [], 0
     for line in text.split("\n"):
         kept = []
         for sentence in sentences_of(line):
-            if unsupported(sentence, known):
+            if unsupported(sentence, known) or (links is not None and unsupported_links(sentence, links)):
                 dropped += 1
             else:
                 kept.append(sentence)

@@ -513,3 +513,20 @@ async def test_ask_and_abstract_under_a_card(bot: RunningBot, arxiv_fake: FakeAr
     [abstract] = await bot.tg.wait_for("sendMessage", chat_id=636, contains="<b>Abstract</b>")
     assert "<blockquote expandable>We propose a faithful summarizer." in abstract.text
     assert abstract.params["reply_parameters"]["message_id"] == card.message()["message_id"]
+
+
+async def test_links_the_paper_never_had_are_not_on_the_card(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                              gemini: FakeGemini) -> None:
+    """A prompt-injected paper cannot put a phishing link on a card: Telegram would make even a bare domain
+    clickable. Links the paper gives (and arXiv's) stay; the card says sentences were removed."""
+    add_paper(arxiv_fake, abstract="We propose a faithful summarizer. It keeps metadata from arXiv. It improves "
+                                   "accuracy by 12%. Code: https://github.com/ada/faithful.")
+    gemini.summary.update({
+        "results": "Log in at www.papergram-phish.com/login to see the results. The code is github.com/ada/faithful.",
+        "takeaways": ["Details at https://phish.example/login.", "It keeps metadata from arXiv."],
+        "workload": "",
+    })
+    gemini_bot.tg.send_text("2408.14227", chat_id=637)
+    card = (await card_of(gemini_bot, 637))[-1].text
+    assert "phish" not in card and "github.com/ada/faithful" in card
+    assert t("en", "note_numbers_removed", count=2) in card

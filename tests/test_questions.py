@@ -89,6 +89,10 @@ async def test_an_answer_states_no_number_the_paper_does_not(gemini_bot: Running
     assert answer.text == ("💬 It reaches 41.2 ROUGE-L [3 Experiments].\n\n"
                            + t("en", "answer_numbers_removed", count=1))
     assert "Answer in English" in gemini.turns()[0][1], "a question in another language: the chat's language"
+    gemini.answer = "It reaches 41.2 ROUGE-L [3 Experiments].\n\nSee https://phish.example/login for the rest."
+    answer = await ask(gemini_bot, 1402, "Where are the details?", message)
+    assert "phish" not in answer.text, "a link the paper never had is not passed on (Telegram would make it live)"
+    assert answer.text.startswith("💬 It reaches 41.2 ROUGE-L [3 Experiments].")
 
 
 async def test_a_figure_is_explained_from_its_caption_and_the_paragraphs_citing_it(

@@ -281,3 +281,10 @@ async def test_a_reading_list_saved_listed_removed_and_skipped_by_digests(bot: R
     bot.tg.press("unsave:0:2408.10001", chat_id=920)
     [edited] = await bot.tg.wait_for("editMessageText", chat_id=920, contains="reading list is empty")
     assert edited.text == t("en", "saved_none")
+
+
+async def test_like_past_its_limit_says_what_it_left(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add(arxiv_fake, "2408.10001", "Denoising Diffusion", "Diffusion models.")
+    ids = ["2408.10001"] + [f"2408.{20000 + i}" for i in range(204)]
+    reply = await command(bot, "/like " + " ".join(ids), 908)
+    assert reply == t("en", "like_done", count=1, known=1, total=200) + "\n" + t("en", "like_limit", limit=200, rest=5)

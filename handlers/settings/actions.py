@@ -21,6 +21,7 @@ from services.digests.planner import valid_zone
 from services.i18n import INTERFACE_LANGUAGES, has_catalog, t
 from services.languages import display_name, own_name, resolve
 from services.models import ChatSettings
+from services.ranking.feedback import MAX_LIKED_IDS
 from services.store import utcnow
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
 
@@ -208,7 +209,10 @@ async def like(context: Context, chat: ChatSettings, text: str) -> Reply:
         return Reply(t(lang, "arxiv_down", id="…"))
     if not report.arxiv:
         return Reply(t(lang, "like_none"))
-    return Reply(t(lang, "like_done", count=report.arxiv, known=report.arxiv, total=len(refs)))
+    done = t(lang, "like_done", count=report.arxiv, known=report.arxiv, total=min(len(refs), MAX_LIKED_IDS))
+    if len(refs) > MAX_LIKED_IDS:  # said, not dropped in silence
+        done += "\n" + t(lang, "like_limit", limit=MAX_LIKED_IDS, rest=len(refs) - MAX_LIKED_IDS)
+    return Reply(done)
 
 
 async def usage(context: Context, chat: ChatSettings, _: str = "") -> Reply:

@@ -20,7 +20,7 @@ from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import Summarizer, SummaryFailed, SummaryFields
 from services.llm.prompt import PROMPT_VERSION
 from services.models import UPLOAD_PREFIX, FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
-from services.numbers import keep_supported, paper_numbers
+from services.numbers import keep_supported, links_in, paper_numbers
 from services.pdf.extractor import EXTRACTOR_VERSION
 from services.pdf.pool import PdfPool, PdfResult
 from services.store import Store
@@ -97,18 +97,20 @@ _PROSE_FIELDS = ("one_sentence", "background", "past_methods", "method", "result
 
 
 def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfContent) -> tuple[SummaryFields, int]:
-    """The summary without the sentences whose numbers the paper does not state; and how many were dropped."""
-    known = paper_numbers([paper.title, paper.abstract, paper.comment, content.text, content.first_page])
+    """The summary without the sentences whose numbers or links the paper does not state; and how many were
+    dropped."""
+    texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page]
+    known, links = paper_numbers(texts), set().union(*(links_in(text) for text in texts))
     changes: dict[str, object] = {}
     removed = 0
     for name in _PROSE_FIELDS:
-        text, dropped = keep_supported(getattr(summary, name), known)
+        text, dropped = keep_supported(getattr(summary, name), known, links)
         if dropped:
             changes[name], removed = text, removed + dropped
     for name in ("takeaways", "method_steps"):
         items = []
         for item in getattr(summary, name):
-            text, dropped = keep_supported(item, known)
+            text, dropped = keep_supported(item, known, links)
             removed += dropped
             if text:
                 items.append(text)

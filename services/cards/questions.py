@@ -17,7 +17,7 @@ from services.cards.passages import Passage, best_passages, citing, passages_of
 from services.languages import prompt_name
 from services.llm.port import Summarizer, SummaryFailed
 from services.models import FigureRegion, PaperMeta, PdfContent
-from services.numbers import keep_supported, paper_numbers
+from services.numbers import keep_supported, links_in, paper_numbers
 from services.store import Store
 from services.text_match import fold
 
@@ -95,9 +95,10 @@ class QuestionService:
         except SummaryFailed as failure:
             log.warning("question on %s fell back to passages: %s", paper.versioned_id, failure)
             return self._offline(passages, question, figure, context, str(failure) or "the LLM failed", content)
-        known = paper_numbers([paper.title, paper.abstract, paper.comment, content.text, content.first_page,
-                               figure.caption if figure else ""])
-        checked, removed = keep_supported(_plain(written), known)
+        texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page,
+                 figure.caption if figure else ""]
+        known, links = paper_numbers(texts), set().union(*(links_in(text) for text in texts))
+        checked, removed = keep_supported(_plain(written), known, links)
         if removed:
             log.info("answer on %s: %d sentences with numbers not in the paper removed", paper.versioned_id, removed)
         if key and checked:
