@@ -513,3 +513,28 @@ async def test_a_group_gets_one_overview_whose_cards_open_privately(bot: Running
         "📄 opens the card in the reader's private chat: the group sees no card it did not ask for"
     assert await command(bot, "/settings group_cards here", -100755, chat_type="supergroup") == t(
         "en", "settings_set", name="group_cards", value="here")
+
+
+async def test_a_tick_ending_while_a_digest_is_planned_takes_none_of_its_papers(
+        bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scheduler's run clears the shared card memo when it ends; a /digest planned meanwhile keeps every card
+    it found there (one reader got 15 of 39 papers, and the other 24 were never sent)."""
+    announce(arxiv_fake, "cs", [f"Vision Paper {i}" for i in range(6)] + [f"Graph Paper {i}" for i in range(6)])
+    clock.now = datetime(2024, 8, 26, 7, 0, tzinfo=UTC)
+    await command(bot, "/subscribe vision", 762)
+    await command(bot, "/digest", 762)  # the six vision cards are in the memo now, as a running tick leaves them
+    await bot.tg.wait_for("editMessageText", chat_id=762, contains=t("en", "digest_queued", count=6))
+    services = services_of(bot)
+    card = services.papers.card
+
+    async def card_then_a_tick_ends(*args: Any, **kwargs: Any) -> Any:
+        made = await card(*args, **kwargs)
+        services.digests._card_memo.clear()  # what run_due's `finally` does when a tick ends
+        return made
+
+    monkeypatch.setattr(services.papers, "card", card_then_a_tick_ends)
+    await command(bot, "/subscribe cs.CV", 761)
+    bot.tg.send_text("/digest", chat_id=761)
+    await bot.tg.wait_for("editMessageText", chat_id=761, contains=t("en", "digest_queued", count=12))
+    await bot.tg.wait_for("sendMessage", chat_id=761, contains="12. <b>")
+    assert sum(text.count("<b><a href") for text in bot.tg.texts_to(761)) == 12, "every paper listed"

@@ -138,6 +138,8 @@ class DigestService:
                 return 0
             kept = self._in_topic_order(topics, chosen.kept)
             cards = await self._cards([p.paper for p in kept], chat.language, figures=chat.mode == "full")
+            failed = [p.paper.base_id for p in kept if p.paper.base_id not in cards]
+            skipped = failed + skipped  # a card that could not be made now is offered by "Show N more", not lost
             messages = digest_messages(chat, newest, kept, cards, self.bot_username, chosen.totals)
             if skipped:
                 more = Button(t(chat.language, "digest_more_button", count=len(skipped)),
@@ -145,7 +147,7 @@ class DigestService:
                 messages.append(OutboxMessage("text", t(chat.language, "digest_more", count=len(skipped)),
                                               ((more,),)))
             self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped), batch)
-            return len(kept)
+            return len(kept) - len(failed)
 
     def _queue(self, digest: QueuedDigest, batch: bool) -> None:
         """Write the digest now, or with the run's next batch of chats (one transaction for many)."""
@@ -162,11 +164,16 @@ class DigestService:
 
         Cards made during one planning run are kept for the next chat that gets the same paper in the same
         language: thousands of chats share a day's few hundred cards. Figures are rendered only when asked
-        (full digests, exports): an overview shows none.
+        (full digests, exports): an overview shows none. What this call found is its own: a run ending meanwhile
+        (the scheduler's tick clears the shared memo) takes no card from a digest being planned.
         """
         memo = self._card_memo
-        wanted = [a for a in papers if (card := memo.get((a.base_id, a.version, language))) is None
-                  or (figures and not card.figures and not card.pdf_note)]
+        mine: dict[tuple[str, int, str], PaperCard] = {}
+        for a in papers:
+            key = (a.base_id, a.version, language)
+            if (card := memo.get(key)) is not None and (not figures or card.figures or card.pdf_note):
+                mine[key] = card
+        wanted = [a for a in papers if (a.base_id, a.version, language) not in mine]
         if wanted:
             metas = await self._papers.lookup([PaperRef(a.base_id, a.version) for a in wanted])
 
@@ -181,8 +188,8 @@ class DigestService:
             found = [m for m in metas.values() if m is not None]
             for meta, card in zip(found, await asyncio.gather(*(one(m) for m in found)), strict=True):
                 if card is not None:
-                    memo[(meta.base_id, meta.version, language)] = card
-        return {a.base_id: card for a in papers if (card := memo.get((a.base_id, a.version, language)))}
+                    memo[(meta.base_id, meta.version, language)] = mine[(meta.base_id, meta.version, language)] = card
+        return {a.base_id: card for a in papers if (card := mine.get((a.base_id, a.version, language)))}
 
     @staticmethod
     def _in_topic_order(topics: list[Topic], picks: list[Pick]) -> list[Pick]:
