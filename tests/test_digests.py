@@ -344,6 +344,41 @@ async def test_a_new_chat_starts_with_the_newest_day(bot: RunningBot, arxiv_fake
     assert "Optical Flow Today" in first and "Diffusion Transformers" not in first
 
 
+def front_matter(post: str) -> dict[str, Any]:
+    import yaml
+
+    assert post.startswith("---\n")
+    head, _, _ = post[4:].partition("\n---\n")
+    parsed: dict[str, Any] = yaml.safe_load(head)
+    return parsed
+
+
+async def test_an_export_cannot_be_broken_by_what_an_llm_wrote(env: dict[str, str], tg: FakeTelegram,
+                                                               arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    """A keyword with a newline and `---` cannot end the front matter; raw HTML stands nowhere in the post."""
+    import io
+    import zipfile
+
+    gemini.summary.update({"keywords": ["x\n---\ntitle: pwned", "<img src=x onerror=alert(1)>"],
+                           "one_sentence": "We show <script>alert(1)</script> and <a href=//evil>this</a>."})
+    announce(arxiv_fake, "cs.CV", ["Diffusion Transformers for Video"])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        await command(bot, "/subscribe cs.CV", 764)
+        await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+        bot.tg.send_text("/export", chat_id=764)
+        [document] = await bot.tg.wait_for("sendDocument", chat_id=764)
+    archive = zipfile.ZipFile(io.BytesIO(next(iter(document.files.values()))))
+    post = archive.read("2024-08-26-cs-cv.md").decode()
+    front = front_matter(post)
+    assert set(front) == {"title", "date", "tags", "description"} and front["title"] == "cs.CV"
+    assert "x\n---\ntitle: pwned" in front["tags"], "the keyword is a keyword, whole"
+    body = post.split("\n---\n", 1)[1]
+    assert "<script" not in body and "<img" not in body and "<a href" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
 async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
     import io
     import zipfile
@@ -363,8 +398,9 @@ async def test_export_gives_blog_posts_with_figures(bot: RunningBot, arxiv_fake:
     bib = archive.read("2024-08-26-papers.bib").decode()
     assert bib.count("@misc{") == 2 and "eprint = {2408.10000}" in bib and "eprint = {2408.10001}" in bib
     diffusion = archive.read("2024-08-26-diffusion.md").decode()
-    assert diffusion.startswith('---\ntitle: "diffusion"\ndate: 2024-08-26\ntags: [')
-    assert "# 2024-08-26 Update" in diffusion and "## Diffusion \\<Transformers\\> for Video" in diffusion
+    front = front_matter(diffusion)
+    assert front["title"] == "diffusion" and front["date"] == "2024-08-26" and "cs.CV" in front["tags"]
+    assert "# 2024-08-26 Update" in diffusion and "## Diffusion &lt;Transformers&gt; for Video" in diffusion
     assert "machine-written" in diffusion and "![Fig. 1 — " in diffusion
     assert "<details>" in diffusion and "](2408-10000v1/figure-1.jpg)" in diffusion
     assert "Optical Flow" not in diffusion, "each paper under its first matching topic"

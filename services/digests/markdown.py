@@ -1,6 +1,8 @@
 """A day's digest as a blog post (FORMAT.md, "as a file"): Markdown with front matter and figure files. Pure.
 
-The post uses the very card layout of Telegram (services/card.py) written in Markdown, so the two never drift.
+The post uses the very card layout of Telegram (cards/render.py) written in Markdown, so the two never drift. Front
+matter is written by a YAML library and every text from arXiv or the LLM is escaped: a keyword holding `---` or
+`<script>` is a keyword, nothing more.
 """
 
 from __future__ import annotations
@@ -9,13 +11,22 @@ import io
 import re
 import zipfile
 
+import yaml
+
 from services.cards.papers import PaperCard
 from services.cards.render import Markup, figure_caption, render_card
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+
+
+def _escape(text: str) -> str:
+    """Text from arXiv or the LLM, inert in Markdown and in the HTML a blog renders it to: `<script>` shows as
+    text, `*` does not start emphasis."""
+    return _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
 
 MARKDOWN = Markup(
-    escape=lambda s: _SPECIAL.sub(r"\\\1", s),
+    escape=_escape,
     bold=lambda s: f"**{s}**",
     italic=lambda s: f"*{s}*",
     code=lambda s: f"`{s}`",
@@ -27,19 +38,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "digest"
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def post(topic: str, day: str, cards: list[PaperCard], writer: str) -> tuple[str, dict[str, bytes]]:
     """(Markdown text, {relative path: image bytes}) for one topic's papers of one day."""
     keywords = sorted({k for c in cards for k in c.summary.keywords[:3]} | {c.paper.primary_category for c in cards})
+    front = yaml.safe_dump({"title": topic, "date": day, "tags": keywords[:12],
+                            "description": f"{topic} — {day} · {len(cards)} new papers on arXiv"},
+                           allow_unicode=True, sort_keys=False, width=10_000)  # a YAML writer: no value ends it
     lines = [
         "---",
-        f"title: {_quote(topic)}",
-        f"date: {day}",
-        "tags: [" + ", ".join(_quote(k) for k in keywords[:12]) + "]",
-        f"description: {_quote(f'{topic} — {day} · {len(cards)} new papers on arXiv')}",
+        front.rstrip("\n"),
         "---",
         "",
         f"> The summaries below are machine-written ({writer}); titles, authors and links come from arXiv.",
