@@ -24,6 +24,7 @@ from handlers import (
     feedback,
     lifecycle,
     papers,
+    presses,
     questions,
     reading_list,
     start,
@@ -38,6 +39,7 @@ PAPERS_GROUP = 1
 
 
 def register(app: App) -> None:
+    app.add_handler(TypeHandler(Update, presses.guard), group=-2)  # a repeated press is one action
     app.add_handler(TypeHandler(Update, lifecycle.track_update), group=-1)  # every update's task is known
     app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))

@@ -25,13 +25,20 @@ async def export_digest(update: Update, context: Context) -> None:
     if day and not _is_day(day):
         await message.reply_text(t(chat.language, "export_bad_day", text=html.escape(day[:40], quote=False)))
         return
-    exported = await context.services.digests.export(chat, day)
+    digests = context.services.digests
+    if digests.exports_busy:
+        await message.reply_text(t(chat.language, "export_queued"))
+    exported = await digests.export(chat, day)
     if exported is None:
         await message.reply_text(t(chat.language, "export_none"))
         return
-    name, data = exported
-    await message.reply_document(data, filename=name, caption=t(chat.language, "export_caption",
-                                                                  day=day or chat.last_digest_day))
+    name, path = exported
+    try:
+        with path.open("rb") as archive:
+            await message.reply_document(archive, filename=name, caption=t(chat.language, "export_caption",
+                                                                            day=day or chat.last_digest_day))
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _is_day(text: str) -> bool:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import build_application
 from handlers.common.sender import TelegramSender, digest_sender
+from handlers.presses import REPEAT_SECONDS
 from services.bootstrap import Services
 from services.config import load_config
 from services.delivery.outbox import SEND_CONCURRENCY
@@ -307,6 +310,7 @@ async def test_a_capped_digest_offers_the_rest(bot: RunningBot, arxiv_fake: Fake
     [more] = await bot.tg.wait_for("sendMessage", chat_id=742, contains="31. <b>", timeout=5)  # at once, no tick
     assert "33. <b>" in more.text and more.text.startswith("<b>cs.CV</b> — 2024-08-26 · 3 new papers"), \
         "the rest under its topic, numbered on"
+    await asyncio.sleep(REPEAT_SECONDS)  # pressed again later: a repeat within seconds is one action
     bot.tg.press(button["callback_data"], chat_id=742)
     [*_, again] = await bot.tg.wait_for("answerCallbackQuery", count=2)
     assert again.params["text"] == t("en", "digest_more_gone"), "pressed again: said, not silent"
@@ -574,3 +578,21 @@ async def test_a_tick_ending_while_a_digest_is_planned_takes_none_of_its_papers(
     await bot.tg.wait_for("editMessageText", chat_id=761, contains=t("en", "digest_queued", count=12))
     await bot.tg.wait_for("sendMessage", chat_id=761, contains="12. <b>")
     assert sum(text.count("<b><a href") for text in bot.tg.texts_to(761)) == 12, "every paper listed"
+
+
+async def test_exports_are_built_two_at_a_time_and_a_third_is_told_it_waits(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                              clock: Clock) -> None:
+    announce(arxiv_fake, "cs.CV", ["Diffusion Transformers for Video"])
+    await command(bot, "/subscribe cs.CV", 765)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    exports = services_of(bot).digests._exports
+    for _ in range(2):  # two exports being built
+        await exports.acquire()
+    bot.tg.send_text("/export", chat_id=765)
+    await bot.tg.wait_for("sendMessage", chat_id=765, contains=t("en", "export_queued"))
+    assert not bot.tg.calls_to("sendDocument", 765)
+    exports.release()
+    [document] = await bot.tg.wait_for("sendDocument", chat_id=765)
+    exports.release()
+    assert next(iter(document.files.values())).startswith(b"PK"), "a zip, sent from its file on disk"
+    assert not list(Path(tempfile.gettempdir()).glob("papergram-export-*.zip")), "and the file is gone"

@@ -333,3 +333,22 @@ async def test_a_database_damaged_at_run_time_answers_and_stops_writing(env: dic
             await app.updater.stop()
             await app.stop()
     services.close()
+
+
+async def test_a_repeated_press_is_one_action_and_a_flood_slows_only_its_user(bot: RunningBot,
+                                                                           arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake)
+    for _ in range(5):  # a double tap, a lagging phone: five presses of one 🔖
+        bot.tg.press("save:2408.14227v2", chat_id=981, message_id=40)
+    answers = await bot.tg.wait_for("answerCallbackQuery", count=5)
+    texts = [a.params.get("text") for a in answers]
+    assert texts.count(t("en", "saved_added")) == 1 and texts.count(None) == 4 and \
+        t("en", "saved_already") not in texts, "saved once, every press answered"
+    for i in range(30):  # one user pressing thirty different buttons at once
+        bot.tg.press(f"saved:{i}", chat_id=982, message_id=41, user_id=77)
+    bot.tg.press("saved:0", chat_id=983, message_id=42, user_id=78)  # a bystander
+    answers = await bot.tg.wait_for("answerCallbackQuery", count=5 + 31)
+    slowed = [a for a in answers if a.params.get("text") == t("en", "presses_too_fast")]
+    assert len(slowed) >= 20, "the flood is answered, not acted on"
+    edits = bot.tg.calls_to("editMessageText", 983)
+    assert edits, "the bystander's press is handled as usual"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from handlers.presses import REPEAT_SECONDS
 from services.i18n import t
 from tests.conftest import RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv, FakePaper
@@ -317,6 +318,7 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     table = (await bot.tg.wait_for("sendPhoto", chat_id=622, count=2))[-1]
     assert table.params["caption"] == "Table 1 — Numbers next to a figure."
     assert arxiv_fake.pdf_requests == ["2408.14227v2", "2408.14227v2"]
+    await asyncio.sleep(REPEAT_SECONDS)  # pressed again later: a repeat within seconds is one action
     bot.tg.press(button["callback_data"], chat_id=622)
     await bot.tg.wait_for("sendPhoto", chat_id=622, count=3)
     assert len(arxiv_fake.pdf_requests) == 2, "tables are cached once found"

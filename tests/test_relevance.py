@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
 
+from handlers.presses import REPEAT_SECONDS
 from services.i18n import t
 from services.topics import parse_topic
 from tests.conftest import Clock, RunningBot, running_bot, with_gemini
@@ -257,6 +259,8 @@ async def test_a_reading_list_saved_listed_removed_and_skipped_by_digests(bot: R
     [[_, _, save], *_] = card.params["reply_markup"]["inline_keyboard"]
     assert save == {"text": "🔖", "callback_data": "save:2408.10001v1"}
     bot.tg.press(save["callback_data"], chat_id=920)
+    await bot.tg.wait_for("answerCallbackQuery")
+    await asyncio.sleep(REPEAT_SECONDS)  # pressed again later: a repeat within seconds is one action
     bot.tg.press("save:2408.10001v1", chat_id=920)
     answers = await bot.tg.wait_for("answerCallbackQuery", count=2)
     assert sorted(a.params["text"] for a in answers) == sorted([t("en", "saved_added"), t("en", "saved_already")])

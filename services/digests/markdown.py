@@ -7,9 +7,9 @@ matter is written by a YAML library and every text from arXiv or the LLM is esca
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
+from pathlib import Path
 
 import yaml
 
@@ -71,12 +71,12 @@ def post(topic: str, day: str, cards: list[PaperCard], writer: str) -> tuple[str
     return "\n".join(lines) + "\n", files
 
 
-def zip_posts(posts: list[tuple[str, str, dict[str, bytes]]]) -> bytes:
-    """One archive with each post (`<day>-<topic>.md`) and its figure files beside it."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def zip_posts(posts: list[tuple[str, str, dict[str, bytes]]], target: Path) -> Path:
+    """One archive at `target` with each post (`<day>-<topic>.md`) and its figure files beside it, written to
+    disk as it goes (an export of many figures is not held in memory twice)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text, files in posts:
             archive.writestr(name, text)
             for path, data in files.items():
                 archive.writestr(path, data)
-    return buffer.getvalue()
+    return target

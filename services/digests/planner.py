@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
+import tempfile
 import zoneinfo
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from services import callback_data
@@ -37,6 +40,8 @@ from services.topics import Topic
 log = logging.getLogger(__name__)
 
 DAILY_CAP = 30
+EXPORTS_AT_ONCE = 2
+"""Zips built at a time: ten /export at once must not take the machine's memory or the bot's cores."""
 GROUP_CAP = 10
 """A group's digest is one overview a member scrolls past: its ten best papers, the rest a tap away."""
 QUIET_AFTER = timedelta(hours=6)
@@ -98,6 +103,7 @@ class DigestService:
         self._cap = daily_cap
         self._prepare = asyncio.Semaphore(prepare_concurrency)
         self._planning = asyncio.Lock()
+        self._exports = asyncio.Semaphore(EXPORTS_AT_ONCE)
         self.bot_username = ""
         """Set at start-up: channel digests link to the bot so readers can open cards privately."""
 
@@ -215,9 +221,15 @@ class DigestService:
             self._pending = []  # cut short (a shutdown): what was not written is planned again next time
         return planned
 
-    async def export(self, chat: ChatSettings, day: str = "") -> tuple[str, bytes] | None:
+    @property
+    def exports_busy(self) -> bool:
+        """Whether an export asked now waits behind others (at most EXPORTS_AT_ONCE are built at a time)."""
+        return self._exports.locked()
+
+    async def export(self, chat: ChatSettings, day: str = "") -> tuple[str, Path] | None:
         """The chat's digest of `day` (default: its latest) as blog posts, one per topic, zipped with their
-        figures; None when there is no such digest."""
+        figures into a temporary file the caller sends and deletes; None when there is no such digest. The zip is
+        built off the event loop, on disk, at most EXPORTS_AT_ONCE at a time: the bot answers meanwhile."""
         day = day or chat.last_digest_day
         base_ids = self._store.delivered_on(chat.chat_id, day) if day else []
         if not base_ids:
@@ -238,7 +250,14 @@ class DigestService:
             posts.append((f"{day}-{slug(topic_text)}.md", text, files))
         citations = bibtex_file([c.paper for topic_cards in by_topic.values() for c in topic_cards])
         posts.append((f"{day}-papers.bib", citations.decode(), {}))
-        return f"papergram-{day}.zip", zip_posts(posts)
+        async with self._exports:
+            handle, name = tempfile.mkstemp(prefix="papergram-export-", suffix=".zip")
+            os.close(handle)
+            try:
+                return f"papergram-{day}.zip", await asyncio.to_thread(zip_posts, posts, Path(name))
+            except BaseException:
+                Path(name).unlink(missing_ok=True)
+                raise
 
     def _cap_of(self, chat: ChatSettings) -> int:
         return min(self._cap, GROUP_CAP) if chat.type in ("group", "supergroup") else self._cap
