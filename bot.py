@@ -28,6 +28,7 @@ from handlers import lifecycle
 from handlers.common.context import CONTEXT_TYPES, App, Context, services_of
 from handlers.common.rate_limiter import ChatRateLimiter
 from handlers.common.sender import NO_PREVIEW, digest_sender
+from handlers.webhook import start_webhook, stop_webhook
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.bootstrap import Services, build_services
@@ -159,10 +160,35 @@ def _load_config_or_exit(require_token: bool = True) -> Config:
 
 
 def webhook_options(config: Config, listen: str = "0.0.0.0") -> dict[str, Any]:
-    """PTB's webhook server for WEBHOOK_URL: the URL's path is the route, the secret token is checked."""
-    path = urlsplit(config.webhook_url).path.strip("/")
-    return {"listen": listen, "port": config.webhook_port, "url_path": path, "webhook_url": config.webhook_url,
-            "secret_token": config.webhook_secret}
+    """Our webhook endpoint for WEBHOOK_URL: the URL's path is the route, the secret token is checked."""
+    return {"url": config.webhook_url, "path": urlsplit(config.webhook_url).path, "secret": config.webhook_secret,
+            "listen": listen, "port": config.webhook_port}
+
+
+def serve_webhook(app: App, config: Config) -> None:
+    """`run_polling`'s life cycle with our endpoint in place of PTB's (handlers/webhook.py says why): start, serve
+    until `stop_running` stops the loop (our SIGTERM handler calls it), then stop and shut down in order."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    server = None
+    try:
+        loop.run_until_complete(app.initialize())
+        if app.post_init:
+            loop.run_until_complete(app.post_init(app))
+        if services_of(app).stopping:  # a stop signal during start-up
+            return
+        server = loop.run_until_complete(start_webhook(app, **webhook_options(config)))
+        loop.run_until_complete(app.start())
+        loop.run_forever()
+    finally:
+        if server is not None:
+            loop.run_until_complete(stop_webhook(server))
+        if app.running:
+            loop.run_until_complete(app.stop())
+        loop.run_until_complete(app.shutdown())
+        if app.post_shutdown:
+            loop.run_until_complete(app.post_shutdown(app))
+        loop.close()
 
 
 def health(config: Config) -> int:
@@ -210,7 +236,7 @@ def main(argv: list[str]) -> int:
         if config.webhook_url:
             log.info("webhook mode: Telegram posts updates to %s (listening on port %s)",
                      config.webhook_url.split("?")[0], config.webhook_port)
-            app.run_webhook(**webhook_options(config), allowed_updates=Update.ALL_TYPES, stop_signals=None)
+            serve_webhook(app, config)
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
     except StoreRefused as refused:

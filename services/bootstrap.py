@@ -80,6 +80,9 @@ class Services:
         """
         if self.store.broken:
             return  # a damaged database takes no more writes; the operator was told when it happened
+        if not self.store.writable_now():  # another process writes (a backup, sqlite3 by hand): next tick
+            log.warning("the database is locked by another process: the scheduler waits for the next tick")
+            return
         self.store.set_state("last_tick", utcnow().isoformat())
         now = self.digests.clock()
         self.prune_daily(now)

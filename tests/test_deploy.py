@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -79,48 +81,62 @@ async def test_usage_shows_todays_llm_calls(bot: RunningBot) -> None:
                       provider="offline extractive summarizer")
 
 
-async def test_webhook_mode_takes_updates_with_the_secret_and_refuses_them_without(env: dict[str, str],
-                                                                                  tg: FakeTelegram) -> None:
+async def test_webhook_mode_takes_updates_with_the_secret_and_answers_400_to_anything_else(
+        env: dict[str, str], tg: FakeTelegram, tmp_path: Path) -> None:
+    """The real process in webhook mode: a body that is not an update — truncated, not UTF-8, nested 100,000 deep,
+    not an object — is a 400 (not PTB's 500), a missing secret a 403; an update is handled; SIGTERM stops it."""
     import socket
 
     import httpx
 
-    from bot import build_application, webhook_options
-    from services.config import load_config
+    from tests.test_lifecycle import bot_process, stop, until
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     secret = "s3cret-token-0123456789"
-    env.update({"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/hook", "WEBHOOK_PORT": str(port),
-                "WEBHOOK_SECRET": secret})
-    config = load_config(env)
-    app = build_application(config)
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env.update({"WEBHOOK_URL": url, "WEBHOOK_PORT": str(port), "WEBHOOK_SECRET": secret})
     update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "chat": {"id": 990, "type": "private",
                                                                               "first_name": "Ada"},
                                          "from": {"id": 990, "is_bot": False, "first_name": "Ada"},
                                          "text": "/start", "entities": [{"type": "bot_command", "offset": 0,
                                                                          "length": 6}]}}
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_webhook(**webhook_options(config, listen="127.0.0.1"))
-        try:
-            [hook] = tg.calls_to("setWebhook")
-            assert hook.params["url"] == env["WEBHOOK_URL"] and hook.params["secret_token"] == secret
-            async with httpx.AsyncClient() as client:
-                refused = await client.post(env["WEBHOOK_URL"], json=update)
-                assert refused.status_code == 403
-                await asyncio.sleep(0.3)
-                assert not tg.calls_to("sendMessage", 990), "an update without the secret is not handled"
-                taken = await client.post(env["WEBHOOK_URL"], json=update,
-                                          headers={"X-Telegram-Bot-Api-Secret-Token": secret})
-                assert taken.status_code == 200
-            [reply] = await tg.wait_for("sendMessage", chat_id=990)
-            assert reply.text.startswith("<b>Papergram</b>")
-        finally:
-            await app.updater.stop()
-            await app.stop()
+    body = json.dumps(update).encode()
+    signed = {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as process:
+        await until(lambda: bool(tg.calls_to("setWebhook")), what="setWebhook")
+        [hook] = tg.calls_to("setWebhook")
+        assert hook.params["url"] == url and hook.params["secret_token"] == secret
+        async with httpx.AsyncClient(timeout=10) as client:
+            async def post(content: bytes, headers: dict[str, str]) -> int:
+                for _ in range(100):  # the server listens a moment after setWebhook
+                    try:
+                        return (await client.post(url, content=content, headers=headers)).status_code
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.05)
+                raise AssertionError("the webhook server never listened")
+
+            assert await post(body, {"Content-Type": "application/json"}) == 403
+            assert await post(body, {**signed, "X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
+            hostile = {"truncated": body[:40], "not UTF-8": b'{"update_id": 2, "x": "' + b"\xff\xfe" + b'"}',
+                       "nested": b'{"update_id": 3, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+                       "not an object": b"[1, 2]", "no update_id": b'{"message": {}}',
+                       "update_id not a number": b'{"update_id": "1"}'}
+            statuses = {name: await post(content, signed) for name, content in hostile.items()}
+            assert statuses == dict.fromkeys(hostile, 400)
+            huge = b'{"update_id": 4, "x": "' + b"a" * (1 << 20) + b'"}'
+            with contextlib.suppress(httpx.TransportError):  # over 1 MB: closed before the body is read
+                assert (await client.post(url, content=huge, headers=signed)).status_code >= 400
+            await asyncio.sleep(0.3)
+            assert not tg.calls_to("sendMessage", 990), "nothing refused was handled"
+            assert await post(body, signed) == 200
+        [reply] = await tg.wait_for("sendMessage", chat_id=990)
+        assert reply.text.startswith("<b>Papergram</b>")
+        assert stop(process) <= 5 and process.returncode == 0
+    text = log.read_text()
+    assert secret not in text and "Traceback" not in text
 
 
 def test_a_webhook_needs_its_secret_and_secrets_are_redacted(env: dict[str, str]) -> None:

@@ -29,6 +29,7 @@ from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.test_digests import command, services_of
+from tests.test_lifecycle import until
 from tests.test_paper_cards import add_paper
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +178,61 @@ async def test_a_trickling_pdf_is_given_up_on_time(env: dict[str, str], tg: Fake
         [edit] = await running.tg.wait_for("sendMessage", chat_id=945, contains="Faithful", timeout=30)
         assert time.monotonic() - started < 10
         assert t("en", "note_pdf", reason="the PDF could not be downloaded") in edit.text
+
+
+async def test_slow_pdfs_of_two_chats_leave_a_download_for_a_third(env: dict[str, str], tg: FakeTelegram,
+                                                                    arxiv_fake: FakeArxiv) -> None:
+    """Four PDFs trickling for two chats (two each) hold four downloads; a third chat's paper still gets one."""
+    env["PDF_DOWNLOAD_SECONDS"] = "6"  # past the test: the slow ones are still arriving when it ends
+    slow = [f"2408.1422{i}" for i in range(4)]
+    for base_id in [*slow, "2409.00001"]:
+        add_paper(arxiv_fake, base_id, title=f"Paper {base_id}")
+    arxiv_fake.pdf_trickle = (64, 0.5)
+    arxiv_fake.trickling = set(slow)
+    async with running_bot(env, tg) as running:
+        running.tg.send_text(f"{slow[0]} {slow[1]}", chat_id=946)
+        running.tg.send_text(f"{slow[2]} {slow[3]}", chat_id=947)
+        await until(lambda: len(arxiv_fake.pdf_requests) == 4, what="four slow downloads")
+        started = time.monotonic()
+        running.tg.send_text("2409.00001", chat_id=948)
+        [card] = await running.tg.wait_for("sendMessage", chat_id=948, contains="Paper 2409.00001", timeout=30)
+        waited = time.monotonic() - started
+        print(f"a third chat's card while four PDFs trickle: {waited:.1f}s")
+        assert waited < 10
+        assert t("en", "note_pdf", reason="the PDF could not be downloaded") not in card.text
+        assert not [c for c in running.tg.calls_to("sendMessage", 946) if "Paper 2408" in c.text], "still arriving"
+
+
+async def test_another_process_holding_the_database_lock_does_not_stall_the_bot(env: dict[str, str],
+                                                                                tg: FakeTelegram) -> None:
+    """A backup or `sqlite3` by hand holds the write lock: the scheduler waits for its next tick instead of
+    stalling the event loop for the busy timeout at every tick; users keep their answers; it resumes after."""
+    env["DIGEST_TICK_SECONDS"] = "1"
+    store = Store(env["PAPERGRAM_DB"])
+    store.ensure_chat(949, "private", "Ada", "en")
+    store.close()
+    async with running_bot(env, tg) as running:
+        await command(running, "/start", 949)
+        holder = sqlite3.connect(env["PAPERGRAM_DB"], isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            stalls, answers = [], []
+            for _ in range(30):  # three seconds: three ticks
+                started = time.monotonic()
+                await asyncio.sleep(0.1)
+                stalls.append(time.monotonic() - started - 0.1)
+            for _ in range(3):
+                started = time.monotonic()
+                await command(running, "/start", 949)
+                answers.append(time.monotonic() - started)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        print(f"under another process's lock: longest stall {max(stalls):.2f}s, /start {max(answers):.2f}s")
+        assert max(stalls) < 1.0 and max(answers) < 1.0
+        before = services_of(running).store.get_state("last_tick")
+        await until(lambda: services_of(running).store.get_state("last_tick") != before, timeout=5,
+                    what="the scheduler ticking again once the lock is gone")
 
 
 def heavy_pdf(pages: int = 30, paths: int = 20_000) -> bytes:

@@ -16,6 +16,7 @@ from enum import Enum
 from services.arxiv.client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
 from services.cards.links import PaperLinks, find_links
 from services.cards.uploads import paper_of_upload, upload_id
+from services.concurrency import KeyedLimiter
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import Summarizer, SummaryFailed, SummaryFields
 from services.llm.prompt import PROMPT_VERSION
@@ -118,9 +119,16 @@ def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfConten
     return summary.model_copy(update=changes), removed
 
 
+DOWNLOADS = 8
+"""PDF downloads at once (each at most MAX_PDF_MB in memory while it arrives)."""
+DOWNLOADS_PER_OWNER = 3
+"""Downloads one owner (a chat, the digest planner) has at once: two chats whose PDFs trickle leave slots for
+everyone else."""
+
+
 class PaperService:
     def __init__(self, store: Store, arxiv: ArxivClient, pdfs: PdfPool, summarizer: Summarizer,
-                 *, max_pages: int = 60, downloads: int = 4, llm_budget: int = 0) -> None:
+                 *, max_pages: int = 60, downloads: int = DOWNLOADS, llm_budget: int = 0) -> None:
         self._store = store
         self._arxiv = arxiv
         self._pdfs = pdfs
@@ -128,6 +136,7 @@ class PaperService:
         self._extractive = ExtractiveSummarizer()
         self._max_pages = max_pages
         self._downloads = asyncio.Semaphore(downloads)
+        self._downloads_of = KeyedLimiter(DOWNLOADS_PER_OWNER)
         self._in_flight: dict[tuple[str, int], asyncio.Lock] = {}
         self._uploads: dict[str, bytes] = {}
         """PDFs users sent that are not on arXiv, by ID, the newest last (at most MAX_UPLOADS)."""
@@ -315,7 +324,7 @@ class PaperService:
         if cached is not None:
             return cached
         try:
-            data = await self._download(paper)
+            data = await self._download(paper, owner)
         except PdfUnavailable:
             return []
         tables = await self._pdfs.tables(data, self._max_pages, owner)
@@ -328,7 +337,7 @@ class PaperService:
         unless the download failed: that is tried again next time, where a corrupt PDF stays corrupt."""
         data: bytes | None = None
         try:
-            downloaded = await self._download(paper)
+            downloaded = await self._download(paper, owner)
         except PdfTooLarge:
             result = PdfResult(PdfContent("", "", 0, note="the PDF is too large"))
         except NotAPdf as error:
@@ -360,10 +369,11 @@ class PaperService:
             self._uploads.pop(next(iter(self._uploads)))
         return paper
 
-    async def _download(self, paper: PaperMeta) -> bytes:
+    async def _download(self, paper: PaperMeta, owner: object) -> bytes:
         if not paper.from_arxiv:  # a PDF a user sent: kept in memory a while, never fetched from anywhere
             if paper.base_id not in self._uploads:
                 raise PdfUnavailable("the PDF sent is no longer at hand: send it again")
             return self._uploads[paper.base_id]
-        async with self._downloads:  # bounded: a digest of many papers does not open many downloads at once
+        # bounded, and fair: one chat's slow PDFs (or a digest's many) hold at most three of the slots
+        async with self._downloads_of.slot(owner), self._downloads:
             return await self._arxiv.download_pdf(paper)

@@ -29,6 +29,9 @@ from services.store.migrations import migrations
 log = logging.getLogger(__name__)
 
 
+BUSY_TIMEOUT_MS = 5000
+"""How long a write waits for another process's lock before it fails."""
+
 BROKEN_ERRORS = ("malformed", "not a database", "disk i/o error", "corrupt")
 """SQLite errors that mean the file is damaged (a busy database is not)."""
 
@@ -81,7 +84,7 @@ class StoreBase:
         self.db.enable_wal()
         # WAL with synchronous=NORMAL survives a killed process intact; only a power cut can lose the last commits
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db.execute("PRAGMA journal_size_limit = 33554432")  # the WAL shrinks back to 32 MB after a big day
         migrations.apply(self.db)
 
@@ -89,6 +92,22 @@ class StoreBase:
         self._reader.submit(self._close_reader).result()
         self._reader.shutdown()
         self.db.close()
+
+    def writable_now(self) -> bool:
+        """False while another process holds the write lock. Writes run on the event loop: work that can wait
+        (the scheduler's) asks first and waits a tick, rather than stall every chat for the busy timeout."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            return True
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     # Reads off the event loop --------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ class FakeArxiv(FakeServer):
         """Seconds each PDF takes to arrive: keeps papers in progress while a test sends more."""
         self.pdf_trickle: tuple[int, float] | None = None
         """(bytes, seconds): PDFs arrive that slowly, every read well within any per-read timeout."""
+        self.trickling: set[str] | None = None
+        """Base IDs whose PDFs trickle (`pdf_trickle`); None: every PDF does."""
         self.pdf_html = False
         """PDFs are answered 200 with an HTML error page, as a misconfigured mirror does."""
         self.api_delay = 0.0
@@ -90,7 +92,8 @@ class FakeArxiv(FakeServer):
             if self.pdf_html:
                 page = b"<!DOCTYPE html><html><body><h1>Rate exceeded</h1><p>Figure 1: not a figure</p></body></html>"
                 return Response(200, page, "text/html")
-            return Response(200, paper.pdfs[int(version)], "application/pdf", trickle=self.pdf_trickle)
+            trickle = self.pdf_trickle if self.trickling is None or base in self.trickling else None
+            return Response(200, paper.pdfs[int(version)], "application/pdf", trickle=trickle)
         return Response(404, b"not found", "text/plain")
 
     def announce(self, feed: str, day: str, items: list[tuple[str, str]]) -> None:
