@@ -52,6 +52,10 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, sqlite3.DatabaseError) and (store.mark_broken(str(error)) or store.broken):
         key = "storage_broken"
         log.critical("%s: the database is damaged (%s); writes are stopped", _describe(update), error)
+    elif isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        key = "storage_busy"  # another process holds the write lock past the busy timeout: nothing is wrong here
+        log.warning("%s: the database is locked by another process; the user is asked to try again",
+                    _describe(update))
     else:
         log.error("%s failed", _describe(update), exc_info=error)
     text = t(_language(update, context), key)

@@ -77,6 +77,8 @@ TEXTS: dict[str, dict[str, Text]] = {
                          "if it keeps failing, send /help.",
         "storage_broken": "Sorry, my storage is damaged, so I cannot save anything right now. The operator has been "
                           "told in the logs; your topics and settings are kept as they were.",
+        "storage_busy": "Sorry, another program is writing to my storage right now, so that was not saved. Please "
+                        "try again in a minute; your topics and settings are as they were.",
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
         "bib_button": "📎 BibTeX",
         "bib_caption": "BibTeX of arXiv:{id}, from arXiv's metadata.",
@@ -348,6 +350,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "failed": "处理 arXiv:{id} 时出错了，请稍后再试。",
         "error_apology": "抱歉，我这边处理出错了。请过一分钟再试；如果一直失败，请发送 /help。",
         "storage_broken": "抱歉，我的存储已损坏，目前无法保存任何内容。已在日志中通知运维；你的主题和设置保持不变。",
+        "storage_busy": "抱歉，另一个程序正在写入我的存储，所以刚才的操作没有保存。"
+                        "请过一分钟再试；你的主题和设置保持不变。",
         "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
         "bib_button": "📎 BibTeX",
         "bib_caption": "arXiv:{id} 的 BibTeX，来自 arXiv 元数据。",

@@ -225,11 +225,15 @@ async def test_another_process_holding_the_database_lock_does_not_stall_the_bot(
                 started = time.monotonic()
                 await command(running, "/start", 949)
                 answers.append(time.monotonic() - started)
+            busy = await command(running, "/subscribe cs.CV", 949)  # a write: it waits its five seconds, then says so
         finally:
             holder.execute("ROLLBACK")
             holder.close()
         print(f"under another process's lock: longest stall {max(stalls):.2f}s, /start {max(answers):.2f}s")
         assert max(stalls) < 1.0 and max(answers) < 1.0
+        assert busy == t("en", "storage_busy")
+        assert await command(running, "/subscribe cs.CV", 949) == t("en", "subscribed", topic="cs.CV", kind="category",
+                                                                     time="09:00", zone="UTC"), "once the lock is gone"
         before = services_of(running).store.get_state("last_tick")
         await until(lambda: services_of(running).store.get_state("last_tick") != before, timeout=5,
                     what="the scheduler ticking again once the lock is gone")
