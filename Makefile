@@ -39,6 +39,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/phone.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/storm.py
 
 image:
 	@command -v docker >/dev/null || { echo "make image needs docker (see docs/operations.md)"; exit 2; }
