@@ -37,6 +37,10 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else (values[0] if values else 0.0)
 
 
+def replies_to_stormer(tg: FakeTelegram) -> int:
+    return sum(1 for c in list(tg.calls) if c.chat_id == STORMER and c.method.startswith(("send", "edit")))
+
+
 async def bystander(tg: FakeTelegram, stop: asyncio.Event) -> list[float]:
     """`/start` every 100 ms from chat 2; the milliseconds until each reply."""
     waits = []
@@ -90,12 +94,11 @@ async def run(presses: int, seconds: float) -> None:
                 pressed_at.append(time.monotonic())
             await answers_watched
             storm_end = pressed_at[-1]
-            sends = [c for c in tg.calls if c.chat_id == STORMER and c.method.startswith(("send", "edit"))]
-            last_send = len(sends)
+            last_send = replies_to_stormer(tg)
             quiet_since = time.monotonic()
             while time.monotonic() - quiet_since < 2:  # the storm's replies have stopped for two seconds
                 await asyncio.sleep(0.05)
-                now = len([c for c in tg.calls if c.chat_id == STORMER and c.method.startswith(("send", "edit"))])
+                now = replies_to_stormer(tg)
                 if now != last_send:
                     last_send, quiet_since = now, time.monotonic()
             sends_after = max(0.0, quiet_since - storm_end)

@@ -1,6 +1,6 @@
 """Every language a reader reads: summaries are written in the chat's language, whatever it is. Pure.
 
-The bot's own texts exist in English and Chinese (services/i18n.py); any other language gets English texts
+The bot's own texts exist in English and Chinese (services/i18n/texts.py); any other language gets English texts
 around summaries written in its own language.
 """
 
