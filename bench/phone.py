@@ -47,8 +47,9 @@ from tests.fakes.telegram_html import TEXT_LIMIT, check
 FOLD_LINES = 3
 FIELDS = ("background", "past_methods", "method", "results", "significance", "innovation", "performance",
           "workload", "limitations")
-WORDS = {"one_sentence": 30, "background": 35, "past_methods": 35, "method": 50, "results": 50, "significance": 25,
-         "innovation": 20, "performance": 25, "workload": 20, "limitations": 30}
+WORDS = {"one_sentence": 25, "background": 30, "past_methods": 30, "method": 45, "results": 50, "significance": 20,
+         "innovation": 15, "performance": 25, "workload": 15, "limitations": 25}
+TAKEAWAY_WORDS, STEP_WORDS = 10, 12
 """The prompt's lengths (services/llm/port.py): an LLM summary at its longest."""
 
 
@@ -65,19 +66,20 @@ def phone_lines(markup: str, width: int) -> int:
     return sum(wrapped(part) for part in parts) + folds * FOLD_LINES
 
 
-def long_summary() -> SummaryFields:
-    """The fake LLM's summary with every field as long as the prompt allows (words repeated from it)."""
-    fields = dict(SUMMARY)
-    for name, words in WORDS.items():
-        base = str(fields.get(name) or "The method improves the results.").split()
-        text = " ".join((base * (words // max(1, len(base)) + 1))[:words]).rstrip(".") + "."
-        fields[name] = text
-    fields["takeaways"] = [" ".join(("Takeaway " + str(i) + " states a result with its number 12% on a benchmark "
-                                    "dataset compared against the baseline clearly").split()[:20]) + "."
-                           for i in range(3)]
-    fields["method_steps"] = [" ".join(f"Step {i} encodes the paper sections and aligns each with its summary "
-                                       "field then checks every number twice".split()[:15]) + "."
-                              for i in range(5)]
+def long_summary(abstract: str) -> SummaryFields:
+    """An LLM summary with every field as long as the prompt allows, in the paper's own words (so a line holds
+    what it would hold of real prose: long technical words, numbers, hyphens)."""
+    words = [w for w in abstract.split() if w.isprintable()] or ["method"]
+
+    def run(count: int, start: int) -> str:
+        picked = [words[(start + i) % len(words)] for i in range(count)]
+        return " ".join(picked).rstrip(".,;:") + "."
+
+    fields: dict[str, object] = dict(SUMMARY)
+    for at, (name, count) in enumerate(WORDS.items()):
+        fields[name] = run(count, 7 * at)
+    fields["takeaways"] = [run(TAKEAWAY_WORDS, 40 + 13 * i) for i in range(3)]
+    fields["method_steps"] = [run(STEP_WORDS, 90 + 11 * i) for i in range(5)]
     return SummaryFields.model_validate(fields)
 
 
@@ -122,7 +124,7 @@ def cards(corpus_name: str) -> list[tuple[PaperCard, SummaryFields]]:
         links = find_links(paper.abstract, result.content.first_page)
         offline = extractor.extract(paper, result.content)
         made.append((PaperCard(paper, offline, "en", links, extractive=True), offline))
-        written = long_summary()
+        written = long_summary(abstract)
         made.append((PaperCard(paper, written, "en", links, affiliation="University of Example"), written))
     return made
 

@@ -17,6 +17,7 @@ from services.models import FigureImage, PaperMeta, PdfContent
 from services.pdf.pool import process_pdf, render_figures
 from services.pdf.sections import budget_text
 from tests.fakes.gemini import SUMMARY
+from tests.fakes.telegram_html import TEXT_LIMIT, check
 from tests.pdfs import paper_pdf
 
 PAPER = PaperMeta("2408.14227", 1, "T", ("A",), "We propose X.", "cs.CV", updated=datetime(2024, 8, 26, tzinfo=UTC))
@@ -57,8 +58,18 @@ def test_a_card_with_huge_llm_fields_still_fits_one_message() -> None:
     summary = SummaryFields.model_validate({**SUMMARY, "background": "<i>" * 5000, "takeaways": ["t" * 3000] * 7})
     card = PaperCard(PAPER, summary, "en")
     [message] = card_messages(card)
-    assert len(message) <= 4096 and "&lt;i&gt;" in message
+    assert check(message, "HTML", TEXT_LIMIT) is None and "&lt;i&gt;" in message
     assert message.count("\n• ") + message.startswith("• ") <= 3, "three takeaways, whatever the LLM wrote"
+
+
+def test_markup_costs_nothing_of_the_4096_characters_a_reader_sees() -> None:
+    """Telegram counts the text after parsing: a paragraph of links longer than 4,096 characters of HTML is one
+    message when its text is short, and a text of 4,097 characters that a reader sees is two."""
+    linked = "\n".join(f'<a href="https://arxiv.org/abs/2501.{10000 + i}v1">paper {i}</a>' for i in range(90))
+    assert len(linked) > 4096 and split_messages([linked]) == [linked]
+    assert check(linked, "HTML", TEXT_LIMIT) is None
+    assert len(split_messages(["&lt;" * 1000, "x" * 3095])) == 2
+    assert len(split_messages(["&lt;" * 1000, "x" * 3094])) == 1
 
 
 def test_fields_are_cut_at_a_sentence_never_inside_a_word() -> None:

@@ -17,6 +17,9 @@ from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
 
 MESSAGE_LIMIT = 4096
+"""Telegram's limit, counted in UTF-16 units of the text a reader sees (after the markup is parsed)."""
+MARKUP_LIMIT = 8192
+"""The markup itself: Telegram refuses one whose entities run far beyond the text (`Entities_too_long`, ~9,500)."""
 CAPTION_LIMIT = 1024
 MAX_AUTHORS = 8
 HEADER_AUTHORS = 2
@@ -27,7 +30,10 @@ TLDR_LIMIT = 200
 """About 30 words: the TL;DR the prompt asks for, with room for long technical words."""
 TAKEAWAYS = 3
 TAKEAWAY_LIMIT = 110
-"""About 20 words a takeaway."""
+"""About 20 words a takeaway (FORMAT's ceiling): an LLM's takeaway a little over the prompt's ten words is kept
+whole, in three phone lines."""
+QUOTED_TAKEAWAY_LIMIT = 74
+"""A takeaway quoted from the abstract (no LLM) in two phone lines: it is a cut sentence anyway."""
 COMMENT_LIMIT = 28
 """arXiv's comment field in the header when it is this short (`Accepted to ECCV'24`); a longer one is in the
 fold, on the links line."""
@@ -75,6 +81,17 @@ PLAIN = Markup(
     code=lambda s: s,
     link=lambda text, url: f"{text}: {url}",
 )
+
+
+def shown_length(markup: str) -> int:
+    """What Telegram counts against 4,096: the text after parsing the HTML, in UTF-16 code units."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", markup))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fits(markup: str) -> bool:
+    """One message can carry `markup`: links and labels cost nothing of the 4,096 a reader sees."""
+    return len(markup) <= MARKUP_LIMIT and shown_length(markup) <= MESSAGE_LIMIT
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
@@ -164,7 +181,8 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
         paragraphs.append(m.italic(say("note_extract_language")))  # said first: the prose below is English
     gist = [f"{m.bold(say('card_contribution'))} {m.escape(shorten(s.one_sentence, TLDR_LIMIT))}"] \
         if s.one_sentence.strip() else []
-    gist += [f"• {m.escape(shorten(x, TAKEAWAY_LIMIT))}" for x in [x for x in s.takeaways if x.strip()][:TAKEAWAYS]]
+    most = QUOTED_TAKEAWAY_LIMIT if card.extractive else TAKEAWAY_LIMIT
+    gist += [f"• {m.escape(shorten(x, most))}" for x in [x for x in s.takeaways if x.strip()][:TAKEAWAYS]]
     if gist:  # one paragraph: the TL;DR and its takeaways read as one block on a phone
         paragraphs.append("\n".join(gist))
     notes = []
@@ -179,10 +197,9 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     elif card.extractive:
         notes.append(say("note_extract"))
     tail = [m.italic(" ".join(notes))] if notes else []
-    used = sum(len(p) + 2 for p in paragraphs + tail)
     for limit in STRUCTURED_LIMITS:
         block = m.fold("\n".join(_structured(card, m, urls, limit)))
-        if used + len(block) + 2 <= MESSAGE_LIMIT:
+        if fits("\n\n".join([*paragraphs, block, *tail])):
             break
     return [*paragraphs, block, *tail]
 
@@ -228,19 +245,19 @@ def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
     return lines
 
 
-def split_messages(paragraphs: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Pack paragraphs into messages of at most `limit` characters, breaking between paragraphs, then lines."""
+def split_messages(paragraphs: list[str]) -> list[str]:
+    """Pack paragraphs into messages Telegram takes, breaking between paragraphs, then lines."""
     pieces: list[str] = []
     for paragraph in paragraphs:
-        if len(paragraph) <= limit:
+        if fits(paragraph):
             pieces.append(paragraph)
         else:
-            pieces.extend(line[:limit] for line in paragraph.split("\n"))
+            pieces.extend(line[:MESSAGE_LIMIT] for line in paragraph.split("\n"))
     messages: list[str] = []
     for piece in pieces:
         # a quotation has its own margin: no empty line before it
         separator = "\n" if messages and piece.startswith(("•", "<blockquote")) else "\n\n"
-        if messages and len(messages[-1]) + len(separator) + len(piece) <= limit:
+        if messages and fits(messages[-1] + separator + piece):
             messages[-1] += separator + piece
         else:
             messages.append(piece)

@@ -10,10 +10,10 @@ from services.llm.port import SummaryFailed, SummaryFields, Written
 from services.models import PaperMeta, PdfContent
 from services.pdf.sections import split_sections
 
-TAKEAWAY_CHARS = 110
+TAKEAWAY_CHARS = 74
+"""A takeaway a phone shows in two lines: the abstract's sentences that fit are preferred."""
 TLDR_CHARS = 180
 """The TL;DR a phone shows in five lines: a contribution sentence that fits is preferred."""
-"""A takeaway a phone shows in about four lines: the abstract's sentences that fit are preferred."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 _STOP = set(
     "the a an and or of for in on to with by from we our this that these those is are was were be been as at it "

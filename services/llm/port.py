@@ -20,29 +20,29 @@ class SummaryFields(BaseModel):
     Each description says what a reader needs and how long it may be; an empty string means "not stated".
     """
 
-    one_sentence: str = Field(description="TL;DR: the contribution in one sentence of at most 30 words: what the "
+    one_sentence: str = Field(description="TL;DR: the contribution in one sentence of at most 25 words: what the "
                                           "paper does or shows and its key number (not background).")
-    takeaways: list[str] = Field(description="Exactly 3 key takeaways, each one sentence of at most 20 words; "
-                                             "results with their numbers. Short: they are read on a phone.")
+    takeaways: list[str] = Field(description="Exactly 3 key takeaways, each one sentence of at most 10 words: a "
+                                             "finding with its number. Short: they are read on a phone.")
     title_translation: str = Field(description="The title translated into the output language; empty for English.")
     affiliation: str = Field(description="The first author's affiliation exactly as printed on the first page, "
                                          "or an empty string when the first page does not state it.")
     keywords: list[str] = Field(description="3 to 6 keyword phrases in the output language, technical terms and "
                                             "model names kept in English.")
-    background: str = Field(description="Research background: the problem and why it matters, at most 35 words.")
+    background: str = Field(description="Research background: the problem and why it matters, at most 30 words.")
     past_methods: str = Field(description="Past methods, their problems, and the motivation of this work, at most "
-                                          "35 words.")
-    method: str = Field(description="The proposed method, at most 50 words.")
+                                          "30 words.")
+    method: str = Field(description="The proposed method, at most 45 words.")
     results: str = Field(description="Tasks and results with numbers: dataset, metric, value, and the baseline "
                                      "compared against, at most 50 words.")
-    method_steps: list[str] = Field(description="The method as 3 to 5 steps of at most 15 words, without numbers "
+    method_steps: list[str] = Field(description="The method as 3 to 5 steps of at most 12 words, without numbers "
                                                 "in front.")
-    significance: str = Field(description="Significance of the work, at most 25 words.")
-    innovation: str = Field(description="What is new, at most 20 words.")
+    significance: str = Field(description="Significance of the work, at most 20 words.")
+    innovation: str = Field(description="What is new, at most 15 words.")
     performance: str = Field(description="The headline performance with its numbers, at most 25 words.")
-    workload: str = Field(description="Workload: data, compute, experiments, at most 20 words; empty if not "
+    workload: str = Field(description="Workload: data, compute, experiments, at most 15 words; empty if not "
                                       "stated.")
-    limitations: str = Field(default="", description="Limitations as the paper itself states them, at most 30 "
+    limitations: str = Field(default="", description="Limitations as the paper itself states them, at most 25 "
                                                      "words; empty if the paper states none.")
 
 
