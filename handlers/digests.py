@@ -28,17 +28,14 @@ async def export_digest(update: Update, context: Context) -> None:
     digests = context.services.digests
     if digests.exports_busy:
         await message.reply_text(t(chat.language, "export_queued"))
-    exported = await digests.export(chat, day)
-    if exported is None:
-        await message.reply_text(t(chat.language, "export_none"))
-        return
-    name, path = exported
-    try:
+    async with digests.export(chat, day) as exported:
+        if exported is None:
+            await message.reply_text(t(chat.language, "export_none"))
+            return
+        name, path = exported
         with path.open("rb") as archive:
             await message.reply_document(archive, filename=name, caption=t(chat.language, "export_caption",
                                                                             day=day or chat.last_digest_day))
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def _is_day(text: str) -> bool:

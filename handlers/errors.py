@@ -12,6 +12,7 @@ import sqlite3
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from handlers.common import held
 from handlers.common.context import Context
 from services.i18n import t
 
@@ -53,7 +54,17 @@ async def on_error(update: object, context: Context) -> None:
         key = "storage_broken"
         log.critical("%s: the database is damaged (%s); writes are stopped", _describe(update), error)
     elif isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-        key = "storage_busy"  # another process holds the write lock past the busy timeout: nothing is wrong here
+        # another process holds the write lock: nothing is wrong here. A message not answered yet is held and
+        # done once the lock is gone; anything else (a button, a half-answered message) is asked to try again
+        attempt = held.hold(context.application, context.services, update) \
+            if update.effective_message and not update.callback_query and held.said_nothing() else None
+        if attempt is not None:
+            log.warning("%s: the database is locked by another process; held until it is free (attempt %d)",
+                        _describe(update), attempt)
+            if attempt == 1 and update.effective_chat and update.effective_chat.type != "channel":
+                await _reply(update, t(_language(update, context), "storage_wait"))
+            return
+        key = "storage_busy"
         log.warning("%s: the database is locked by another process; the user is asked to try again",
                     _describe(update))
     else:
@@ -62,10 +73,15 @@ async def on_error(update: object, context: Context) -> None:
     if update.callback_query:
         await _answer(update, text)
     elif update.effective_message and update.effective_chat and update.effective_chat.type != "channel":
-        try:
-            await update.effective_message.reply_text(text)
-        except TelegramError as reply_error:
-            log.info("could not apologise in %s: %s", _describe(update), reply_error)
+        await _reply(update, text)
+
+
+async def _reply(update: Update, text: str) -> None:
+    assert update.effective_message is not None
+    try:
+        await update.effective_message.reply_text(text)
+    except TelegramError as error:
+        log.info("could not answer %s: %s", _describe(update), error)
 
 
 async def _answer(update: Update, text: str | None = None) -> None:

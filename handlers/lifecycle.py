@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from telegram import Chat, Message, Update
 from telegram.error import TelegramError
 
+from handlers.common import held
 from handlers.common.card_flow import CardRequest, prepare
 from handlers.common.context import App, Context, services_of
 from services.arxiv.ids import find_papers
@@ -33,7 +34,9 @@ STOP_BUDGET = 5.0
 
 
 async def track_update(update: Update, context: Context) -> None:
-    """Runs first for every update: the task handling it is known, so a shutdown can cut it short."""
+    """Runs first for every update: the task handling it is known, so a shutdown can cut it short; nothing is
+    said for it yet (a message that meets a locked database before any answer is held, not refused)."""
+    held.begin()
     task = asyncio.current_task()
     if task is not None:
         tasks = services_of(context.application).tasks
@@ -91,7 +94,8 @@ async def resume_card_requests(app: App) -> None:
             services.store.finish_card_request(row.id)
             continue
         batches.setdefault((row.chat_id, row.message_id), []).append(
-            CardRequest(status, refs[0], row.language, row.reply_to, row.id, row.text_sent))
+            CardRequest(status, refs[0], row.language, row.reply_to, row.id, row.text_sent,
+                        list(row.provisional_ids)))
     log.info("resuming %s card requests from before the restart", sum(len(b) for b in batches.values()))
     for requests in batches.values():
         task = asyncio.create_task(prepare(context, requests))

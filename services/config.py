@@ -127,6 +127,9 @@ class Config(BaseModel):
                                   "summary can take a minute); past it the card is the offline extract")
     pdf_download_seconds: float = _setting("PDF_DOWNLOAD_SECONDS", 90.0, "a whole PDF download, however slowly "
                                            "the server sends it")
+    pdf_patience_seconds: float = _setting("PDF_PATIENCE_SECONDS", 15.0, "a PDF not arrived after this long: the "
+                                           "reader gets a card quoted from the abstract, completed in place when "
+                                           "the PDF comes; 0 waits for the PDF")
     pdf_seconds: float = _setting("PDF_SECONDS", 60.0, "reading one PDF in a worker process; past it the worker "
                                   "is replaced and the card is made from the abstract")
     pdf_workers: int = _setting("PDF_WORKERS", 2, "PDF worker processes (each up to a 2 GB memory limit)")
@@ -148,7 +151,8 @@ class Config(BaseModel):
     @field_validator("webhook_port", "about_threshold", "llm_daily_budget", "llm_timeout", "retention_days",
                      "cache_days",
                      "send_concurrency", "poll_minutes", "digest_tick_seconds", "max_pdf_mb", "max_pdf_pages",
-                     "http_timeout", "pdf_download_seconds", "pdf_seconds", "pdf_workers", "arxiv_delay_seconds",
+                     "http_timeout", "pdf_download_seconds", "pdf_patience_seconds", "pdf_seconds", "pdf_workers",
+                     "arxiv_delay_seconds",
                      mode="before")
     @classmethod
     def _number(cls, value: Any, info: Any) -> float:

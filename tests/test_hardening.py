@@ -180,6 +180,31 @@ async def test_a_trickling_pdf_is_given_up_on_time(env: dict[str, str], tg: Fake
         assert t("en", "note_pdf", reason="the PDF could not be downloaded") in edit.text
 
 
+async def test_a_slow_pdf_gets_a_card_from_the_abstract_at_once_and_the_card_in_its_place(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
+    """A PDF slower than the patience: the reader gets the card quoted from the abstract (with its buttons and a
+    note saying so) instead of a status message for minutes; the card is written into that message when the PDF
+    comes, and its figures follow. One card, one notification."""
+    env["PDF_PATIENCE_SECONDS"] = "1"
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_delay = 3.0
+    note = t("en", "note_provisional")
+    async with running_bot(env, tg) as running:
+        started = time.monotonic()
+        running.tg.send_text("2408.14227", chat_id=951)
+        [early] = await running.tg.wait_for("sendMessage", chat_id=951, contains="Faithful Summaries", timeout=10)
+        assert time.monotonic() - started < 2.5, "before the PDF"
+        assert note in early.text and "We propose a faithful summarizer." in early.text
+        assert "inline_keyboard" in str(early.params.get("reply_markup")), "its buttons at once"
+        await running.tg.wait_for("sendPhoto", chat_id=951, timeout=20)
+        written = [c for c in running.tg.calls_to("editMessageText", 951)
+                   if c.params.get("message_id") == early.message()["message_id"]]
+        assert written and note not in written[-1].text and t("en", "note_extract") in written[-1].text
+        assert "Faithful Summaries" in written[-1].text and "inline_keyboard" in str(written[-1].params["reply_markup"])
+        assert len(running.tg.texts_to(951, "Faithful Summaries")) == 1, "one card, completed in place"
+        assert len(running.tg.calls_to("deleteMessage", 951)) == 1, "the status message went"
+
+
 async def test_slow_pdfs_of_two_chats_leave_a_download_for_a_third(env: dict[str, str], tg: FakeTelegram,
                                                                     arxiv_fake: FakeArxiv) -> None:
     """Four PDFs trickling for two chats (two each) hold four downloads; a third chat's paper still gets one."""
@@ -221,19 +246,25 @@ async def test_another_process_holding_the_database_lock_does_not_stall_the_bot(
                 started = time.monotonic()
                 await asyncio.sleep(0.1)
                 stalls.append(time.monotonic() - started - 0.1)
-            for _ in range(3):
+            started = time.monotonic()
+            held = await command(running, "/subscribe cs.CV", 949)  # a write: held off the loop, said so at once
+            waited = time.monotonic() - started
+            for _ in range(3):  # while the write is held, another reader's answer does not wait for it
                 started = time.monotonic()
                 await command(running, "/start", 949)
                 answers.append(time.monotonic() - started)
-            busy = await command(running, "/subscribe cs.CV", 949)  # a write: it waits its five seconds, then says so
+            assert not running.tg.texts_to(949, "Subscribed"), "not done while the lock is held"
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        print(f"under another process's lock: longest stall {max(stalls):.2f}s, /start {max(answers):.2f}s")
-        assert max(stalls) < 1.0 and max(answers) < 1.0
-        assert busy == t("en", "storage_busy")
-        assert await command(running, "/subscribe cs.CV", 949) == t("en", "subscribed", topic="cs.CV", kind="category",
-                                                                     time="09:00", zone="UTC"), "once the lock is gone"
+        print(f"under another process's lock: longest stall {max(stalls):.2f}s, /start {max(answers):.2f}s, "
+              f"a write told it waits in {waited:.2f}s")
+        assert max(stalls) < 1.0 and max(answers) < 1.0 and waited < 1.0
+        assert held == t("en", "storage_wait")
+        subscribed = t("en", "subscribed", topic="cs.CV", kind="category", time="09:00", zone="UTC")
+        await running.tg.wait_for("sendMessage", chat_id=949, contains=subscribed.split("\n")[0], timeout=10)
+        assert running.tg.texts_to(949, subscribed) == [subscribed], "done once the lock is gone, once"
+        assert [topic.text for _, topic in services_of(running).store.topics(949)] == ["cs.CV"]
         before = services_of(running).store.get_state("last_tick")
         await until(lambda: services_of(running).store.get_state("last_tick") != before, timeout=5,
                     what="the scheduler ticking again once the lock is gone")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -167,3 +168,41 @@ async def test_a_card_whose_text_went_out_gets_only_its_album_after_a_restart(
     store.close()
     assert photo.params["caption"] == "Fig. 1 — Faithfulness against paper length."
     assert not tg.calls_to("sendMessage", -963) and not tg.calls_to("editMessageText", -963), "no text again"
+
+
+def journaled(db: str) -> bool:
+    """Whether the journal holds a provisional card's messages (read as another process would)."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return any(row[0] for row in connection.execute("SELECT provisional_ids FROM card_requests"))
+    finally:
+        connection.close()
+
+
+async def test_a_card_from_the_abstract_at_a_kill_is_completed_in_place_after_the_restart(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
+    """Killed while the PDF was slow and the reader had the card quoted from the abstract: after the restart the
+    card is written into that message, not sent a second time."""
+    env["PDF_PATIENCE_SECONDS"] = "1"
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_delay = 6.0
+    note = t("en", "note_provisional")
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as first:
+        tg.send_text("2408.14227", chat_id=965)
+        await until(lambda: bool(tg.texts_to(965, note)), what="the card from the abstract")
+        await until(lambda: journaled(env["PAPERGRAM_DB"]), what="its messages in the journal")  # else: in flight
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    arxiv_fake.pdf_delay = 0.0
+    with bot_process(env, log) as second:
+        await until(lambda: bool(tg.calls_to("sendPhoto", 965)), what="the card after the restart")
+        stop(second)
+    [card] = [c for c in tg.calls_to("sendMessage", 965) if "Faithful Summaries" in c.text]
+    assert note in card.text
+    [written] = [c for c in tg.calls_to("editMessageText", 965)
+                 if c.params.get("message_id") == card.message()["message_id"]]
+    assert note not in written.text and "Faithful Summaries" in written.text
+    store = Store(env["PAPERGRAM_DB"])
+    assert store.card_requests() == [], "the journal is empty once the card is there"
+    store.close()

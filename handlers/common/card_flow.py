@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from telegram import (
-    Message,
-)
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from handlers.common.card_keyboard import keyboard_of
 from handlers.common.context import Context
@@ -45,6 +43,8 @@ class CardRequest:
     request_id: int | None
     text_sent: bool = False
     """The card's text reached the chat (in this run or before a restart): only its album is left to send."""
+    provisional: list[int] = field(default_factory=list)
+    """The messages of a card quoted from the abstract while the PDF was slow: the card is written into them."""
 
 
 async def send_card(context: Context, chat_id: int, versioned_id: str, lang: str) -> None:
@@ -103,17 +103,26 @@ async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | No
         return
     services = context.services
     chat_id = status.chat_id
-    if services.chat_limits.busy(chat_id) and not request.text_sent:
+    waiting = not request.text_sent and not request.provisional  # the status message is still there
+    if services.chat_limits.busy(chat_id) and waiting:
         await _edit(status, t(lang, "status_queued", id=paper.versioned_id))
     try:
         async with services.chat_limits.slot(chat_id):
+            stages: list[Stage] = []
 
             async def progress(stage: Stage) -> None:
-                if not request.text_sent:
+                stages.append(stage)
+                if not request.text_sent and not request.provisional:
                     await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
-            card = await services.papers.card(paper, lang, progress, owner=chat_id, wait_for_figures=False)
+            making = asyncio.ensure_future(
+                services.papers.card(paper, lang, progress, owner=chat_id, wait_for_figures=False))
+            try:
+                card = await _card_or_provisional(context, request, paper, making, stages)
+            except BaseException:
+                making.cancel()
+                raise
             await _send_card(context, request, card)
     except Forbidden:
         log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
@@ -121,6 +130,21 @@ async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | No
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
         if not request.text_sent:  # a card already sent is not replaced by the failure
             await _edit(status, t(lang, "failed", id=paper.versioned_id))
+
+
+async def _card_or_provisional(context: Context, request: CardRequest, paper: PaperMeta,
+                               making: asyncio.Future[PaperCard], stages: list[Stage]) -> PaperCard:
+    """The card being made; when its PDF has not come after `PDF_PATIENCE_SECONDS`, the reader first gets a card
+    quoted from the abstract (which the card then replaces in place) instead of a status message for minutes."""
+    patience = context.services.config.pdf_patience_seconds
+    if patience > 0 and not request.text_sent and not request.provisional:
+        done, _ = await asyncio.wait({making}, timeout=patience)
+        if not done and stages and stages[-1] is Stage.READING:
+            early = context.services.papers.provisional(paper, request.language)
+            request.provisional = await _send_card_text(context, request, early)
+            if request.request_id is not None:
+                context.services.store.card_provisional_sent(request.request_id, request.provisional)
+    return await making
 
 
 async def _send_card(context: Context, request: CardRequest, card: PaperCard) -> None:
@@ -143,9 +167,10 @@ async def _send_card(context: Context, request: CardRequest, card: PaperCard) ->
         log.warning("the figures of %s did not reach chat %s: %s", card.paper.versioned_id, chat_id, error)
 
 
-async def _send_card_text(context: Context, request: CardRequest, card: PaperCard) -> None:
+async def _send_card_text(context: Context, request: CardRequest, card: PaperCard) -> list[int]:
     """The card as a new message — its title and TL;DR are the notification the reader gets (an edit notifies
-    nobody) — with its buttons under it; the status message goes. In groups the card answers the link."""
+    nobody) — with its buttons under it; the status message goes. In groups the card answers the link. A card
+    quoted from the abstract before it is replaced in place (its first lines were the notification)."""
     status, reply_to = request.status, request.reply_to
     chat_id = status.chat_id
     parts = card_messages(card)
@@ -154,17 +179,44 @@ async def _send_card_text(context: Context, request: CardRequest, card: PaperCar
     store = context.services.store
     store.record_card(chat_id, card.paper.base_id)
     last = len(parts) - 1
+    earlier = request.provisional
     sent: list[int] = []
     for index, part in enumerate(parts):
+        markup = keyboard if index == last else None
+        if index < len(earlier):
+            sent.append(await _rewrite(context, chat_id, earlier[index], part, markup))
+            continue
         message = await context.bot.send_message(chat_id, part,
                                                  reply_to_message_id=reply_to if index == 0 else None,
-                                                 reply_markup=keyboard if index == last else None)
+                                                 reply_markup=markup)
         sent.append(message.message_id)
+    for left in earlier[len(parts):]:
+        try:
+            await context.bot.delete_message(chat_id, left)
+        except TelegramError as error:
+            log.info("could not delete a provisional card's message: %s", error)
     store.record_paper_messages(chat_id, card.paper, [(message_id, "") for message_id in sent])
+    if not earlier:
+        try:
+            await status.delete()
+        except TelegramError as error:
+            log.info("could not delete status message: %s", error)
+    return sent
+
+
+async def _rewrite(context: Context, chat_id: int, message_id: int, text: str,
+                   markup: InlineKeyboardMarkup | None) -> int:
+    """A message of the provisional card made the card's; when the reader deleted it, the card comes anew."""
     try:
-        await status.delete()
-    except TelegramError as error:
-        log.info("could not delete status message: %s", error)
+        await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return message_id
+        log.info("could not complete the provisional card %s in chat %s (%s): sent anew", message_id, chat_id,
+                 error)
+        message = await context.bot.send_message(chat_id, text, reply_markup=markup)
+        return message.message_id
+    return message_id
 
 
 async def send_figures(context: Context, chat_id: int, figures: list[FigureImage], lang: str,

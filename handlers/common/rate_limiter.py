@@ -15,6 +15,7 @@ from typing import Any
 from telegram.error import ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from handlers.common import held
 from services.delivery.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         retries = (rate_limit_args or {}).get("retries", self._retries)
         count = message_count(endpoint, data)
+        if count or endpoint.startswith(("edit", "answer")):
+            held.saying()
         attempt = 0
         moved = False
         while True:

@@ -72,6 +72,8 @@ class PaperCard:
     out at once, `PaperService.with_figures` waits for them."""
     regions: list[FigureRegion] = field(default_factory=list)
     """Where the figures being drawn are (their numbers name the card's 🔍 buttons before the crops exist)."""
+    provisional: bool = False
+    """Quoted from the abstract while the PDF is slow (`PaperService.provisional`): replaced by the card."""
 
     @property
     def figure_numbers(self) -> list[str]:
@@ -202,6 +204,13 @@ class PaperService:
             if not lock.locked():
                 self._in_flight.pop(key, None)
         return await self.with_figures(card) if wait_for_figures else card
+
+    def provisional(self, paper: PaperMeta, language: str) -> PaperCard:
+        """A card from arXiv's metadata and abstract alone, at once: what a reader gets while a slow PDF arrives
+        (no LLM call, nothing stored: the real card replaces it)."""
+        empty = PdfContent("", "", 0)
+        return PaperCard(paper, self._extractive.extract(paper, empty), language,
+                         links=find_links(paper.abstract, paper.comment), extractive=True, provisional=True)
 
     async def with_figures(self, card: PaperCard) -> PaperCard:
         """`card` with its crops drawn; `figures_failed` when they were found but none could be drawn."""

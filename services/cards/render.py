@@ -192,7 +192,9 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
         notes.append(say("note_figures"))
     if card.numbers_removed:
         notes.append(say("note_numbers_removed", count=card.numbers_removed))
-    if card.llm_failure:
+    if card.provisional:
+        notes.append(say("note_provisional"))
+    elif card.llm_failure:
         notes.append(say("note_llm_failed", reason=card.llm_failure))
     elif card.extractive:
         notes.append(say("note_extract"))

@@ -15,7 +15,8 @@ import logging
 import os
 import tempfile
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -226,14 +227,27 @@ class DigestService:
         """Whether an export asked now waits behind others (at most EXPORTS_AT_ONCE are built at a time)."""
         return self._exports.locked()
 
-    async def export(self, chat: ChatSettings, day: str = "") -> tuple[str, Path] | None:
+    @asynccontextmanager
+    async def export(self, chat: ChatSettings, day: str = "") -> AsyncIterator[tuple[str, Path] | None]:
         """The chat's digest of `day` (default: its latest) as blog posts, one per topic, zipped with their
-        figures into a temporary file the caller sends and deletes; None when there is no such digest. The zip is
-        built off the event loop, on disk, at most EXPORTS_AT_ONCE at a time: the bot answers meanwhile."""
+        figures into a temporary file for the caller to send, deleted after; None when there is no such digest.
+
+        At most EXPORTS_AT_ONCE exports are made *and sent* at a time, the others wait their turn: each holds a
+        digest's figures and its zip (tens of MB) until it is sent. The zip is built off the event loop, on disk.
+        """
         day = day or chat.last_digest_day
-        base_ids = self._store.delivered_on(chat.chat_id, day) if day else []
-        if not base_ids:
-            return None
+        if not day or not self._store.delivered_on(chat.chat_id, day):
+            yield None
+            return
+        async with self._exports:
+            path = await self._export(chat, day)
+            try:
+                yield f"papergram-{day}.zip", path
+            finally:
+                path.unlink(missing_ok=True)
+
+    async def _export(self, chat: ChatSettings, day: str) -> Path:
+        base_ids = self._store.delivered_on(chat.chat_id, day)
         announced = {a.base_id: a for d, a in self._store.announcements(until=day) if d == day}
         papers = [announced[b] for b in base_ids if b in announced]
         cards = await self._cards(papers, chat.language, figures=True)
@@ -250,14 +264,13 @@ class DigestService:
             posts.append((f"{day}-{slug(topic_text)}.md", text, files))
         citations = bibtex_file([c.paper for topic_cards in by_topic.values() for c in topic_cards])
         posts.append((f"{day}-papers.bib", citations.decode(), {}))
-        async with self._exports:
-            handle, name = tempfile.mkstemp(prefix="papergram-export-", suffix=".zip")
-            os.close(handle)
-            try:
-                return f"papergram-{day}.zip", await asyncio.to_thread(zip_posts, posts, Path(name))
-            except BaseException:
-                Path(name).unlink(missing_ok=True)
-                raise
+        handle, name = tempfile.mkstemp(prefix="papergram-export-", suffix=".zip")
+        os.close(handle)
+        try:
+            return await asyncio.to_thread(zip_posts, posts, Path(name))
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
 
     def _cap_of(self, chat: ChatSettings) -> int:
         return min(self._cap, GROUP_CAP) if chat.type in ("group", "supergroup") else self._cap

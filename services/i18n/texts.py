@@ -71,6 +71,8 @@ TEXTS: dict[str, dict[str, Text]] = {
                           "told in the logs; your topics and settings are kept as they were.",
         "storage_busy": "Sorry, another program is writing to my storage right now, so that was not saved. Please "
                         "try again in a minute; your topics and settings are as they were.",
+        "storage_wait": "⏳ Another program is writing to my storage right now; I will do this as soon as it is "
+                        "done.",
         "button_expired": "This button no longer works. Send the command again for fresh buttons.",
         "bib_button": "📎 BibTeX",
         "bib_caption": "BibTeX of arXiv:{id}, from arXiv's metadata.",
@@ -155,6 +157,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "note_extract": "Quoted from the paper: no LLM summary.",
         "note_llm_failed": "{reason}, so this card is an extract of the paper's own sentences.",
         "note_pdf": "The PDF could not be used ({reason}); this card is made from the abstract.",
+        "note_provisional": "The PDF is slow to arrive: this card is quoted from the abstract for now and is "
+                            "completed here when the PDF comes.",
         "note_figures": "The figures took too long to draw; this card has none.",
         "answer_offline": "📖 <b>The paper's passages that best match your question</b> — quoted as written, no LLM "
                           "({why}):",
@@ -344,6 +348,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "storage_broken": "抱歉，我的存储已损坏，目前无法保存任何内容。已在日志中通知运维；你的主题和设置保持不变。",
         "storage_busy": "抱歉，另一个程序正在写入我的存储，所以刚才的操作没有保存。"
                         "请过一分钟再试；你的主题和设置保持不变。",
+        "storage_wait": "⏳ 另一个程序正在写入我的存储；它一结束我就处理你的请求。",
         "button_expired": "这个按钮已失效。请重新发送命令以获取新的按钮。",
         "bib_button": "📎 BibTeX",
         "bib_caption": "arXiv:{id} 的 BibTeX，来自 arXiv 元数据。",
@@ -422,6 +427,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "note_extract": "摘自论文原句，非大模型摘要。",
         "note_llm_failed": "{reason}，因此本卡片摘自论文原句。",
         "note_pdf": "无法使用 PDF（{reason}），本卡片根据摘要生成。",
+        "note_provisional": "PDF 下载较慢：本卡片暂时摘自摘要，PDF 到达后会在此处补全。",
         "note_figures": "图表渲染超时，本卡片不含图。",
         "answer_offline": "📖 <b>论文中与你的问题最相关的段落</b>——原文引用，未经 LLM（{why}）：",
         "answer_offline_no_llm": "未配置 LLM 密钥",

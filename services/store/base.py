@@ -29,8 +29,10 @@ from services.store.migrations import migrations
 log = logging.getLogger(__name__)
 
 
-BUSY_TIMEOUT_MS = 5000
-"""How long a write waits for another process's lock before it fails."""
+BUSY_TIMEOUT_MS = 250
+"""How long a write waits for another process's lock before it fails. Writes run on the event loop, every chat
+waits with them: briefly, then the work is held and done again off the loop (handlers/common/held.py; the
+scheduler waits a tick)."""
 
 BROKEN_ERRORS = ("malformed", "not a database", "disk i/o error", "corrupt")
 """SQLite errors that mean the file is damaged (a busy database is not)."""

@@ -26,6 +26,8 @@ class PendingRequest:
     created_at: str
     text_sent: bool
     """The card's text reached the chat: only its album is left to send."""
+    provisional_ids: tuple[int, ...] = ()
+    """The messages of a card quoted from the abstract while the PDF was slow: the card replaces them."""
 
 
 class CardRequests(StoreBase):
@@ -46,6 +48,12 @@ class CardRequests(StoreBase):
         self.db.execute("UPDATE card_requests SET text_sent = 1 WHERE id = ?", [request_id])
         self.db.conn.commit()
 
+    def card_provisional_sent(self, request_id: int, message_ids: list[int]) -> None:
+        """A card from the abstract reached the chat: the real card edits these messages, never adds a second."""
+        self.db.execute("UPDATE card_requests SET provisional_ids = ? WHERE id = ?",
+                        [",".join(map(str, message_ids)), request_id])
+        self.db.conn.commit()
+
     def finish_card_request(self, request_id: int) -> None:
         self.db.execute("DELETE FROM card_requests WHERE id = ?", [request_id])
         self.db.conn.commit()
@@ -54,5 +62,6 @@ class CardRequests(StoreBase):
         """Requests a previous run accepted and did not finish, oldest first."""
         return [PendingRequest(row["id"], row["chat_id"], row["chat_type"] or "private", row["message_id"],
                                row["status_id"], row["ref"], row["language"] or "en", row["reply_to"],
-                               row["created_at"], bool(row.get("text_sent")))
+                               row["created_at"], bool(row.get("text_sent")),
+                               tuple(int(x) for x in str(row.get("provisional_ids") or "").split(",") if x.isdigit()))
                 for row in self._rows("SELECT * FROM card_requests ORDER BY id")]

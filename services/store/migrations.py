@@ -359,3 +359,10 @@ def m0013_group_cards(db: Database) -> None:
 def m0014_catalogs(db: Database) -> None:
     """The bot's own texts translated into other languages (once, by the configured LLM, checked)."""
     db.table("catalogs").create({"lang": str, "texts": str, "created_at": str}, pk="lang")
+
+
+@migrations(name="0015_card_provisional")
+def m0015_card_provisional(db: Database) -> None:
+    """A card quoted from the abstract while a slow PDF arrives: its messages, which the real card replaces in
+    place (after a restart too)."""
+    db.table("card_requests").add_column("provisional_ids", str, not_null_default="")

@@ -6,11 +6,10 @@ Running in threads keeps the fakes independent of the event loop the bot under t
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
-from email.parser import BytesParser
-from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -28,23 +27,36 @@ class Request:
         """Fields and files of a form or multipart body (what PTB and httpx send)."""
         ctype = self.headers.get("Content-Type", "")
         if ctype.startswith("multipart/form-data"):
-            message = BytesParser(policy=HTTP).parsebytes(
-                b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + self.body
-            )
-            fields: dict[str, str] = {}
-            files: dict[str, bytes] = {}
-            for part in message.iter_parts():
-                name = part.get_param("name", header="content-disposition")
-                payload = part.get_payload(decode=True) or b""
-                if part.get_filename() is not None:
-                    files[str(name)] = payload
-                else:
-                    fields[str(name)] = payload.decode()
-            return fields, files
+            return _multipart(ctype, self.body)
         if ctype.startswith("application/json"):
             data = json.loads(self.body or b"{}")
             return {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, {}
         return {k: v[-1] for k, v in parse_qs(self.body.decode()).items()}, {}
+
+
+_DISPOSITION = re.compile(rb'content-disposition:[^\r\n]*?\bname="([^"]*)"([^\r\n]*)', re.IGNORECASE)
+
+
+def _multipart(ctype: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+    """A multipart/form-data body split on its boundary with bytes operations (a 15 MB upload is parsed in
+    milliseconds: the fake shares the process, and the GIL, with the bot in benches)."""
+    boundary = ctype.split("boundary=", 1)[1].split(";", 1)[0].strip().strip('"').encode()
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for part in body.split(b"--" + boundary)[1:]:
+        if part.startswith(b"--"):
+            break
+        head, _, payload = part.partition(b"\r\n\r\n")
+        found = _DISPOSITION.search(head)
+        if found is None:
+            continue
+        name, rest = found.group(1).decode(), found.group(2)
+        payload = payload[:-2] if payload.endswith(b"\r\n") else payload
+        if b"filename=" in rest:
+            files[name] = payload
+        else:
+            fields[name] = payload.decode()
+    return fields, files
 
 
 class Response:

@@ -108,6 +108,8 @@ class FakeTelegram(FakeServer):
         self.usernames: dict[str, dict[str, Any]] = {}
         self.latency = 0.0
         """Seconds each Bot API call takes (getUpdates aside), as on a real network; calls overlap."""
+        self.keep_files = True
+        """Keep the bytes of files sent (a bench's ten exports would keep hundreds of MB in the bot's process)."""
         self.uploads: dict[str, bytes] = {}
         """Files users sent (documents), served by getFile and the file URL."""
 
@@ -269,7 +271,7 @@ class FakeTelegram(FakeServer):
             return Response.json({"ok": True, "result": self._get_updates(params)})
         if self.latency:
             time.sleep(self.latency)
-        call = Call(method, params, files)
+        call = Call(method, params, files if self.keep_files else dict.fromkeys(files, b""))
         with self.lock:
             failure = self._refusal(method, params) or self._take_failure(method, params) \
                 or self._over_limit(method, params)
