@@ -8,7 +8,7 @@ import pytest
 from services.pdf.crops import extract_figures
 from services.pdf.extractor import MAX_FIGURES
 from services.pdf.figures import _unmark_ruled_cells, detect_document, sort_key
-from services.pdf.layout import Block, Line
+from services.pdf.layout import Block, Line, _merge_caption_continuations
 from tests.pdfs import EXPECTED_FIGURES, LEFT, RIGHT, body, caption, figures_pdf, paper_pdf, plot
 
 TOLERANCE = 8.0
@@ -108,3 +108,62 @@ def test_paragraphs_in_one_ruled_cell_are_the_table() -> None:
     rules = [(109, 448, 501, 448), (109, 465, 501, 465), (109, 633, 501, 633), (109, 649, 501, 649)]
     _unmark_ruled_cells([first, second, prose], rules)
     assert (first.body, second.body, prose.body) == (False, False, True)
+
+
+def one_column_page(doc: pymupdf.Document) -> pymupdf.Page:
+    """A one-column page with body text at its top and bottom, as a journal's."""
+    page = doc.new_page(width=612, height=792)
+    body(page, (72.0, 540.0), 60, 140)
+    body(page, (72.0, 540.0), 640, 720)
+    return page
+
+
+def test_a_table_set_in_text_alone_is_found_with_its_caption_below() -> None:
+    """AASTeX's plain tabular after the references: no rule, no graphic, only aligned text over its caption."""
+    doc = pymupdf.open()
+    for _ in range(3):  # the layout is learnt from prose pages
+        body(doc.new_page(width=612, height=792), (72.0, 540.0), 60, 720)
+    page = one_column_page(doc)
+    for row, name in enumerate(["Parameter", "Amplitude", "Period", "Eccentricity", "Jitter"]):
+        page.insert_text((160, 200 + 18 * row), name, fontsize=9)
+        page.insert_text((380, 200 + 18 * row), f"U(0, {row + 1}0)", fontsize=9)
+    caption(page, pymupdf.Rect(72, 310, 540, 340), "Table 1: Priors for the model parameters.")
+    [table] = [d for d in detect_document(doc, doc.page_count) if d.kind == "table"]
+    assert table.number == "1" and table.bbox[1] <= 192 and table.bbox[3] >= 320
+
+
+def test_a_caption_cut_by_a_subscript_is_read_to_its_end() -> None:
+    """`E_T^miss` in a JHEP caption: the PDF gives the caption's first words as one block and the rest — starting
+    with the subscript's own line, on the caption's line — as another (seen in hep-ph papers). Both are the
+    caption; the rest is not body text that stops the table's box. Text beside a wrapped figure's caption is."""
+    def line(box: tuple[float, float, float, float], text: str, size: float = 11.0) -> Line:
+        return Line(box, text, size, False)
+
+    head = Block((83, 249, 260, 262), [line((83, 249, 260, 262), "Table 2: The ATLAS mono-jet Emiss")])
+    rest = Block((83, 251, 512, 292), [line((243, 257, 249, 265), "T", 8.0),
+                                       line((263, 251, 512, 262), "signal regions and corresponding observed"),
+                                       line((83, 266, 512, 277), "model-independent upper limits at 95% confidence"),
+                                       line((83, 281, 103, 292), "[57].")])
+    [merged] = _merge_caption_continuations([head, rest])
+    assert merged.box == (83, 249, 512, 292) and merged.text.endswith("[57].")
+    beside = Block((270, 387, 506, 420), [line((270, 387, 506, 398), "the data augmentation is applied to"),
+                                          line((270, 400, 506, 411), "every prompt of the training set and")])
+    wrapped = Block((108, 387, 260, 398), [line((108, 387, 260, 398), "Figure 4: The data augmentation in-")])
+    assert len(_merge_caption_continuations([wrapped, beside])) == 2
+
+
+def test_sub_captions_between_rows_keep_a_grid_whole() -> None:
+    """A 2×2 grid whose rows are separated by their sub-captions "(a)", "(b)": the top row is not lost."""
+    doc = pymupdf.open()
+    for _ in range(3):
+        body(doc.new_page(width=612, height=792), (72.0, 540.0), 60, 720)
+    page = doc.new_page(width=612, height=792)
+    body(page, (72.0, 540.0), 60, 140)
+    for row, top in enumerate((180.0, 340.0)):
+        for column, left in enumerate((100.0, 320.0)):
+            plot(page, pymupdf.Rect(left, top, left + 190, top + 120))
+            letter = "abcd"[2 * row + column]
+            page.insert_text((left + 40, top + 135), f"({letter}) Accuracy on dataset {letter}.", fontsize=8)
+    caption(page, pymupdf.Rect(72, 500, 540, 530), "Figure 6: Many-shot in-context learning on four datasets.")
+    [figure] = [d for d in detect_document(doc, doc.page_count) if d.kind == "figure"]
+    assert figure.bbox[1] <= 181 and figure.bbox[3] >= 510

@@ -26,6 +26,7 @@ from services.pdf.layout import (
     Layout,
     Line,
     learn_layout,
+    SUBCAPTION,
     looks_like_prose,
     parse_caption,
     read_blocks,
@@ -167,8 +168,10 @@ class PageView:
             span = (left_border, span[1]) if other_center < center else (span[0], right_border)
         return span
 
-    def graphic_beside(self, caption: Block, above: bool, full: bool = False) -> tuple[Box | None, float]:
-        """The graphic on one side of `caption` and its distance from it (a candidate)."""
+    def graphic_beside(self, caption: Block, above: bool, full: bool = False,
+                       text_only: bool = False) -> tuple[Box | None, float]:
+        """The graphic on one side of `caption` and its distance from it (a candidate); `text_only`: the text
+        beside it (a table without rules or graphics)."""
         x0, x1 = self.column(caption, full)
         cap = caption.box
         obstacles = [b.box for b in self.blocks if (b.body or b.caption is not None) and b is not caption
@@ -182,13 +185,18 @@ class PageView:
         inside = [g for g in self.graphics
                   if x_overlap(g, x0, x1) > 0.8 and g[1] >= top - 1 and g[3] <= bottom + 1
                   and not (g[1] >= cap[1] - 1 and g[3] <= cap[3] + 1)]  # a link's underline in the caption
+        if text_only:  # a table set in text alone, without a rule (AASTeX's plain tabular): its cells
+            inside = [ln.box for ln in self.loose_text if x_overlap(ln.box, x0, x1) > 0.8
+                      and ln.box[1] >= top - 1 and ln.box[3] <= bottom + 1]
         if not inside:
             return None, 0.0
         near = cap[1] if above else cap[3]
         seed = min(inside, key=lambda g: abs((g[3] if above else g[1]) - near))
-        box = _cluster(seed, inside, [ln.box for ln in self.loose_text
-                                      if x_overlap(ln.box, x0, x1) > 0.5 and ln.box[1] >= top - 1
-                                      and ln.box[3] <= bottom + 1])
+        labels = [ln for ln in self.loose_text
+                  if x_overlap(ln.box, x0, x1) > 0.5 and ln.box[1] >= top - 1 and ln.box[3] <= bottom + 1]
+        # a sub-caption ("(a) TREC with 6 classes") joins the rows of a sub-figure grid like a graphic does
+        bridges = [ln.box for ln in labels if SUBCAPTION.match(ln.text)]
+        box = _cluster(seed, inside + bridges, [ln.box for ln in labels])
         distance = cap[1] - box[3] if above else box[1] - cap[3]
         return box, distance
 
@@ -212,6 +220,11 @@ class PageView:
                         found_sides.add(above)
                 if found_sides or not self.layout.two_columns:
                     break
+            if caption.caption.kind == "table" and not found_sides:  # no graphic on either side: a text table
+                for above in (True, False):
+                    box, gap = self.graphic_beside(caption, above, text_only=True)
+                    if box is not None and gap < 0.2 * height:
+                        candidates.append((gap, index, box, above, caption.caption.kind))
             if caption.caption.kind == "table" and len(found_sides) == 1:
                 sides[found_sides.pop()] += 1
         table_bias = 15.0 if sides[True] > sides[False] else -15.0 if sides[False] > sides[True] else -5.0

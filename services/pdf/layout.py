@@ -145,6 +145,14 @@ def read_blocks(page: pymupdf.Page) -> list[Block]:
     return _merge_caption_continuations(blocks)
 
 
+def _main_size(block: Block) -> float:
+    """The size most of a block's characters have."""
+    sizes: Counter[float] = Counter()
+    for line in block.lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0]
+
+
 def _merge_caption_continuations(blocks: list[Block]) -> list[Block]:
     """A caption's later lines can come as blocks of their own: glue each to the caption right above it."""
     result: list[Block] = []
@@ -152,17 +160,27 @@ def _merge_caption_continuations(blocks: list[Block]) -> list[Block]:
         previous = result[-1] if result else None
         if previous is not None and parse_caption(previous.lines[0]) and not parse_caption(block.lines[0]):
             last = previous.lines[-1]
-            gap = block.box[1] - last.box[3]
+            # a subscript's own line ("T" of E_T^miss) sits on the caption's line: the gap is the next real line's
+            first = next((line for line in block.lines if len(line.text) > 3), block.lines[0])
+            gap = first.box[1] - last.box[3]
             overlaps = min(block.box[2], previous.box[2]) - max(block.box[0], previous.box[0]) > 0
-            same_size = abs(block.lines[0].size - last.size) <= 1.0  # not a table's cells under its caption
-            if -2 <= gap <= 0.45 * (last.box[3] - last.box[1]) and overlaps and same_size:
+            # not a table's cells under its caption (a subscript's own line, "T" of E_T, does not decide)
+            same_size = abs(_main_size(block) - _main_size(previous)) <= 1.0
+            # the rest of the caption's own line, cut off by a subscript, is a continuation too
+            # (its next lines start where the caption does: not the text a wrapped figure's caption sits beside)
+            later = [line for line in block.lines if line.box[1] > first.box[3] - 1]
+            same_line = first.box[1] < last.box[3] - 2 and 0 <= first.box[0] - last.box[2] <= 8 and \
+                first.box[3] - first.box[1] < 2 * (last.box[3] - last.box[1]) and \
+                all(abs(line.box[0] - previous.box[0]) <= 3 for line in later[:1])
+            if (same_line or -2 <= gap <= 0.45 * (last.box[3] - last.box[1])) and overlaps and same_size:
                 result[-1] = _make_block(previous.lines + block.lines)
                 continue
         result.append(block)
     return result
 
 
-_SUBCAPTION = re.compile(r"^\(([a-h]|[ivx]{1,4})\)\s")
+SUBCAPTION = re.compile(r"^\(([a-h]|[ivx]{1,4})\)\s")
+"""A sub-figure's caption: "(a) Loss on the fine-tuning set"."""
 
 
 def looks_like_prose(block: Block, body_size: float) -> bool:
@@ -171,7 +189,7 @@ def looks_like_prose(block: Block, body_size: float) -> bool:
     A sub-figure caption — "(a) Loss on the fine-tuning set" — belongs to its figure, however prose-like.
     """
     text = block.text
-    if len(text) < 80 or _SUBCAPTION.match(text):
+    if len(text) < 80 or SUBCAPTION.match(text):
         return False
     if abs(Counter(line.size for line in block.lines).most_common(1)[0][0] - body_size) > 1.0:
         return False
