@@ -63,6 +63,8 @@ class FigureRegion:
     caption: str
     photo: bool = False
     """Mostly raster images (a photo compresses differently from line art)."""
+    turn: int = 0
+    """Degrees to turn the crop clockwise so that a figure printed sideways reads upright (90 or 270)."""
 
 
 @dataclass(frozen=True)

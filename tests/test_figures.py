@@ -5,7 +5,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from services.pdf.crops import extract_figures
+from services.pdf.crops import extract_figures, render_regions
 from services.pdf.extractor import MAX_FIGURES
 from services.pdf.figures import _unmark_ruled_cells, detect_document, sort_key
 from services.pdf.layout import Block, Line, _merge_caption_continuations
@@ -167,3 +167,58 @@ def test_sub_captions_between_rows_keep_a_grid_whole() -> None:
     caption(page, pymupdf.Rect(72, 500, 540, 530), "Figure 6: Many-shot in-context learning on four datasets.")
     [figure] = [d for d in detect_document(doc, doc.page_count) if d.kind == "figure"]
     assert figure.bbox[1] <= 181 and figure.bbox[3] >= 510
+
+
+def test_a_figure_printed_sideways_is_found_and_sent_upright() -> None:
+    """A landscape figure on a portrait page (JHEP's full-page plots): its caption's lines stand upright one
+    beside the other; the crop holds the plots and the whole caption, turned so that it reads normally."""
+    doc = pymupdf.open()
+    for _ in range(3):
+        body(doc.new_page(width=612, height=792), (72.0, 540.0), 60, 720)
+    page = doc.new_page(width=612, height=792)
+    for left in (80.0, 240.0):
+        for top in (120.0, 420.0):
+            plot(page, pymupdf.Rect(left, top, left + 140, top + 250))
+    page.insert_text((445, 700), "Figure 3: Upper limits on the coupling for the s-channel models in the", fontsize=11,
+                     rotate=90)
+    page.insert_text((460, 700), "mono-jet (left) and mono-Z (right) channels. See the text for details.", fontsize=11,
+                     rotate=90)
+    [figure] = [d for d in detect_document(doc, doc.page_count) if d.kind == "figure"]
+    assert (figure.number, figure.turn) == ("3", 90) and "mono-Z (right) channels" in figure.caption
+    assert figure.bbox[0] <= 81 and figure.bbox[2] >= 455 and figure.bbox[1] <= 121 and figure.bbox[3] >= 669
+    [crop] = render_regions(doc, [figure])
+    image = pymupdf.Pixmap(crop.image)
+    assert image.width > image.height, "turned upright: the plots side by side, the caption under them"
+
+
+def test_a_figure_right_under_the_page_number_is_whole() -> None:
+    """REVTeX sets a column-wide plot 20 pt under the page number, above 7.5% of the page: it is not cut."""
+    doc = pymupdf.open()
+    for _ in range(3):
+        body(doc.new_page(width=612, height=792), (72.0, 540.0), 60, 720)
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((530, 38), "6", fontsize=10)
+    plot(page, pymupdf.Rect(72, 52, 300, 226))
+    caption(page, pymupdf.Rect(72, 232, 540, 262), "FIG. 1. The Berry phase against the number of k-points.")
+    body(page, (72.0, 540.0), 280, 720)
+    [figure] = [d for d in detect_document(doc, doc.page_count) if d.kind == "figure"]
+    assert figure.bbox[1] <= 53 and figure.bbox[3] >= 240
+
+
+def test_a_teaser_figure_is_not_given_the_footnotes_under_its_caption() -> None:
+    """A first page's teaser over the footnotes: the footnote rule and its small text are not the figure."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((108, 80), "MiniLLM: Knowledge Distillation of Large Language Models", fontsize=16)
+    body(page, (144.0, 468.0), 120, 480)
+    plot(page, pymupdf.Rect(135, 510, 480, 614))
+    for row, text in enumerate(["Figure 1: The comparison of MiniLLM with the sequence-level KD baselines on",
+                                "three model families, scored by GPT-4 on the instruction-following set; the",
+                                "teacher is the largest model of each family, the students are the others."]):
+        page.insert_text((108, 660 + 11 * row), text, fontsize=9)
+    page.draw_line((108, 698.4), (251, 698.4), color=(0, 0, 0), width=0.4)
+    page.insert_text((120, 708), "*Contribution during an internship at Microsoft Research.", fontsize=8)
+    for _ in range(3):
+        body(doc.new_page(width=612, height=792), (108.0, 504.0), 60, 720)
+    [figure] = [d for d in detect_document(doc, doc.page_count) if d.kind == "figure"]
+    assert figure.bbox[1] <= 511 and figure.bbox[3] <= 696

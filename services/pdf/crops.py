@@ -21,7 +21,8 @@ TARGET_LONG_SIDE_PX = 1280
 MAX_PHOTO_BYTES = 10 * 2**20
 
 
-def render(page: pymupdf.Page | pymupdf.DisplayList, clip: pymupdf.Rect, photo: bool = False) -> tuple[bytes, str]:
+def render(page: pymupdf.Page | pymupdf.DisplayList, clip: pymupdf.Rect, photo: bool = False,
+           turn: int = 0) -> tuple[bytes, str]:
     """`clip` of `page` (or of its display list) as a JPEG about 1280 px on its long side, within Telegram's
     photo limits.
 
@@ -34,6 +35,8 @@ def render(page: pymupdf.Page | pymupdf.DisplayList, clip: pymupdf.Rect, photo: 
     pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
     image = PIL.Image.frombuffer("RGB", (pixmap.width, pixmap.height), pixmap.samples_mv, "raw", "RGB",
                                  pixmap.stride, 1)
+    if turn:  # a figure printed sideways is sent upright
+        image = image.rotate(-turn, expand=True)
     for quality in ((85, 80, 70) if photo else (90, 80, 70)):
         out = io.BytesIO()
         image.save(out, "JPEG", quality=quality, subsampling=2 if photo else 0)
@@ -64,7 +67,7 @@ def render_regions(doc: pymupdf.Document, regions: list[FigureRegion]) -> list[F
         source: pymupdf.Page | pymupdf.DisplayList = page
         if per_page[region.page] > 1:
             source = drawn.setdefault(region.page, page.get_displaylist())
-        image, mime = render(source, clip, region.photo)
+        image, mime = render(source, clip, region.photo, region.turn)
         images.append(FigureImage(**vars(region), image=image, mime=mime))
     return images
 

@@ -21,12 +21,12 @@ from services.models import FigureRegion
 from services.pdf.extractor import MAX_FIGURES
 from services.pdf.layout import (
     LAYOUT_PAGES,
+    SUBCAPTION,
     Block,
     Box,
     Layout,
     Line,
     learn_layout,
-    SUBCAPTION,
     looks_like_prose,
     parse_caption,
     read_blocks,
@@ -137,10 +137,12 @@ class PageView:
                 block.body = looks_like_prose(block, layout.body_size) and \
                     block.box[2] - block.box[0] >= 0.7 * layout.body_width
         width, height = page.rect.width, page.rect.height
-        top, bottom = 0.075 * height, 0.93 * height
+        top, bottom = _content_top(blocks, height), 0.93 * height
         drawings = _drawings(page, top, bottom)
         _unmark_ruled_cells(blocks, drawings)
         body = [b for b in blocks if b.body]
+        text_x0 = min((b.box[0] for b in body), default=0.1 * width)
+        drawings = [d for d in drawings if not _footnote_rule(d, blocks, text_x0, layout)]
         return cls(
             page=page, layout=layout, blocks=blocks, captions=captions, images=_images(page), drawings=drawings,
             loose_text=[ln for b in blocks if not b.body and b.caption is None for ln in b.lines],
@@ -200,6 +202,38 @@ class PageView:
         distance = cap[1] - box[3] if above else box[1] - cap[3]
         return box, distance
 
+    def sideways(self, caption: Block) -> tuple[Block, Box, int] | None:
+        """(the whole caption, the graphic, the turn that makes it upright) of a float printed sideways on its
+        page: the caption's lines stand upright one beside the other, the graphic lies before the first line in
+        reading order (left when the lines follow each other rightwards: text read bottom to top)."""
+        lines = list(caption.lines)
+        width = caption.box[2] - caption.box[0]
+        rightwards = any(b.box[0] >= caption.box[2] - 2 and b.box[2] > caption.box[2] for b in self.blocks
+                         if _vertical(b.lines[0]) and b is not caption and abs(b.box[0] - caption.box[2]) <= 2 * width)
+        grown = True
+        while grown:  # the caption's other lines: upright blocks right beside the last one, overlapping it
+            grown = False
+            edge = union_all([ln.box for ln in lines])
+            for block in self.blocks:
+                if block is caption or block.caption is not None or not _vertical(block.lines[0]) or \
+                        block.lines[0] in lines:
+                    continue
+                gap = block.box[0] - edge[2] if rightwards else edge[0] - block.box[2]
+                overlap = min(block.box[3], edge[3]) - max(block.box[1], edge[1])
+                if -2 <= gap <= width and overlap > 0.3 * (block.box[3] - block.box[1]):
+                    lines += block.lines
+                    grown = True
+        whole = union_all([ln.box for ln in lines])
+        side = [g for g in self.graphics + [ln.box for ln in self.loose_text if ln not in lines]
+                if (g[2] <= whole[0] + 2 if rightwards else g[0] >= whole[2] - 2)]
+        facing = [g for g in side if min(g[3], whole[3]) - max(g[1], whole[1]) > 0]
+        if not facing:
+            return None
+        merged = Block(whole, sorted(lines, key=lambda ln: ln.box[0] if rightwards else -ln.box[0]),
+                       caption=caption.caption)
+        # the graphic may run past a short caption's ends: what lies beside what was found belongs to it
+        return merged, _cluster(union_all(facing), side, []), 90 if rightwards else 270
+
     def detect(self, table_sides: Counter[bool] | None = None) -> list[FigureRegion]:
         """Each caption takes the closest graphic above or below it that no closer caption has taken.
 
@@ -209,8 +243,15 @@ class PageView:
         height = self.page.rect.height
         sides = table_sides if table_sides is not None else Counter()
         candidates: list[tuple[float, int, Box, bool, str]] = []
+        turns: dict[int, int] = {}
         for index, caption in enumerate(self.captions):
             assert caption.caption is not None
+            if _vertical(caption.lines[0]):  # a figure printed sideways, its caption rotated with it
+                turned = self.sideways(caption)
+                if turned is not None:
+                    self.captions[index], graphic, turns[index] = turned
+                    candidates.append((0.0, index, graphic, True, caption.caption.kind))
+                continue
             found_sides = set()
             for full in (False, True):  # a short caption under a figure that spans both columns: try full width
                 for above in (True, False):
@@ -241,8 +282,35 @@ class PageView:
             assert caption.caption is not None
             whole = union(box, caption.box)
             found.append(FigureRegion(caption.caption.kind, caption.caption.number, self.page.number or 0, whole,
-                                  caption.text, _image_share(self.images, whole) > 0.3))
+                                      caption.text, _image_share(self.images, whole) > 0.3, turns.get(index, 0)))
         return found
+
+
+def _vertical(line: Line) -> bool:
+    """A line set upright (a sideways page's text): far taller than wide, and long."""
+    width, height = line.box[2] - line.box[0], line.box[3] - line.box[1]
+    return height > 4 * width and height > 60 and len(line.text) > 10
+
+
+def _content_top(blocks: list[Block], height: float) -> float:
+    """Where a page's content may start: under its running head and page number when it has them (a REVTeX
+    figure starts 20 pt under the page number, above 7.5% of the page), else at 7.5% of the page. A rule under
+    the running head stays out (it is drawn within a line's height under it)."""
+    band = 0.075 * height
+    heads = [line.box[3] for block in blocks for line in block.lines if line.box[3] <= band]
+    if not heads:
+        return band
+    return min(band, max(heads) + 6)
+
+
+def _footnote_rule(drawing: Box, blocks: list[Block], text_x0: float, layout: Layout) -> bool:
+    """The short rule over a page's footnotes (at the left margin, a fraction of the text's width, small text
+    right under it): not a graphic, so a teaser figure's caption is not given the footnotes as its figure."""
+    x0, y0, x1, y1 = drawing
+    if y1 - y0 > 1.5 or x0 > text_x0 + 4 or not 0.1 * layout.body_width <= x1 - x0 <= 0.5 * layout.body_width:
+        return False
+    return any(0 <= line.box[1] - y1 <= 6 and line.size < layout.body_size - 0.5 and x0 - 2 <= line.box[0] <= x0 + 20
+               for block in blocks for line in block.lines)
 
 
 def _area(box: Box) -> float:
