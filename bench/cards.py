@@ -2,10 +2,12 @@
 
     python bench/cards.py [pdfs | pdfs_more | DIR] [--show NAME]
 
-For every DIR/*.pdf: the cleaned text (what both summarizers read) and the offline card built from it, scored
-by detectors for ligatures, decomposed accents, caption starts, running headers, page numbers, equation
-fragments, e-mail debris, glued headings and repeated sentences; and the share of card fields filled.
-Last line: `cards: papers=N debris_per_card=D repeated_sentences=S fields_filled=F`.
+For every DIR/*.pdf: the offline card (every field a reader sees: its prose, the first author's affiliation,
+the figures' captions) and the cleaned text it is built from (what both summarizers read), scored by detectors
+for ligatures, decomposed accents, caption starts, running headers, page numbers, equation fragments, e-mail
+debris, glued headings and repeated sentences; and the share of card fields filled. Last line:
+`cards: papers=N debris_per_card=D text_debris_per_paper=T repeated_sentences=S fields_filled=F` — the card's
+debris is what a reader meets; the text's is what the LLM reads (a formula there is context, not an eyesore).
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import add_corpus_argument, resolve
 from services.cards.links import find_links
-from services.cards.papers import PaperCard
-from services.cards.render import PLAIN, render_card
+from services.cards.papers import PaperCard, verified_affiliation
+from services.cards.render import PLAIN, figure_caption, render_card
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import SummaryFields
-from services.models import PaperMeta
+from services.models import FigureImage, PaperMeta
 from services.numbers import sentences_of
 from services.pdf.pool import process_pdf
 
@@ -41,11 +43,12 @@ DETECTORS = {
         x.strip() for x in text.splitlines() if 5 < len(x.strip()) < 100).items() if n >= 3),
     "page_number": lambda text: len(re.findall(r"(?m)^\s*\d{1,3}\s*$", text)),
     # a display equation flattened into the prose: dense in math symbols, or words broken into one-letter pieces
-    # (inline math inside a sentence, like πθ(y|x) or "we set K = 65536", is prose)
+    # (inline math inside a sentence, like πθ(y|x) or "we set K = 65536", is prose; so is a list of values,
+    # "N = {1, 4, 16, 64}": digits are no broken word)
     "equation": lambda text: sum(1 for s in _sentences(text) if "\ufffd" in s or (
         len(found := re.findall(r"[=∑∏∫√≤≥∈±∂∇]", s)) >= 3 and len(found) * 25 > len(s)) or (
-        len(pieces := [t for t in s.split() if len(t.strip(",.;:()")) == 1 and t not in ("a", "A", "I")]) >= 6
-        and len(pieces) >= 0.35 * len(s.split()))),
+        len(pieces := [t for t in s.split() if len(p := t.strip(",.;:(){}")) == 1 and not p.isdigit()
+                       and t not in ("a", "A", "I")]) >= 6 and len(pieces) >= 0.35 * len(s.split()))),
     # table cells flattened into a sentence: mostly numbers
     "table_fragment": lambda text: sum(1 for s in _sentences(text) if len(
         numbers := re.findall(r"(?<!\S)[+-]?\d+(?:\.\d+)?%?(?!\S)", s)) >= 6 and len(numbers) >= 0.5 * len(s.split())),
@@ -117,7 +120,7 @@ def main() -> None:
     corpus = resolve(args.corpus)
     if args.compare:
         compare(corpus.pdfs, args.compare)
-    total_debris = total_repeats = 0
+    total_debris = total_repeats = text_debris = 0
     filled: list[float] = []
     papers = corpus.papers()
     extractor = ExtractiveSummarizer()
@@ -128,21 +131,28 @@ def main() -> None:
         text = result.content.text
         paper = PaperMeta(path.stem, 1, title, ("A. Author",), abstract_of(text), "cs.LG")
         summary = extractor.extract(paper, result.content)
+        affiliation = verified_affiliation(summary.affiliation, result.content.first_page)
         card = PaperCard(paper, summary, "en", find_links(paper.abstract, result.content.first_page),
-                         extractive=True)
+                         affiliation=affiliation, extractive=True)
         prose = "\n\n".join(render_card(card, PLAIN)[1:])  # the header is arXiv's metadata
-        found = debris(text) + debris(prose)
+        captions = "\n\n".join(figure_caption(FigureImage(**vars(region), image=b"", mime=""), "en", paper, PLAIN)
+                                 for region in result.regions)  # as the photos show them
+        found = debris(prose) + debris(captions)
+        in_text = debris(text)
+        text_debris += sum(in_text.values())
         repeats = repeated(summary)
         share = (sum(bool(getattr(summary, f).strip()) for f in FIELDS)
                  + sum(bool(getattr(summary, f)) for f in LISTS)) / (len(FIELDS) + len(LISTS))
         total_debris += sum(found.values())
         total_repeats += repeats
         filled.append(share)
-        print(f"  {path.stem}: chars={len(text)} debris={dict(found)} repeats={repeats} fields_filled={share:.2f}")
+        print(f"  {path.stem}: chars={len(text)} card_debris={dict(found)} text_debris={dict(in_text)} "
+              f"repeats={repeats} fields_filled={share:.2f}")
         if args.show == path.stem:
             print(text, "\n\n=====\n", prose)
     count = max(1, len(papers))
-    print(f"cards: papers={len(papers)} debris_per_card={total_debris / count:.2f} repeated_sentences={total_repeats} "
+    print(f"cards: papers={len(papers)} debris_per_card={total_debris / count:.2f} "
+          f"text_debris_per_paper={text_debris / count:.2f} repeated_sentences={total_repeats} "
           f"fields_filled={sum(filled) / count:.2f}")
 
 

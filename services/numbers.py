@@ -1,6 +1,10 @@
-"""Every number and every link in an LLM's prose must be one the paper states. Pure.
+"""Every number and every link in an LLM's prose must be one the paper states — a number, about the same thing.
+Pure.
 
 Numbers are compared as values, written any usual way: 1,024 = 1024, 0.5 = .5 = 0.50, 50% = 50 %, 3× = 3x = 3.
+A value is not enough: "FID 2.27 on ImageNet" is stated only if the paper gives 2.27 beside words the claim puts
+beside it (a dataset, a metric, a unit, a method: in its sentence, or in its table row, column and caption),
+weighted by how rare each word is in the paper — "2.27" from another table about another metric does not count.
 Links as host and path (`https://www.x.org/a/` = `x.org/a`); Telegram makes even a bare `phish.example/login` a
 link, so a prompt-injected paper could otherwise put one on a card. A sentence whose numbers or links are not all
 in the paper (its text, title, abstract or comment; arXiv's own links always) is dropped.
@@ -8,8 +12,13 @@ in the paper (its text, title, abstract or comment; arXiv's own links always) is
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from services.text_match import STOPWORDS, stem
 
 _NUMBER = re.compile(r"(?<![\d.,A-Za-z])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\d])(?![A-WYZa-wyz])")
 """A number, not part of a name: `GPT-4`, `ResNet-50`, `top-1`, `L2`, `3D` and `1e5` are not claims (`3x` is)."""
@@ -92,3 +101,124 @@ def paper_numbers(texts: Iterable[str]) -> set[str]:
     for text in texts:
         known |= numbers_in(text)
     return known
+
+
+WINDOW = 6
+"""Words either side of a number that say what it is about (in a claim, and in a sentence of the paper)."""
+AGREEMENT = 0.3
+"""Share of a claim's words beside a number (weighted by rarity) the paper must state beside the same value."""
+_GENERIC = frozenset(stem(w) for w in (
+    "achieve achieves achieved reach reaches reached score scores scored obtain obtains result results show shows "
+    "shown table tables figure fig model models method methods ours our baseline baselines approach performance "
+    "improve improves improved improvement compared compare than over up about around nearly only also while "
+    "respectively by points point times".split()))
+_TOKEN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\w.])|[A-Za-zα-ωΑ-Ω][A-Za-z0-9'-]*|%")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """("#", value) for a number, ("w", stem) for a word that can say what a number is about, ("%", "%")."""
+    found: list[tuple[str, str]] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if not token:
+            continue
+        if token == "%":
+            found.append(("w", "%"))
+        elif token[0].isdigit() or token[0] == ".":
+            value = _value(token)
+            if value is not None:
+                found.append(("#", value))
+        elif token.lower() not in STOPWORDS and token not in ("I", "A"):  # "L", "β": a symbol names its value
+            word = stem(token.lower())
+            if word not in _GENERIC:
+                found.append(("w", word))
+    return found
+
+
+def _beside(tokens: list[tuple[str, str]]) -> list[tuple[str, frozenset[str]]]:
+    """(value, the words and other numbers within WINDOW tokens of it) for each number of a sentence: "N = 4" is
+    part of what "0.84" is about."""
+    found = []
+    for i, (kind, value) in enumerate(tokens):
+        if kind == "#":
+            start = max(0, i - WINDOW)
+            near = tokens[start:i] + tokens[i + 1:i + WINDOW + 1]
+            found.append((value, frozenset(w if k == "w" else "#" + w for k, w in near)))
+    return found
+
+
+def _table_statements(lines: list[str]) -> list[tuple[str, frozenset[str]]]:
+    """A Markdown table's cells: each value with its row's label cells, its column's header and the caption."""
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines if line.startswith("|")]
+    rows = [row for row in rows if not all(re.fullmatch(r":?-+:?", cell) for cell in row if cell)]
+    caption = " ".join(line for line in lines if not line.startswith("|"))
+    if not rows:
+        return []
+    header, around = rows[0], {w for kind, w in _tokens(caption) if kind == "w"}
+    found = []
+    for row in rows:
+        labels = {w for cell in row for kind, w in _tokens(cell) if kind == "w" and not numbers_in(cell)}
+        row_values = {"#" + v for cell in row for v in numbers_in(cell)}
+        for column, cell in enumerate(row):
+            heading = {w for kind, w in _tokens(header[column] if column < len(header) else "") if kind == "w"}
+            for value in numbers_in(cell):
+                found.append((value, frozenset(labels | heading | around | (row_values - {"#" + value})
+                                               | {w for k, w in _tokens(cell) if k == "w"})))
+    return found
+
+
+@dataclass
+class Statements:
+    """Every number the paper states, with what it states it about; and how rare each word is in the paper."""
+
+    beside: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    rarity: dict[str, float] = field(default_factory=dict)
+
+    def unsupported(self, sentence: str) -> set[str]:
+        """The values of `sentence` the paper does not state about what the sentence says they are about."""
+        missing = set()
+        for value, words in _beside(_tokens(sentence)):
+            stated = self.beside.get(value)
+            if not stated:
+                missing.add(value)
+                continue
+            weight = sum(self.rarity.get(w, self._unseen) for w in words)
+            if weight == 0:
+                continue  # nothing said about the number ("it rose by 12%"): that the paper states it is enough
+            best = max(sum(self.rarity.get(w, self._unseen) for w in words & context) for context in stated)
+            if best < AGREEMENT * weight:
+                missing.add(value)
+        return missing
+
+    @property
+    def _unseen(self) -> float:
+        """A word the paper never uses weighs as much as its rarest one: the claim says something the paper
+        does not, beside this number."""
+        return max(self.rarity.values(), default=1.0)
+
+
+def statements(texts: Iterable[str]) -> Statements:
+    """What the paper's texts (title, abstract, comment, its clean text with tables as Markdown, first page)
+    state each number about."""
+    units: list[list[tuple[str, frozenset[str]]]] = []
+    for text in texts:
+        lines = text.split("\n")
+        table: list[str] = []
+        for index, line in enumerate([*lines, ""]):
+            if line.startswith("|") or (table and line.startswith("(") and index and lines[index - 1].startswith("|")):
+                table.append(line)
+                continue
+            if table:
+                units.append(_table_statements(table))
+                table = []
+            for sentence in sentences_of(line):
+                units.append(_beside(_tokens(sentence)))
+    found = Statements()
+    seen: Counter[str] = Counter()
+    for unit in units:
+        for value, words in unit:
+            found.beside.setdefault(value, []).append(words)
+        seen.update({w for _, words in unit for w in words})
+    total = max(1, len(units))
+    found.rarity = {w: math.log((total + 1) / (count + 1)) + 0.1 for w, count in seen.items()}
+    return found

@@ -54,6 +54,13 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", flat)
 
 
+def readable(text: str) -> str:
+    """`normalize`d, without the glyphs the PDF could not map to characters (U+FFFD, a math font's private
+    symbols): a reader sees a gap at worst, never a box."""
+    text = normalize(text)
+    return re.sub(r"[ \t]{2,}", " ", text.replace("\ufffd", " ")).strip() if "\ufffd" in text else text
+
+
 def fold(text: str) -> str:
     """Lower case without accents, for matching names and words."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))

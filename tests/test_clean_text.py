@@ -73,3 +73,35 @@ def test_an_answer_keeps_its_paragraphs_and_lists_after_the_number_check() -> No
     known = paper_numbers(["41.2 ROUGE-L, twice (2x) as fast"])
     answer = "It reaches 41.2 ROUGE-L.\n\n- Faster by 2x.\n- It uses 99 GPUs.\n\nIn short, it works."
     assert keep_supported(answer, known) == ("It reaches 41.2 ROUGE-L.\n\n- Faster by 2x.\n\nIn short, it works.", 1)
+
+
+def test_a_code_listing_is_not_prose() -> None:
+    """A JSS paper's C++ and Python listings (typewriter type): neither summarizer reads them as the paper's
+    sentences; code named inside a sentence stays."""
+    import pymupdf
+
+    from tests.pdfs import PROSE, body
+
+    doc = pymupdf.open()
+    for number in range(3):
+        page = doc.new_page(width=612, height=792)
+        body(page, (72.0, 540.0), 60, 300, PROSE if number else "Abstract " + PROSE)
+        if number == 1:
+            for row, code in enumerate(['def from_prior(self):', '    """Unlike in C++, this must return a numpy array',
+                                        '    of parameters, drawn from the prior of the model."""',
+                                        '    return np.array([m, b, sigma]) # the slope and intercept']):
+                page.insert_text((90, 340 + 12 * row), code, fontsize=10, fontname="cour")
+            for row, line in enumerate(["The prior is drawn by calling rng.randn() from the model's random",
+                                        "number generator, so that every run of the sampler starts afresh."]):
+                page.insert_text((72, 430 + 12 * row), line, fontsize=10)
+    text = process_pdf(doc.tobytes(), 10).content.text
+    assert "numpy array" not in text and "from_prior" not in text and "intercept" not in text
+    assert "calling rng.randn() from the model" in text
+
+
+def test_what_a_reader_sees_has_no_unmapped_glyphs() -> None:
+    from services.text_match import readable
+
+    assert readable("The diagrams parallel the one in Section 1\ufffdfor n = 5.") == \
+        "The diagrams parallel the one in Section 1 for n = 5."
+    assert readable("ﬁgure of Universit¨at T¨ubingen") == "figure of Universität Tübingen"

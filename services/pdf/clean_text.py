@@ -127,6 +127,8 @@ def _prose_lines(block: Block, layout: Layout) -> list[str]:
     sizes = Counter(line.size for line in block.lines)
     if abs(sizes.most_common(1)[0][0] - layout.body_size) > 1.2:
         return []
+    if sum(len(line.text) for line in block.lines if line.mono) > 0.6 * sum(len(line.text) for line in block.lines):
+        return []  # a code listing or a shell session: not prose
     kept = [_MARKER.sub("", line.text) for line in block.lines
             if (_letters(line.text) >= 0.6 or len(line.text) < 4 or _sentence_tail(line.text))
             and not _mathy(line.text)]

@@ -34,6 +34,7 @@ from services.pdf.layout import (
     union_all,
     x_overlap,
 )
+from services.text_match import readable
 
 MAX_DRAWINGS = 20_000
 """Pages with more vector paths than this (dense plots) use the first ones only: detection stays linear."""
@@ -282,7 +283,8 @@ class PageView:
             assert caption.caption is not None
             whole = union(box, caption.box)
             found.append(FigureRegion(caption.caption.kind, caption.caption.number, self.page.number or 0, whole,
-                                      caption.text, _image_share(self.images, whole) > 0.3, turns.get(index, 0)))
+                                      readable(caption.text), _image_share(self.images, whole) > 0.3,
+                                      turns.get(index, 0)))
         return found
 
 

@@ -33,6 +33,8 @@ class Line:
     text: str
     size: float
     bold: bool
+    mono: bool = False
+    """Set in a typewriter face: code, a shell session, a file listing."""
 
 
 @dataclass
@@ -127,7 +129,9 @@ def read_blocks(page: pymupdf.Page) -> list[Block]:
             font = spans[0]["font"]
             bold = bool(spans[0]["flags"] & 16) or "Bold" in font or "Medi" in font
             text = "".join(_span_text(s) for s in raw_line["spans"]).strip()
-            lines.append(Line(tuple(raw_line["bbox"]), text, round(size * 2) / 2, bold))  # type: ignore[arg-type]
+            typed = sum(len(s["text"]) for s in spans if s["flags"] & 8 or re.search("Mono|Courier", s["font"]))
+            lines.append(Line(tuple(raw_line["bbox"]), text, round(size * 2) / 2, bold,  # type: ignore[arg-type]
+                              typed > 0.6 * sum(len(s["text"]) for s in spans)))
         if lines:
             raw_blocks.append(lines)
     blocks: list[Block] = []

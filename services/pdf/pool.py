@@ -19,6 +19,7 @@ from typing import Any
 
 from services.concurrency import KeyedLimiter
 from services.models import FigureImage, FigureRegion, PdfContent
+from services.text_match import normalize
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ def process_pdf(data: bytes, max_pages: int, budget_chars: int = TEXT_BUDGET_CHA
         pages = min(page_count, max_pages)
         try:
             reading = read_document(doc, pages)
-            front = "\n".join(block.text for blocks in reading[0][:2] for block in blocks)  # links, affiliation
+            # links and the affiliation, as the reader will see them (ligatures, accents recomposed)
+            front = normalize("\n".join(block.text for blocks in reading[0][:2] for block in blocks))
             detected: list[FigureRegion] = []
             regions = choose_figures(doc, pages, reading=reading, detected_sink=detected)
             text = document_text(doc, reading[0], reading[1], detected)
