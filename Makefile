@@ -36,6 +36,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/figures.py
 	$(BIN)/python bench/cards.py
+	$(BIN)/python bench/faithfulness.py
 	$(BIN)/python bench/phone.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/relevance.py

@@ -3,8 +3,9 @@
     python bench/faithfulness.py [pdfs | pdfs_more | DIR] [--per-paper 60] [-v]
 
 For each paper, from its clean text (what the LLM reads):
-- true claims restate what the paper says: a sentence's number with the words around it ("… FID of 2.27 on
-  ImageNet 256 …"), and a table cell as "<row> reaches <value> on <column>";
+- true claims restate what the paper says as an LLM would: a sentence's number with the words around it, a third
+  of them left out (the two either side of the number kept) and the paper's name in front ("DiT: FID of 2.27
+  ImageNet 256"); a table cell as "<row> reaches <value> on <column>";
 - false claims are the same claims with the number replaced by another number the paper states elsewhere (same
   shape: a decimal for a decimal, a percentage for a percentage), so that a check by value alone passes them.
 The card's check (`services.numbers.statements`) then says which claims it keeps. Last line:
@@ -40,7 +41,7 @@ def shape(token: str) -> tuple[bool, bool]:
     return "." in token.rstrip(".,;:)"), token.rstrip(".,;:)").endswith("%")
 
 
-def sentence_claims(text: str) -> list[tuple[str, str, set[str]]]:
+def sentence_claims(text: str, name: str, rng: random.Random) -> list[tuple[str, str, set[str]]]:
     """(claim, the number as written, every value of its source sentence) for each number in the prose."""
     claims = []
     for paragraph in text.split("\n"):
@@ -59,8 +60,10 @@ def sentence_claims(text: str) -> list[tuple[str, str, set[str]]]:
                     continue  # "see Figure 11": a reference; "… required. 279": a manuscript's line number
                 if (found.group(1) or "").isdigit() and 1900 <= int(found.group(1)) <= 2030 and not found.group(2):
                     continue  # a year: not a result
-                window = tokens[max(0, i - CONTEXT):i + CONTEXT + 1]
-                claims.append((" ".join(window).rstrip(".,;:") + ".", token, values))
+                start = max(0, i - CONTEXT)
+                window = [t for j, t in enumerate(tokens[start:i + CONTEXT + 1], start)
+                          if abs(j - i) <= 2 or rng.random() >= 1 / 3]
+                claims.append((f"{name}: " + " ".join(window).rstrip(".,;:") + ".", token, values))
     return claims
 
 
@@ -107,7 +110,8 @@ def main() -> None:
     for path in resolve(args.corpus).papers():
         text = process_pdf(path.read_bytes(), max_pages=60).content.text
         index = statements([text])
-        sources = sentence_claims(text) + table_claims(text)
+        name = path.stem.capitalize()  # the paper's method, as the LLM names it
+        sources = sentence_claims(text, name, rng) + table_claims(text)
         pool = [token for _, token, _ in sources]
         rng.shuffle(sources)
         paper_caught = paper_false = paper_dropped = 0
@@ -128,7 +132,7 @@ def main() -> None:
                 paper_caught += 1
             elif args.v:
                 print(f"    kept false: {wrong}")
-            by_value += not numbers_in(wrong) <= set(index.beside)
+            by_value += not numbers_in(wrong) <= index.values
         print(f"  {path.stem}: claims={min(len(sources), args.per_paper)} caught={paper_caught}/{paper_false} "
               f"false_drops={paper_dropped}")
     print(f"faithfulness: claims={claims} caught={caught / max(1, falses):.2f} "

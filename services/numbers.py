@@ -75,18 +75,15 @@ def unsupported_links(text: str, known: set[str]) -> set[str]:
             and not any(k == link or k.startswith(link + "/") for k in known)}
 
 
-def unsupported(text: str, known: set[str]) -> set[str]:
-    return numbers_in(text) - known
-
-
-def keep_supported(text: str, known: set[str], links: set[str] | None = None) -> tuple[str, int]:
-    """`text` without the sentences stating a number (or, given the paper's `links`, naming a link) the paper does
-    not; and how many were dropped. Its paragraphs and list items keep their line breaks (an emptied line goes)."""
+def keep_supported(text: str, known: Statements, links: set[str] | None = None) -> tuple[str, int]:
+    """`text` without the sentences stating a number the paper does not state about the same thing (or, given the
+    paper's `links`, naming a link it does not give); and how many were dropped. Its paragraphs and list items keep
+    their line breaks (an emptied line goes)."""
     lines, dropped = [], 0
     for line in text.split("\n"):
         kept = []
         for sentence in sentences_of(line):
-            if unsupported(sentence, known) or (links is not None and unsupported_links(sentence, links)):
+            if known.unsupported(sentence) or (links is not None and unsupported_links(sentence, links)):
                 dropped += 1
             else:
                 kept.append(sentence)
@@ -96,23 +93,22 @@ def keep_supported(text: str, known: set[str], links: set[str] | None = None) ->
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip(), dropped
 
 
-def paper_numbers(texts: Iterable[str]) -> set[str]:
-    known: set[str] = set()
-    for text in texts:
-        known |= numbers_in(text)
-    return known
 
 
 WINDOW = 6
 """Words either side of a number that say what it is about (in a claim, and in a sentence of the paper)."""
-AGREEMENT = 0.3
+AGREEMENT = 0.6
 """Share of a claim's words beside a number (weighted by rarity) the paper must state beside the same value."""
 _GENERIC = frozenset(stem(w) for w in (
     "achieve achieves achieved reach reaches reached score scores scored obtain obtains result results show shows "
     "shown table tables figure fig model models method methods ours our baseline baselines approach performance "
     "improve improves improved improvement compared compare than over up about around nearly only also while "
     "respectively by points point times".split()))
-_TOKEN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\w.])|[A-Za-zα-ωΑ-Ω][A-Za-z0-9'-]*|%")
+_TOKEN = re.compile(rf"{_NUMBER.pattern}|[A-Za-zα-ωΑ-Ω][A-Za-z0-9'-]*|%")
+_REFERENCE = re.compile(r"(?i)(?:fig(?:ure)?s?|tab(?:le)?s?|eqs?|equations?|sec(?:tion)?s?|§|algorithms?|appendix|"
+                        r"theorems?|lemmas?|propositions?|corollary|definitions?|steps?|lines?|chapters?|refs?)\.?\s*"
+                        r"(?:\(|\[)?$|\[$")
+"""What makes the number after it a reference ("Figure 3", "Eq. (2)", "[3 Experiments]"), not a claim."""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -126,7 +122,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             found.append(("w", "%"))
         elif token[0].isdigit() or token[0] == ".":
             value = _value(token)
-            if value is not None:
+            if value is not None and not _REFERENCE.search(text[max(0, match.start() - 14):match.start()]):
                 found.append(("#", value))
         elif token.lower() not in STOPWORDS and token not in ("I", "A"):  # "L", "β": a symbol names its value
             word = stem(token.lower())
@@ -135,19 +131,32 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _beside(tokens: list[tuple[str, str]]) -> list[tuple[str, frozenset[str]]]:
+Context = dict[str, float]
+"""Words (and other numbers, `#4`) beside a number, each weighted by how close: the two nearest either side say
+most about what the number is."""
+
+
+def _closeness(distance: int) -> float:
+    return 1.0 if distance <= 2 else 0.6
+
+
+def _beside(tokens: list[tuple[str, str]]) -> list[tuple[str, Context]]:
     """(value, the words and other numbers within WINDOW tokens of it) for each number of a sentence: "N = 4" is
     part of what "0.84" is about."""
     found = []
     for i, (kind, value) in enumerate(tokens):
         if kind == "#":
-            start = max(0, i - WINDOW)
-            near = tokens[start:i] + tokens[i + 1:i + WINDOW + 1]
-            found.append((value, frozenset(w if k == "w" else "#" + w for k, w in near)))
+            near: Context = {}
+            for j in range(max(0, i - WINDOW), min(len(tokens), i + WINDOW + 1)):
+                if j != i:
+                    k, w = tokens[j]
+                    word = w if k == "w" else "#" + w
+                    near[word] = max(near.get(word, 0.0), _closeness(abs(j - i)))
+            found.append((value, near))
     return found
 
 
-def _table_statements(lines: list[str]) -> list[tuple[str, frozenset[str]]]:
+def _table_statements(lines: list[str]) -> list[tuple[str, Context]]:
     """A Markdown table's cells: each value with its row's label cells, its column's header and the caption."""
     rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines if line.startswith("|")]
     rows = [row for row in rows if not all(re.fullmatch(r":?-+:?", cell) for cell in row if cell)]
@@ -156,14 +165,18 @@ def _table_statements(lines: list[str]) -> list[tuple[str, frozenset[str]]]:
         return []
     header, around = rows[0], {w for kind, w in _tokens(caption) if kind == "w"}
     found = []
-    for row in rows:
+    everything = around | {w if k == "w" else "#" + w for row in rows for cell in row for k, w in _tokens(cell)}
+    for value in {v for cell in header for v in numbers_in(cell)}:  # "R@10", "4 chn": names every cell below
+        found.append((value, dict.fromkeys(everything - {"#" + value}, 1.0)))
+    for row in rows[1:]:
         labels = {w for cell in row for kind, w in _tokens(cell) if kind == "w" and not numbers_in(cell)}
         row_values = {"#" + v for cell in row for v in numbers_in(cell)}
         for column, cell in enumerate(row):
             heading = {w for kind, w in _tokens(header[column] if column < len(header) else "") if kind == "w"}
-            for value in numbers_in(cell):
-                found.append((value, frozenset(labels | heading | around | (row_values - {"#" + value})
-                                               | {w for k, w in _tokens(cell) if k == "w"})))
+            for value in numbers_in(cell):  # a table states its cell about its row and column alike
+                words = labels | heading | around | (row_values - {"#" + value}) | \
+                    {w for k, w in _tokens(cell) if k == "w"}
+                found.append((value, dict.fromkeys(words, 1.0)))
     return found
 
 
@@ -171,36 +184,36 @@ def _table_statements(lines: list[str]) -> list[tuple[str, frozenset[str]]]:
 class Statements:
     """Every number the paper states, with what it states it about; and how rare each word is in the paper."""
 
-    beside: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    beside: dict[str, list[Context]] = field(default_factory=dict)
     rarity: dict[str, float] = field(default_factory=dict)
+    values: set[str] = field(default_factory=set)
+    """Every value the texts write, references ("Figure 3") too."""
 
     def unsupported(self, sentence: str) -> set[str]:
         """The values of `sentence` the paper does not state about what the sentence says they are about."""
-        missing = set()
-        for value, words in _beside(_tokens(sentence)):
+        beside = _beside(_tokens(sentence))
+        # a reference ("[3 Experiments]", "Table 2") says nothing about a quantity: the paper must have it, that is all
+        missing = {value for value in numbers_in(sentence) - {value for value, _ in beside} if value not in self.values}
+        for value, words in beside:
             stated = self.beside.get(value)
             if not stated:
                 missing.add(value)
                 continue
-            weight = sum(self.rarity.get(w, self._unseen) for w in words)
+            # a word the paper never uses (a synonym, another language) cannot tell: it weighs nothing
+            weight = sum(self.rarity.get(w, 0.0) * near for w, near in words.items())
             if weight == 0:
                 continue  # nothing said about the number ("it rose by 12%"): that the paper states it is enough
-            best = max(sum(self.rarity.get(w, self._unseen) for w in words & context) for context in stated)
+            best = max(sum(self.rarity.get(w, 0.0) * min(near, context[w])
+                           for w, near in words.items() if w in context) for context in stated)
             if best < AGREEMENT * weight:
                 missing.add(value)
         return missing
-
-    @property
-    def _unseen(self) -> float:
-        """A word the paper never uses weighs as much as its rarest one: the claim says something the paper
-        does not, beside this number."""
-        return max(self.rarity.values(), default=1.0)
 
 
 def statements(texts: Iterable[str]) -> Statements:
     """What the paper's texts (title, abstract, comment, its clean text with tables as Markdown, first page)
     state each number about."""
-    units: list[list[tuple[str, frozenset[str]]]] = []
+    units: list[list[tuple[str, Context]]] = []
     for text in texts:
         lines = text.split("\n")
         table: list[str] = []
@@ -213,7 +226,8 @@ def statements(texts: Iterable[str]) -> Statements:
                 table = []
             for sentence in sentences_of(line):
                 units.append(_beside(_tokens(sentence)))
-    found = Statements()
+    texts = list(texts)
+    found = Statements(values={value for text in texts for value in numbers_in(text)})
     seen: Counter[str] = Counter()
     for unit in units:
         for value, words in unit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.numbers import keep_supported, numbers_in, paper_numbers
+from services.numbers import keep_supported, numbers_in, statements
 from services.pdf.clean_text import join_lines, without_equations
 from services.pdf.pool import process_pdf
 from services.text_match import normalize
@@ -63,14 +63,14 @@ def test_normalize_expands_ligatures_and_keeps_exponents() -> None:
 def test_numbers_are_compared_as_values() -> None:
     assert numbers_in("1,024 and .5 and 50 % and 3× but not GPT-4, ResNet-50, top-1 or 3D") == {"1024", "0.5", "50",
                                                                                                  "3"}
-    known = paper_numbers(["Accuracy rises from 71.0% to 76.5 % with 1024 samples, 0.50 of the cost."])
+    known = statements(["Accuracy rises from 71.0% to 76.5 % with 1024 samples, 0.50 of the cost."])
     assert keep_supported("It reaches 76.5%. It uses 1,024 samples at .5 the cost. It is 4x faster.", known) == (
         "It reaches 76.5%. It uses 1,024 samples at .5 the cost.", 1)
     assert keep_supported("准确率达到76.5%。速度快4倍。", known) == ("准确率达到76.5%。", 1)
 
 
 def test_an_answer_keeps_its_paragraphs_and_lists_after_the_number_check() -> None:
-    known = paper_numbers(["41.2 ROUGE-L, twice (2x) as fast"])
+    known = statements(["41.2 ROUGE-L, twice (2x) as fast"])
     answer = "It reaches 41.2 ROUGE-L.\n\n- Faster by 2x.\n- It uses 99 GPUs.\n\nIn short, it works."
     assert keep_supported(answer, known) == ("It reaches 41.2 ROUGE-L.\n\n- Faster by 2x.\n\nIn short, it works.", 1)
 
@@ -105,3 +105,17 @@ def test_what_a_reader_sees_has_no_unmapped_glyphs() -> None:
     assert readable("The diagrams parallel the one in Section 1\ufffdfor n = 5.") == \
         "The diagrams parallel the one in Section 1 for n = 5."
     assert readable("ﬁgure of Universit¨at T¨ubingen") == "figure of Universität Tübingen"
+
+
+def test_a_number_is_stated_about_the_same_thing_or_not_at_all() -> None:
+    """2.27 is the paper's IS on CIFAR-10, not its FID on ImageNet: a card claiming the FID loses the sentence;
+    restating the IS keeps it, in other words too. A table's header names its cells ("R@10")."""
+    paper = statements([
+        "Our model reaches an FID of 1.81 on ImageNet 256x256 with 250 sampling steps.\n\n"
+        "| Model | FID | IS | R@10 |\n| Ours | 3.10 | 2.27 | 64.0 |\n| Baseline | 4.20 | 2.01 | 58.3 |\n"
+        "(Table 2: Results on CIFAR-10.)"])
+    assert "2.27" in paper.unsupported("It reaches an FID of 2.27 on ImageNet 256.")
+    assert not paper.unsupported("It reaches an FID of 1.81 on ImageNet 256.")
+    assert not paper.unsupported("Ours has an IS of 2.27 on CIFAR-10, above the baseline's 2.01.")
+    assert not paper.unsupported("Ours reaches 64.0 on R@10.")
+    assert paper.unsupported("It is 4x faster.") == {"4"}, "a value the paper never states"

@@ -21,7 +21,7 @@ from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import Summarizer, SummaryFailed, SummaryFields
 from services.llm.prompt import PROMPT_VERSION
 from services.models import UPLOAD_PREFIX, FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
-from services.numbers import keep_supported, links_in, paper_numbers
+from services.numbers import keep_supported, links_in, statements
 from services.pdf.extractor import EXTRACTOR_VERSION
 from services.pdf.pool import PdfPool, PdfResult
 from services.store import Store
@@ -103,7 +103,7 @@ def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfConten
     """The summary without the sentences whose numbers or links the paper does not state; and how many were
     dropped."""
     texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page]
-    known, links = paper_numbers(texts), set().union(*(links_in(text) for text in texts))
+    known, links = statements(texts), set().union(*(links_in(text) for text in texts))
     changes: dict[str, object] = {}
     removed = 0
     for name in _PROSE_FIELDS:

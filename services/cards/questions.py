@@ -17,7 +17,7 @@ from services.cards.passages import Passage, best_passages, citing, passages_of
 from services.languages import prompt_name
 from services.llm.port import Summarizer, SummaryFailed
 from services.models import FigureRegion, PaperMeta, PdfContent
-from services.numbers import keep_supported, links_in, paper_numbers
+from services.numbers import keep_supported, links_in, statements
 from services.store import Store
 from services.text_match import fold
 
@@ -97,7 +97,7 @@ class QuestionService:
             return self._offline(passages, question, figure, context, str(failure) or "the LLM failed", content)
         texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page,
                  figure.caption if figure else ""]
-        known, links = paper_numbers(texts), set().union(*(links_in(text) for text in texts))
+        known, links = statements(texts), set().union(*(links_in(text) for text in texts))
         checked, removed = keep_supported(_plain(written), known, links)
         if removed:
             log.info("answer on %s: %d sentences with numbers not in the paper removed", paper.versioned_id, removed)
