@@ -28,6 +28,7 @@ from services.bootstrap import Services
 from services.config import load_config
 from services.topics import parse_topic
 from tests.fakes.arxiv import FakeArxiv, FakePaper
+from tests.fakes.environment import fake_env
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.pdfs import paper_pdf
@@ -49,10 +50,8 @@ async def run(chats: int, latency_ms: float, plan_only: bool) -> None:
                             abstract="We propose a method. It works.", pdfs={1: pdf}))
     arxiv.announce("cs.CV", "2024-08-26", [(b, "new") for b in ids])
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": f"{tg.base}/bot", "ARXIV_API_URL": arxiv.api_url,
-               "ARXIV_PDF_URL": arxiv.pdf_url, "ARXIV_RSS_URL": f"{arxiv.base}/rss/", "ARXIV_DELAY_SECONDS": "0",
-               "PAPERGRAM_DB": f"{tmp}/bench.db", "DIGEST_TICK_SECONDS": "0", "GEMINI_API_KEY": "bench-key",
-               "GEMINI_BASE_URL": gemini.base, "GEMINI_MODEL": "gemini-bench"}
+        env = fake_env(tg, arxiv, f"{tmp}/bench.db", GEMINI_API_KEY="bench-key", GEMINI_BASE_URL=gemini.base,
+                       GEMINI_MODEL="gemini-bench")
         app = build_application(load_config(env))
         async with app:
             services: Services = app.bot_data["services"]

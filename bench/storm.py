@@ -34,6 +34,7 @@ from services.store import Store
 from services.store.deliveries import QueuedDigest
 from tests.conftest import running_bot
 from tests.fakes.arxiv import FakeArxiv, FakePaper
+from tests.fakes.environment import fake_env
 from tests.fakes.telegram import FakeTelegram
 from tests.pdfs import paper_pdf
 
@@ -120,9 +121,7 @@ async def run(presses: int, seconds: float) -> None:
     arxiv.add(FakePaper(base_id="2408.14227", title="Faithful Summaries of Scientific Papers",
                         authors=["Ada Lovelace"], abstract="We propose a method. It works.", pdfs={1: paper_pdf()}))
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": f"{tg.base}/bot", "ARXIV_API_URL": arxiv.api_url,
-               "ARXIV_PDF_URL": arxiv.pdf_url, "ARXIV_RSS_URL": f"{arxiv.base}/rss/", "ARXIV_DELAY_SECONDS": "0",
-               "PAPERGRAM_DB": f"{tmp}/bench.db", "DIGEST_TICK_SECONDS": "1"}
+        env = fake_env(tg, arxiv, f"{tmp}/bench.db", DIGEST_TICK_SECONDS="1")
         seed_exports(arxiv, env["PAPERGRAM_DB"])
         async with running_bot(env, tg):
             tg.send_text("2408.14227", chat_id=STORMER, user_id=STORMER)

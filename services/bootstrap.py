@@ -14,6 +14,7 @@ from typing import Any
 
 from services.arxiv.announcements import FeedReader
 from services.arxiv.client import ArxivClient
+from services.arxiv.licences import LicenceReader
 from services.cards.papers import PaperService
 from services.cards.questions import QuestionService
 from services.concurrency import KeyedLimiter
@@ -134,7 +135,9 @@ def build_services(config: Config) -> Services:
                         download_seconds=config.pdf_download_seconds)
     pdfs = PdfPool(workers=config.pdf_workers, seconds=config.pdf_seconds)
     llm = build_summarizer(config)
-    papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget)
+    licences = LicenceReader(config.arxiv_oai_url, timeout=config.http_timeout, delay=config.arxiv_delay_seconds)
+    papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget,
+                          licences=licences)
     questions = QuestionService(store, papers, llm, budget=config.llm_daily_budget)
     feedback = Feedback(store)
     pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
@@ -148,5 +151,6 @@ def build_services(config: Config) -> Services:
     catalogs = CatalogTranslator(store, llm, offline=isinstance(llm, ExtractiveSummarizer))
     catalogs.load()
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
-                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency), pacer=pacer, feedback=feedback,
+                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency, licence=papers.licence),
+                    pacer=pacer, feedback=feedback,
                     questions=questions, catalogs=catalogs)

@@ -75,6 +75,8 @@ class Config(BaseModel):
     arxiv_pdf_url: str = _setting("ARXIV_PDF_URL", "https://arxiv.org/pdf/",
                                   "where PDFs are downloaded from: this URL + ID")
     arxiv_rss_url: str = _setting("ARXIV_RSS_URL", "https://rss.arxiv.org/rss/", "arXiv announcement feeds")
+    arxiv_oai_url: str = _setting("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai",
+                                  "arXiv's OAI-PMH interface, for each paper's licence (a mirror)")
     llm_provider: str = _setting("LLM_PROVIDER", "gemini",
                                  "`gemini`, or `openai` for any OpenAI-compatible server (OpenAI, DeepSeek, "
                                  "Qwen, OpenRouter, Ollama, vLLM, llama.cpp)")
@@ -137,6 +139,7 @@ class Config(BaseModel):
                                           "terms ask for 3 s; only tests lower it)")
 
     @field_validator("telegram_api_url", "telegram_file_url", "arxiv_api_url", "arxiv_pdf_url", "arxiv_rss_url",
+                     "arxiv_oai_url",
                      "gemini_base_url", "openai_base_url", "webhook_url", mode="before")
     @classmethod
     def _url(cls, value: Any, info: Any) -> str:

@@ -103,8 +103,15 @@ class ChatSettings:
     quiet_note: bool = False
     group_cards_here: bool = False
     """A group's 📄 posts the card in the group (its admins chose so); by default it opens privately."""
+    figures: str = ""
+    """What the chat posts of papers' figures: `all`, `licensed`, `noncommercial` (services/arxiv/licences.py);
+    "" is the default for its type: `licensed` in a channel (public republication), `all` elsewhere."""
     last_digest_day: str = ""
     last_digest_local: str = ""
+
+    @property
+    def figure_policy(self) -> str:
+        return self.figures or ("licensed" if self.type == "channel" else "all")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import pytest
 from bot import build_application
 from services.config import load_config
 from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.environment import fake_env
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 
@@ -51,17 +52,7 @@ def env(tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> dict[str, st
 
     No GEMINI_API_KEY: the offline summarizer. Tests that want Gemini add `with_gemini(env, gemini)`.
     """
-    return {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": f"{tg.base}/bot",
-        "TELEGRAM_FILE_URL": f"{tg.base}/file/bot",
-        "ARXIV_API_URL": arxiv_fake.api_url,
-        "ARXIV_PDF_URL": arxiv_fake.pdf_url,
-        "ARXIV_RSS_URL": f"{arxiv_fake.base}/rss/",
-        "PAPERGRAM_DB": str(tmp_path / "papergram.db"),
-        "ARXIV_DELAY_SECONDS": "0",
-        "DIGEST_TICK_SECONDS": "0",
-    }
+    return fake_env(tg, arxiv_fake, str(tmp_path / "papergram.db"))
 
 
 GEMINI_KEY = "AIzaTEST-gemini-key-0123456789"

@@ -155,3 +155,24 @@ def test_the_offline_extract_skips_equations_and_reads_the_introduction() -> Non
     summary = ExtractiveSummarizer().extract(paper, PdfContent(text, text, 1))
     assert summary.background == "Papers are many and time is short. Readers need some help with them."
     assert summary.method_steps == ["Then we train the model on all the data we have."]
+
+
+def test_a_licence_says_what_a_chat_may_republish() -> None:
+    from services.arxiv.licences import ARXIV_DEFAULT, Licence, record_licence
+
+    by, nc_nd, cc0, default = (Licence("http://creativecommons.org/licenses/by/4.0/"),
+                               Licence("http://creativecommons.org/licenses/by-nc-nd/4.0/"),
+                               Licence("http://creativecommons.org/publicdomain/zero/1.0/"), Licence(ARXIV_DEFAULT))
+    assert [x.name for x in (by, nc_nd, cc0, default)] == ["CC BY 4.0", "CC BY-NC-ND 4.0", "CC0 1.0", "arXiv"]
+    assert by.allows_figures("licensed") and cc0.allows_figures("licensed")
+    assert not nc_nd.allows_figures("licensed") and nc_nd.allows_figures("noncommercial")
+    assert not default.allows_figures("noncommercial") and default.allows_figures("all")
+    assert not Licence("").allows_figures("licensed"), "unknown: nothing republished on its strength"
+    record = (b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><GetRecord><record><metadata>'
+              b'<arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>cs/0112017</id>%s</arXiv></metadata></record>'
+              b'</GetRecord></OAI-PMH>')
+    assert record_licence(record % b"<license>http://creativecommons.org/licenses/by-sa/4.0/</license>") == \
+        "http://creativecommons.org/licenses/by-sa/4.0/"
+    assert record_licence(record % b"") == ARXIV_DEFAULT, "a paper from before 2004 states none: arXiv's terms"
+    assert record_licence(b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><error code="idDoesNotExist"/>'
+                          b'</OAI-PMH>') is None

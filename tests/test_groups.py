@@ -154,3 +154,43 @@ async def test_a_channel_refuses_strangers_and_a_bot_that_cannot_post(bot: Runni
     await asyncio.sleep(0.3)
     assert services_of(bot).store.topics(-100779) == []
     assert await command(bot, "/channel", 4242) == t("en", "channel_usage")
+
+
+async def test_a_channel_republishes_only_the_figures_a_licence_allows(bot: RunningBot,
+                                                                       arxiv_fake: FakeArxiv) -> None:
+    """A channel is public republication: in full mode a CC BY paper's figures come with their credit, an
+    arXiv-licensed paper's figures are linked on arXiv instead; both cards name their licence."""
+    bot.tg.channel(-100778, "papersfull")
+    bot.tg.post_in_channel("/subscribe cs.CV", -100778)
+    bot.tg.post_in_channel("/settings mode full", -100778)
+    await bot.tg.wait_for("sendMessage", chat_id=-100778, count=2)
+    clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+    services_of(bot).digests.clock = clock
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    paper(arxiv_fake, "2408.10002", "Open Diffusion Transformers").licence = \
+        "http://creativecommons.org/licenses/by/4.0/"
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "new")])
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    await bot.tg.wait_for("sendPhoto", chat_id=-100778)
+    [photo] = bot.tg.calls_to("sendPhoto", -100778)
+    assert "Open Diffusion" not in photo.params["caption"] and "© " in photo.params["caption"]
+    assert 'CC BY 4.0</a>' in photo.params["caption"] and "arXiv:2408.10002v1" in photo.params["caption"]
+    elsewhere = t("en", "figures_elsewhere", id="2408.10001v1", url="https://arxiv.org/html/2408.10001v1",
+                  licence=t("en", "licence_arxiv"))
+    assert elsewhere in bot.tg.texts_to(-100778)
+    cards = bot.tg.texts_to(-100778, "Transformers")
+    assert any('<a href="http://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in c for c in cards)
+    assert any(t("en", "licence_arxiv") in c for c in cards)
+    assert set(arxiv_fake.oai_requests) == {"oai:arXiv.org:2408.10001", "oai:arXiv.org:2408.10002"}, "once each"
+
+
+async def test_a_group_chooses_to_post_only_licensed_figures(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    bot.tg.members[(GROUP, 1)] = "administrator"
+    assert await command(bot, "/settings figures licensed", GROUP, chat_type="supergroup", user_id=1) == t(
+        "en", "settings_set", name="figures", value="licensed")
+    add_paper(arxiv_fake)
+    bot.tg.send_text("2408.14227", chat_id=GROUP, chat_type="supergroup", user_id=1)
+    [*_, note] = await bot.tg.wait_for("sendMessage", chat_id=GROUP, contains="arxiv.org/html/")
+    assert note.text == t("en", "figures_elsewhere", id="2408.14227v2", url="https://arxiv.org/html/2408.14227v2",
+                          licence=t("en", "licence_arxiv"))
+    assert not bot.tg.calls_to("sendPhoto", GROUP) and not bot.tg.calls_to("sendMediaGroup", GROUP)

@@ -17,7 +17,7 @@ from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.papers import PaperCard, Stage
-from services.cards.render import card_messages, figure_groups
+from services.cards.render import card_messages, figure_credit, figure_groups, figures_elsewhere
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
 
@@ -162,7 +162,15 @@ async def _send_card(context: Context, request: CardRequest, card: PaperCard) ->
             card = await context.services.papers.with_figures(card)
             if card.figures_failed:
                 await context.bot.send_message(chat_id, t(card.language, "note_figures"))
-        await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper)
+        credit = ""
+        chat = context.services.store.get_chat(chat_id)
+        if card.figures and chat is not None and chat.figure_policy != "all":  # the chat republishes: by licence
+            licence = await context.services.papers.licence(card.paper)
+            if not licence.allows_figures(chat.figure_policy):
+                await context.bot.send_message(chat_id, figures_elsewhere(card.paper, licence, card.language))
+                return
+            credit = figure_credit(card.paper, licence, card.language)
+        await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper, credit)
     except TelegramError as error:
         log.warning("the figures of %s did not reach chat %s: %s", card.paper.versioned_id, chat_id, error)
 
@@ -220,14 +228,14 @@ async def _rewrite(context: Context, chat_id: int, message_id: int, text: str,
 
 
 async def send_figures(context: Context, chat_id: int, figures: list[FigureImage], lang: str,
-                       paper: PaperMeta) -> None:
+                       paper: PaperMeta, credit: str = "") -> None:
     """The key figure alone with its caption, the others as one album whose caption lists them; a reply to any
     photo asks about that figure."""
     if not figures:
         return
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     sender = TelegramSender(context.bot, retries=None)
-    for group, captions in figure_groups(figures, lang, paper):
+    for group, captions in figure_groups(figures, lang, paper, credit=credit):
         ids = await sender.photos(chat_id, group, captions)
         context.services.store.record_figure_messages(chat_id, paper, ids, group)
 

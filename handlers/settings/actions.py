@@ -16,6 +16,7 @@ from handlers.common.sender import digest_sender
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
+from services.arxiv.licences import POLICIES
 from services.categories import ARCHIVES
 from services.digests.planner import valid_zone
 from services.i18n import INTERFACE_LANGUAGES, has_catalog, t
@@ -160,7 +161,7 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
 
         return Reply(t(lang, "settings", mode=chat.mode, replacements=on(chat.replacements),
                        crosslists=on(chat.crosslists), quiet=on(chat.quiet_note),
-                       group_cards="here" if chat.group_cards_here else "private",
+                       group_cards="here" if chat.group_cards_here else "private", figures=chat.figure_policy,
                        archives=chat.archives or ",".join(context.services.config.discovery_archives),
                        language=lang, time=chat.digest_time, zone=chat.timezone))
     name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
@@ -170,6 +171,8 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
         store.update_chat(chat.chat_id, **{_SWITCHES[name]: value == "on"})
     elif name == "group_cards" and value in ("here", "private") and chat.type in ("group", "supergroup"):
         store.update_chat(chat.chat_id, group_cards_here=value == "here")
+    elif name == "figures" and value in POLICIES:
+        store.update_chat(chat.chat_id, figures=value)
     elif name == "archives" and value and all(a in ARCHIVES for a in value.split(",")):
         store.update_chat(chat.chat_id, archives=value)
     else:

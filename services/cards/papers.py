@@ -14,6 +14,7 @@ from datetime import timedelta
 from enum import Enum
 
 from services.arxiv.client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
+from services.arxiv.licences import Licence, LicenceReader
 from services.cards.links import PaperLinks, find_links
 from services.cards.uploads import paper_of_upload, upload_id
 from services.concurrency import KeyedLimiter
@@ -34,6 +35,8 @@ UPLOAD_MAX_AGE = timedelta(days=3650)
 MAX_UPLOADS = 8
 """PDFs users sent kept in memory for their crops and tables (each at most MAX_PDF_MB)."""
 METADATA_MAX_AGE = timedelta(days=1)
+LICENCE_MAX_AGE = timedelta(days=30)
+"""A licence is read again after a month (a new version may change it)."""
 
 
 class Stage(Enum):
@@ -72,6 +75,8 @@ class PaperCard:
     out at once, `PaperService.with_figures` waits for them."""
     regions: list[FigureRegion] = field(default_factory=list)
     """Where the figures being drawn are (their numbers name the card's 🔍 buttons before the crops exist)."""
+    licence: str = ""
+    """The paper's licence URI as arXiv states it ("" when not learnt in time): shown on the card."""
     provisional: bool = False
     """Quoted from the abstract while the PDF is slow (`PaperService.provisional`): replaced by the card."""
 
@@ -130,7 +135,8 @@ everyone else."""
 
 class PaperService:
     def __init__(self, store: Store, arxiv: ArxivClient, pdfs: PdfPool, summarizer: Summarizer,
-                 *, max_pages: int = 60, downloads: int = DOWNLOADS, llm_budget: int = 0) -> None:
+                 *, max_pages: int = 60, downloads: int = DOWNLOADS, llm_budget: int = 0,
+                 licences: LicenceReader | None = None) -> None:
         self._store = store
         self._arxiv = arxiv
         self._pdfs = pdfs
@@ -146,6 +152,8 @@ class PaperService:
         """Crops being drawn, by paper: a second request while they draw waits for the same ones."""
         self._llm_budget = llm_budget
         """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
+        self._licences = licences
+        self._reading_licence: dict[str, asyncio.Task[Licence]] = {}
 
     @property
     def model(self) -> str:
@@ -205,6 +213,28 @@ class PaperService:
                 self._in_flight.pop(key, None)
         return await self.with_figures(card) if wait_for_figures else card
 
+    async def licence(self, paper: PaperMeta) -> Licence:
+        """The paper's licence: read once a month from arXiv's OAI-PMH interface (unknown, "", when it cannot be
+        read now: then it is asked again next time). One lookup per paper at a time."""
+        if not paper.from_arxiv:
+            return Licence("")
+        stored = self._store.get_licence(paper.base_id, max_age=LICENCE_MAX_AGE)
+        if stored is not None or self._licences is None:
+            return Licence(stored or "")
+        reading = self._reading_licence.get(paper.base_id)
+        if reading is None:
+            reading = asyncio.create_task(self._read_licence(paper.base_id))
+            self._reading_licence[paper.base_id] = reading
+            reading.add_done_callback(lambda _: self._reading_licence.pop(paper.base_id, None))
+        return await asyncio.shield(reading)
+
+    async def _read_licence(self, base_id: str) -> Licence:
+        assert self._licences is not None
+        uri = await self._licences.licence(base_id)
+        if uri is not None:
+            self._store.save_licence(base_id, uri)
+        return Licence(uri or "")
+
     def provisional(self, paper: PaperMeta, language: str) -> PaperCard:
         """A card from arXiv's metadata and abstract alone, at once: what a reader gets while a slow PDF arrives
         (no LLM call, nothing stored: the real card replaces it)."""
@@ -222,6 +252,9 @@ class PaperService:
     async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object,
                     want_figures: bool) -> PaperCard:
         key = (paper.base_id, paper.version)
+        known = self._store.get_licence(paper.base_id, max_age=LICENCE_MAX_AGE) if paper.from_arxiv else ""
+        # read beside the PDF; the card does not wait for it
+        licence = asyncio.ensure_future(self.licence(paper)) if known is None else None
         cached = next((found for model in self._summarizer.models
                        if (found := self._store.get_summary(paper, language, model, PROMPT_VERSION)) is not None),
                       None)
@@ -250,6 +283,11 @@ class PaperService:
                 rendering.cancel()
             raise
         removed = 0
+        stated = known or ""
+        if licence is not None and licence.done() and not licence.cancelled() and licence.exception() is None:
+            stated = licence.result().uri
+        elif licence is not None:
+            licence.cancel()  # its lookup goes on (shielded) and is stored for the next time
         if not extractive:
             summary, removed = checked_numbers(summary, paper, content)
             if removed:
@@ -268,6 +306,7 @@ class PaperService:
             pdf_note=content.note,
             drawing=rendering,
             regions=regions,
+            licence=stated,
         )
 
     def _draw(self, paper: PaperMeta, data: bytes, regions: list[FigureRegion],

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.arxiv.ids import find_papers
+from services.arxiv.licences import Licence
 from services.cards.papers import PaperCard
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
@@ -228,7 +229,10 @@ def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:
     keywords = ", ".join(shorten(k, 60) for k in s.keywords[:6] if k.strip())
     lines += field(m.bold("4. " + say("card_keywords")), keywords)
     comment = f" · {m.escape(paper.comment)}" if m.compact and len(paper.comment) > COMMENT_LIMIT else ""
-    lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}{comment}")
+    licence = Licence(card.licence)
+    shown = say("licence_arxiv") if licence.kind == "arxiv" else m.escape(licence.name)
+    rights = f" · {m.link(shown, licence.uri)}" if shown and licence.uri.startswith(("http://", "https://")) else ""
+    lines.append(f"{m.bold('5. ' + say('card_urls'))}: {urls}{comment}{rights}")
     summary = (field(f"(1) {say('card_background')}", s.background) + field(f"(2) {say('card_past')}", s.past_methods)
                + field(f"(3) {say('card_method')}", s.method) + field(f"(4) {say('card_results')}", s.results))
     if summary:
@@ -274,7 +278,8 @@ def card_text(card: PaperCard) -> str:
     return "\n\n".join(render_card(card, PLAIN))
 
 
-def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup = HTML) -> str:
+def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup = HTML,
+                   limit: int = CAPTION_LIMIT) -> str:
     """`Fig. N — <caption>` within Telegram's 1024-character caption limit (after escaping)."""
     if figure.kind == "page":
         return m.escape(t(lang, "page_caption", id=paper.versioned_id))
@@ -285,12 +290,12 @@ def figure_caption(figure: FigureImage, lang: str, paper: PaperMeta, m: Markup =
     def text(length: int) -> str:
         return m.escape(t(lang, key, number=figure.number, caption=shorten(caption, length)))
 
-    if len(text(len(caption))) <= CAPTION_LIMIT:
+    if len(text(len(caption))) <= limit:
         return text(len(caption))
     low, high = 1, len(caption)  # escaping lengthens text unevenly: search the longest caption that fits
     while low < high:
         middle = (low + high + 1) // 2
-        low, high = (middle, high) if len(text(middle)) <= CAPTION_LIMIT else (low, middle - 1)
+        low, high = (middle, high) if len(text(middle)) <= limit else (low, middle - 1)
     return text(low)
 
 
@@ -308,27 +313,37 @@ def key_figure(figures: list[FigureImage]) -> int:
 
 
 def figure_groups(figures: list[FigureImage], lang: str, paper: PaperMeta,
-                  m: Markup = HTML) -> list[tuple[list[FigureImage], list[str]]]:
+                  m: Markup = HTML, credit: str = "") -> list[tuple[list[FigureImage], list[str]]]:
     """How figures are sent, as (photos, their captions): the key figure alone with its caption visible; the
     others as one album whose single caption lists them — Telegram shows no caption under an album several of
-    whose photos have one (a lone other figure goes alone, with its own caption)."""
+    whose photos have one (a lone other figure goes alone, with its own caption). `credit` (an attribution the
+    licence asks for, already markup) ends every visible caption."""
     if not figures:
         return []
+    if credit:
+        return [(group, [f"{caption}\n{credit}" if caption else "" for caption in captions])
+                for group, captions in _figure_groups(figures, lang, paper, m, CAPTION_LIMIT - len(credit) - 1)]
+    return _figure_groups(figures, lang, paper, m, CAPTION_LIMIT)
+
+
+def _figure_groups(figures: list[FigureImage], lang: str, paper: PaperMeta, m: Markup,
+                   limit: int) -> list[tuple[list[FigureImage], list[str]]]:
     if len(figures) == 1 or figures[0].kind == "table":  # 📊: the tables together, listed
         first: list[FigureImage] = []
         rest = list(figures)
     else:
         key = key_figure(figures)
         first, rest = [figures[key]], figures[:key] + figures[key + 1:]
-    groups = [(first, [figure_caption(first[0], lang, paper, m)])] if first else []
+    groups = [(first, [figure_caption(first[0], lang, paper, m, limit)])] if first else []
     if len(rest) == 1:
-        groups.append((rest, [figure_caption(rest[0], lang, paper, m)]))
+        groups.append((rest, [figure_caption(rest[0], lang, paper, m, limit)]))
     elif rest:
-        groups.append((rest, [album_caption(rest, lang, paper, m)] + [""] * (len(rest) - 1)))
+        groups.append((rest, [album_caption(rest, lang, paper, m, limit)] + [""] * (len(rest) - 1)))
     return groups
 
 
-def album_caption(figures: list[FigureImage], lang: str, paper: PaperMeta, m: Markup = HTML) -> str:
+def album_caption(figures: list[FigureImage], lang: str, paper: PaperMeta, m: Markup = HTML,
+                  limit: int = CAPTION_LIMIT) -> str:
     """One caption naming every photo of an album in order — `Fig. 2 · …  Fig. 3 · …` — within 1,024 characters."""
     def entry(figure: FigureImage, length: int) -> str:
         caption = _LABEL.sub("", figure.caption, count=1) if _LABEL.match(figure.caption) else figure.caption
@@ -337,6 +352,21 @@ def album_caption(figures: list[FigureImage], lang: str, paper: PaperMeta, m: Ma
 
     for length in (300, 200, 140, 100, 70, 40, 20):
         text = "\n".join(entry(f, length) for f in figures)
-        if len(text) <= CAPTION_LIMIT:
+        if len(text) <= limit:
             return text
-    return "\n".join(entry(f, 10) for f in figures)[:CAPTION_LIMIT]
+    return "\n".join(entry(f, 10) for f in figures)[:limit]
+
+
+def figure_credit(paper: PaperMeta, licence: Licence, lang: str, m: Markup = HTML) -> str:
+    """The attribution a Creative Commons licence asks for where figures are republished: the authors, the
+    licence (linked) and the paper."""
+    authors = authors_line(paper.authors, lang, 2)
+    return m.escape(t(lang, "figures_credit", authors=authors, id=paper.versioned_id)) + " · " + \
+        m.link(m.escape(licence.name), licence.uri)
+
+
+def figures_elsewhere(paper: PaperMeta, licence: Licence, lang: str) -> str:
+    """Instead of crops a paper's licence does not let this chat republish: where to see the figures."""
+    name = licence.name if licence.kind != "arxiv" else t(lang, "licence_arxiv")
+    return t(lang, "figures_elsewhere", id=paper.versioned_id, url=f"https://arxiv.org/html/{paper.versioned_id}",
+             licence=html.escape(name or t(lang, "licence_unknown"), quote=False))

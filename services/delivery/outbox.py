@@ -15,12 +15,14 @@ import heapq
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from services.cards.render import figure_groups
+from services.arxiv.licences import Licence
+from services.cards.render import figure_credit, figure_groups, figures_elsewhere
 from services.delivery.pacing import Pacer
 from services.delivery.port import ChatGone, ChatMoved, Sender, SendFailed
-from services.models import OutboxMessage, QueuedMessage
+from services.models import OutboxMessage, PaperMeta, QueuedMessage
 from services.pdf.extractor import EXTRACTOR_VERSION, MAX_FIGURES
 from services.store import Store, utcnow
 
@@ -34,8 +36,11 @@ SEND_CONCURRENCY = 8
 
 
 class Outbox:
-    def __init__(self, store: Store, pacer: Pacer | None = None, concurrency: int = SEND_CONCURRENCY) -> None:
+    def __init__(self, store: Store, pacer: Pacer | None = None, concurrency: int = SEND_CONCURRENCY,
+                 licence: Callable[[PaperMeta], Awaitable[Licence]] | None = None) -> None:
         self._store = store
+        self._licence = licence
+        """A paper's licence, asked before a chat that republishes only what licences allow gets its figures."""
         self._pacer = pacer or Pacer()
         self._concurrency = max(1, concurrency)
         self._serving: set[int] = set()
@@ -163,8 +168,14 @@ class Outbox:
             if not paper or not figures:
                 return []
             lang = chat.language if chat else "en"
+            credit = ""
+            if chat is not None and chat.figure_policy != "all":  # a channel republishes: the licence decides
+                licence = await self._licence(paper) if self._licence is not None else Licence("")
+                if not licence.allows_figures(chat.figure_policy):
+                    return await sender.text(chat_id, figures_elsewhere(paper, licence, lang), [])
+                credit = figure_credit(paper, licence, lang)
             ids = []
-            for group, captions in figure_groups(figures[:MAX_FIGURES], lang, paper):
+            for group, captions in figure_groups(figures[:MAX_FIGURES], lang, paper, credit=credit):
                 sent = await sender.photos(chat_id, group, captions)
                 self._store.record_figure_messages(chat_id, paper, sent, group)  # a reply to one asks about it
                 ids += sent

@@ -160,6 +160,11 @@ TEXTS: dict[str, dict[str, Text]] = {
         "note_provisional": "The PDF is slow to arrive: this card is quoted from the abstract for now and is "
                             "completed here when the PDF comes.",
         "note_figures": "The figures took too long to draw; this card has none.",
+        "licence_arxiv": "arXiv licence (no reuse)",
+        "licence_unknown": "not known",
+        "figures_credit": "© {authors}, arXiv:{id}",
+        "figures_elsewhere": "🖼 The figures of arXiv:{id} are on arXiv: <a href=\"{url}\">{url}</a> — the paper's "
+                             "licence ({licence}) does not let this chat republish them.",
         "answer_offline": "📖 <b>The paper's passages that best match your question</b> — quoted as written, no LLM "
                           "({why}):",
         "answer_offline_no_llm": "no LLM key is configured",
@@ -264,6 +269,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "quiet: {quiet} (a line on days arXiv announces nothing)\n"
             "archives: {archives} (searched for keyword, author and query topics)\n"
             "group_cards: {group_cards} (groups: 📄 opens the card privately, or here in the group)\n"
+            "figures: {figures} (all; licensed: only figures whose licence lets anyone republish them, with "
+            "credit — channels; noncommercial: non-commercial licences too)\n"
             "language: {language} · digest at {time} ({zone})\n\n"
             "Change with e.g. <code>/settings mode full</code>, <code>/settings replacements on</code>, "
             "<code>/settings archives cs,stat</code>."
@@ -429,6 +436,11 @@ TEXTS: dict[str, dict[str, Text]] = {
         "note_pdf": "无法使用 PDF（{reason}），本卡片根据摘要生成。",
         "note_provisional": "PDF 下载较慢：本卡片暂时摘自摘要，PDF 到达后会在此处补全。",
         "note_figures": "图表渲染超时，本卡片不含图。",
+        "licence_arxiv": "arXiv 许可（不可转载）",
+        "licence_unknown": "未知",
+        "figures_credit": "© {authors}，arXiv:{id}",
+        "figures_elsewhere": "🖼 arXiv:{id} 的图在 arXiv 上：<a href=\"{url}\">{url}</a>——论文的许可（{licence}）"
+                             "不允许本聊天转载。",
         "answer_offline": "📖 <b>论文中与你的问题最相关的段落</b>——原文引用，未经 LLM（{why}）：",
         "answer_offline_no_llm": "未配置 LLM 密钥",
         "answer_offline_budget": "今日 LLM 额度已用完",
@@ -526,6 +538,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "quiet：{quiet}（arXiv 不发布的日子发一行说明）\n"
             "archives：{archives}（关键词、作者和查询主题搜索的范围）\n"
             "group_cards：{group_cards}（群组：📄 私聊打开卡片，或 here 在群里发）\n"
+            "figures：{figures}（all：全部；licensed：仅发许可允许任何人转载的图并署名——频道默认；"
+            "noncommercial：也包括非商业许可）\n"
             "语言：{language} · 摘要时间 {time}（{zone}）\n\n"
             "修改示例：<code>/settings mode full</code>、<code>/settings replacements on</code>、"
             "<code>/settings archives cs,stat</code>。"

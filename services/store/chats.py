@@ -35,6 +35,7 @@ class ChatRecords(StoreBase):
             archives=row.get("archives") or "",
             quiet_note=bool(row.get("quiet_note") or 0),
             group_cards_here=bool(row.get("group_cards_here") or 0),
+            figures=row.get("figures") or "",
             last_digest_day=row.get("last_digest_day") or "",
             last_digest_local=row.get("last_digest_local") or "",
         )

@@ -93,7 +93,8 @@ def _check(path: Path) -> None:
     except sqlite3.DatabaseError as error:
         raise StoreRefused(f"{path} is damaged ({error}); restore it from a backup") from None
     if problems != ["ok"]:
-        raise StoreRefused(f"{path} is damaged (quick_check: {problems[0]}); restore it from a backup")
+        found = " ".join(str(problems[0]).split())  # SQLite's report may span lines: the operator reads one
+        raise StoreRefused(f"{path} is damaged (quick_check: {found}); restore it from a backup")
     if tables and not applied:
         raise StoreRefused(f"{path} belongs to another program (no Papergram schema); refusing to touch it")
     unknown = [name for name in applied if name not in _known_migrations()]

@@ -366,3 +366,10 @@ def m0015_card_provisional(db: Database) -> None:
     """A card quoted from the abstract while a slow PDF arrives: its messages, which the real card replaces in
     place (after a restart too)."""
     db.table("card_requests").add_column("provisional_ids", str, not_null_default="")
+
+
+@migrations(name="0016_licences")
+def m0016_licences(db: Database) -> None:
+    """Each paper's licence as arXiv states it (read once a month), and what a chat republishes of figures."""
+    db.table("licences").create({"base_id": str, "uri": str, "fetched_at": str}, pk="base_id")
+    db.table("chats").add_column("figures", str, not_null_default="")

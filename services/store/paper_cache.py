@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils.db import NotFoundError
@@ -62,6 +62,17 @@ class PaperCache(StoreBase):
                 doi=row["doi"] or "",
             )
         return None
+
+    def get_licence(self, base_id: str, *, max_age: timedelta) -> str | None:
+        """The licence URI read for the paper within `max_age` ("" when arXiv could not say), or None."""
+        row = next(iter(self._rows("SELECT uri, fetched_at FROM licences WHERE base_id = ?", [base_id])), None)
+        if row is None or datetime.fromisoformat(row["fetched_at"]) < utcnow() - max_age:
+            return None
+        return str(row["uri"])
+
+    def save_licence(self, base_id: str, uri: str) -> None:
+        self._table("licences").upsert({"base_id": base_id, "uri": uri, "fetched_at": utcnow().isoformat()},
+                                       pk="base_id")
 
     # What the PDF gave ---------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ class FakePaper:
     versions: dict[int, str] = field(default_factory=lambda: {1: "2024-08-26T17:59:46Z"})
     """version -> submission time of that version"""
     pdfs: dict[int, bytes] = field(default_factory=dict)
+    licence: str = "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
+    """The licence URI the OAI-PMH `arXiv` format gives (arXiv's default one unless set); "" for none stated."""
 
 
 class FakeArxiv(FakeServer):
@@ -46,6 +48,8 @@ class FakeArxiv(FakeServer):
         """PDFs are answered 200 with an HTML error page, as a misconfigured mirror does."""
         self.api_delay = 0.0
         """Seconds the API takes to answer (arXiv's own pace is one query every three seconds)."""
+        self.oai_requests: list[str] = []
+        self.oai_failures: list[int] = []
 
     @property
     def api_url(self) -> str:
@@ -55,11 +59,17 @@ class FakeArxiv(FakeServer):
     def pdf_url(self) -> str:
         return f"{self.base}/pdf/"
 
+    @property
+    def oai_url(self) -> str:
+        return f"{self.base}/oai"
+
     def add(self, paper: FakePaper) -> FakePaper:
         self.papers[paper.base_id] = paper
         return paper
 
     def handle(self, request: Request) -> Response:
+        if request.path == "/oai":
+            return self._oai(request)
         if request.path == "/api/query":
             time.sleep(self.api_delay)
             with self.lock:
@@ -161,3 +171,26 @@ class FakeArxiv(FakeServer):
             f'<link title="pdf" href="http://arxiv.org/pdf/{vid}" rel="related" type="application/pdf"/>'
             f'<arxiv:primary_category term="{paper.category}" scheme="http://arxiv.org/schemas/atom"/>{cats}</entry>'
         )
+
+    def _oai(self, request: Request) -> Response:
+        """OAI-PMH `GetRecord` in the `arXiv` metadata format, as arXiv answers it (errors with status 200)."""
+        query = {k: v[-1] for k, v in request.query.items()}
+        with self.lock:
+            self.oai_requests.append(query.get("identifier", ""))
+            failure = self.oai_failures.pop(0) if self.oai_failures else None
+        if failure:
+            return Response(failure, b"error", "text/plain")
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        if query.get("verb") != "GetRecord" or query.get("metadataPrefix") != "arXiv":
+            body = f'{head}<error code="badArgument">Illegal arguments</error></OAI-PMH>'
+            return Response(200, body.encode(), "text/xml")
+        paper = self.papers.get(query.get("identifier", "").removeprefix("oai:arXiv.org:"))
+        if paper is None:
+            body = f'{head}<error code="idDoesNotExist">Value of the identifier argument is unknown</error></OAI-PMH>'
+            return Response(200, body.encode(), "text/xml")
+        licence = f"<license>{paper.licence}</license>" if paper.licence else ""
+        body = (f'{head}<GetRecord><record><header><identifier>oai:arXiv.org:{paper.base_id}</identifier></header>'
+                f'<metadata><arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>{paper.base_id}</id>'
+                f'<title>{escape(paper.title)}</title>{licence}<abstract>{escape(paper.abstract)}</abstract>'
+                '</arXiv></metadata></record></GetRecord></OAI-PMH>')
+        return Response(200, body.encode(), "text/xml")
