@@ -28,6 +28,7 @@ from handlers import (
     questions,
     reading_list,
     start,
+    versions,
 )
 from handlers.common.context import App
 from handlers.settings import commands as settings
@@ -52,6 +53,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("export", digests.export_digest))
     app.add_handler(CommandHandler("bib", bibtex.bib_command))
     app.add_handler(CommandHandler("fig", questions.fig_command))
+    app.add_handler(CommandHandler("diff", versions.diff_command))
     app.add_handler(CommandHandler("saved", reading_list.saved_command))
     app.add_handler(CallbackQueryHandler(settings.remove_button, pattern=callback_data.REMOVE_TOPIC.pattern))
     app.add_handler(CallbackQueryHandler(settings.pick_button, pattern=callback_data.PICK.pattern))

@@ -17,6 +17,7 @@ from services.arxiv.client import ArxivClient
 from services.arxiv.licences import LicenceReader
 from services.cards.papers import PaperService
 from services.cards.questions import QuestionService
+from services.cards.versions import VersionComparer
 from services.concurrency import KeyedLimiter
 from services.config import Config
 from services.delivery.outbox import Outbox
@@ -55,6 +56,7 @@ class Services:
     """Telegram's limits per chat, shared by the outbox and the rate limiter every request passes."""
     feedback: Feedback
     questions: QuestionService
+    versions: VersionComparer
     catalogs: CatalogTranslator
     """The bot's own texts in other languages, translated once by the LLM."""
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
@@ -139,6 +141,7 @@ def build_services(config: Config) -> Services:
     papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget,
                           licences=licences)
     questions = QuestionService(store, papers, llm, budget=config.llm_daily_budget)
+    versions = VersionComparer(store, papers, llm, budget=config.llm_daily_budget)
     feedback = Feedback(store)
     pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
     embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
@@ -153,4 +156,4 @@ def build_services(config: Config) -> Services:
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
                     outbox=Outbox(store, pacer, concurrency=config.send_concurrency, licence=papers.licence),
                     pacer=pacer, feedback=feedback,
-                    questions=questions, catalogs=catalogs)
+                    questions=questions, versions=versions, catalogs=catalogs)

@@ -106,9 +106,10 @@ _GENERIC = frozenset(stem(w) for w in (
     "respectively by points point times".split()))
 _TOKEN = re.compile(rf"{_NUMBER.pattern}|[A-Za-zα-ωΑ-Ω][A-Za-z0-9'-]*|%")
 _REFERENCE = re.compile(r"(?i)(?:fig(?:ure)?s?|tab(?:le)?s?|eqs?|equations?|sec(?:tion)?s?|§|algorithms?|appendix|"
-                        r"theorems?|lemmas?|propositions?|corollary|definitions?|steps?|lines?|chapters?|refs?)\.?\s*"
+                        r"theorems?|lemmas?|propositions?|corollary|definitions?|steps?|lines?|chapters?|refs?|versions?)\.?\s*"
                         r"(?:\(|\[)?$|\[$")
-"""What makes the number after it a reference ("Figure 3", "Eq. (2)", "[3 Experiments]"), not a claim."""
+"""What makes the number after it a reference ("Figure 3", "Eq. (2)", "[3 Experiments]", "version 2"), not a
+claim."""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -188,9 +189,14 @@ class Statements:
     rarity: dict[str, float] = field(default_factory=dict)
     values: set[str] = field(default_factory=set)
     """Every value the texts write, references ("Figure 3") too."""
+    in_context: bool = True
+    """False: a value the texts write is enough (what a comparison of two versions lists, old and new side by
+    side, is not one claim about one thing)."""
 
     def unsupported(self, sentence: str) -> set[str]:
         """The values of `sentence` the paper does not state about what the sentence says they are about."""
+        if not self.in_context:
+            return numbers_in(sentence) - self.values
         beside = _beside(_tokens(sentence))
         # a reference ("[3 Experiments]", "Table 2") says nothing about a quantity: the paper must have it, that is all
         missing = {value for value in numbers_in(sentence) - {value for value, _ in beside} if value not in self.values}
@@ -210,7 +216,7 @@ class Statements:
         return missing
 
 
-def statements(texts: Iterable[str]) -> Statements:
+def statements(texts: Iterable[str], in_context: bool = True) -> Statements:
     """What the paper's texts (title, abstract, comment, its clean text with tables as Markdown, first page)
     state each number about."""
     units: list[list[tuple[str, Context]]] = []
@@ -227,7 +233,7 @@ def statements(texts: Iterable[str]) -> Statements:
             for sentence in sentences_of(line):
                 units.append(_beside(_tokens(sentence)))
     texts = list(texts)
-    found = Statements(values={value for text in texts for value in numbers_in(text)})
+    found = Statements(values={value for text in texts for value in numbers_in(text)}, in_context=in_context)
     seen: Counter[str] = Counter()
     for unit in units:
         for value, words in unit:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pymupdf
 import pytest
 
 from handlers.presses import REPEAT_SECONDS
@@ -533,3 +534,87 @@ async def test_links_the_paper_never_had_are_not_on_the_card(gemini_bot: Running
     card = (await card_of(gemini_bot, 637))[-1].text
     assert "phish" not in card and "github.com/ada/faithful" in card
     assert t("en", "note_numbers_removed", count=2) in card
+
+
+def two_versions(arxiv: FakeArxiv) -> None:
+    """v1 and v2 of one paper: v2 adds a section, rewrites the results, and changes a table and a number."""
+    from tests.pdfs import body
+
+    def pdf(results: str, rows: list[str], extra: str = "") -> bytes:
+        doc = pymupdf.open()
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((72, 72), "Faithful Summaries of Scientific Papers", fontsize=16)
+        body(page, (72.0, 540.0), 90, 200, "Abstract We propose a faithful summarizer that keeps metadata from "
+             "arXiv and checks every number against the paper it summarizes, for researchers on their phones.")
+        page.insert_text((72, 230), "1 Introduction", fontsize=12)
+        body(page, (72.0, 540.0), 235, 330, "Summaries of papers go wrong in ways readers cannot see. We study "
+             "how to keep every number and every name faithful to the paper, with the layout readers know.")
+        page.insert_text((72, 360), "2 Results", fontsize=12)
+        body(page, (72.0, 540.0), 365, 450, results)
+        y = 480
+        for row in rows:
+            page.insert_text((100, y), row, fontsize=10)
+            y += 14
+        if extra:
+            page.insert_text((72, 600), "3 Limitations", fontsize=12)
+            body(page, (72.0, 540.0), 605, 700, extra)
+        data: bytes = doc.tobytes()
+        return data
+
+    v1 = pdf("On ArxivBench the summarizer reaches 41.2 ROUGE-L and keeps 97% of the numbers of the paper it "
+             "reads, where the baseline keeps 81% of them on the same set of four hundred papers.", [])
+    v2 = pdf("On ArxivBench the summarizer reaches 43.5 ROUGE-L and keeps 97% of the numbers of the paper it "
+             "reads, where the baseline keeps 81% of them on the same set of four hundred papers. A second "
+             "annotator agreed with the first on nine papers in ten.", [],
+             "The study covers papers in English only; other languages are left to future work by the authors.")
+    add_paper(arxiv, pdfs={1: v1, 2: v2})
+
+
+async def test_diff_says_what_changed_between_two_versions(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    """Offline: the sections added and rewritten and the numbers that changed, found by comparing the texts;
+    both versions read through the cache (a second /diff reads no PDF)."""
+    two_versions(arxiv_fake)
+    bot.tg.send_text("/diff 2408.14227", chat_id=640)
+    [*_, reply] = await bot.tg.wait_for("sendMessage", chat_id=640, contains="What changed")
+    text = reply.text
+    assert text.startswith('<b><a href="https://arxiv.org/abs/2408.14227v2">Faithful Summaries')
+    assert t("en", "diff_title", old='<a href="https://arxiv.org/abs/2408.14227v1">v1</a> (2024-08-26)',
+             new='<a href="https://arxiv.org/abs/2408.14227v2">v2</a> (2024-09-01)') in text
+    assert t("en", "diff_added", names="Limitations") in text and "<b>Sections rewritten</b>: Results (" in text
+    assert "• On ArxivBench the summarizer reaches 43.5 ROUGE-L and…: 41.2 → 43.5" in text
+    assert t("en", "diff_offline") in text and not bot.tg.texts_to(640, "Comparing arXiv")[1:]
+    downloads = len(arxiv_fake.pdf_requests)
+    bot.tg.send_text("/diff 2408.14227 v2 v1", chat_id=640)
+    await bot.tg.wait_for("sendMessage", chat_id=640, contains="What changed", count=2)
+    assert len(arxiv_fake.pdf_requests) == downloads, "both versions come from the cache"
+
+
+async def test_diff_answers_what_cannot_be_compared(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    add_paper(arxiv_fake, "2409.00001", versions={1: "2024-09-01T10:00:00Z"})
+    two_versions(arxiv_fake)
+    replies = [await command_reply(bot, text, 641) for text in
+               ("/diff", "/diff 2409.00001", "/diff 2408.14227 v1 v7", "/diff 9912.99999")]
+    assert replies == [t("en", "diff_usage"), t("en", "diff_one_version", id="2409.00001"),
+                       t("en", "diff_bad_versions", id="2408.14227", latest=2),
+                       t("en", "unknown_id", id="9912.99999")]
+
+
+async def command_reply(bot: RunningBot, text: str, chat_id: int) -> str:
+    before = len(bot.tg.calls_to("sendMessage", chat_id))
+    bot.tg.send_text(text, chat_id=chat_id)
+    replies = await bot.tg.wait_for("sendMessage", chat_id=chat_id, count=before + 1)
+    return replies[before].text
+
+
+async def test_diff_with_an_llm_gives_its_account_checked_like_a_card(gemini_bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                      gemini: FakeGemini) -> None:
+    two_versions(arxiv_fake)
+    gemini.answer = ("Version 2 raises ROUGE-L on ArxivBench from 41.2 to 43.5 and adds a limitations section. "
+                     "It also reaches 99.9 ROUGE-L on CNN/DailyMail.")
+    gemini_bot.tg.send_text("/diff 2408.14227", chat_id=642)
+    [*_, reply] = await gemini_bot.tg.wait_for("sendMessage", chat_id=642, contains="What changed")
+    assert "💬 Version 2 raises ROUGE-L on ArxivBench from 41.2 to 43.5 and adds a limitations section." in reply.text
+    assert "99.9" not in reply.text and t("en", "note_numbers_removed", count=1) in reply.text
+    assert t("en", "diff_offline") not in reply.text
+    turn = gemini.turns()[-1][-1]
+    assert "Number changed in 'On ArxivBench the summarizer reaches 43.5 ROUGE-L and…': 41.2 -> 43.5" in turn

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from services.arxiv.ids import find_papers
 from services.arxiv.licences import Licence
 from services.cards.papers import PaperCard
+from services.cards.versions import VersionChanges
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
 
@@ -370,3 +371,39 @@ def figures_elsewhere(paper: PaperMeta, licence: Licence, lang: str) -> str:
     name = licence.name if licence.kind != "arxiv" else t(lang, "licence_arxiv")
     return t(lang, "figures_elsewhere", id=paper.versioned_id, url=f"https://arxiv.org/html/{paper.versioned_id}",
              licence=html.escape(name or t(lang, "licence_unknown"), quote=False))
+
+
+def changes_message(changes: VersionChanges, lang: str) -> str:
+    """The "what changed" card: the two versions (linked, with their dates), the LLM's account, then what the
+    comparison found — sections added, removed, rewritten, numbers before → after."""
+    def version(paper: PaperMeta) -> str:
+        day = paper.updated.date().isoformat() if paper.updated else ""
+        return f'<a href="{abs_url(paper)}">v{paper.version}</a>' + (f" ({day})" if day else "")
+
+    title = f'<b><a href="{abs_url(changes.new)}">{html.escape(changes.new.title, quote=False)}</a></b>'
+    lines = [title, t(lang, "diff_title", old=version(changes.old), new=version(changes.new))]
+    if changes.note:
+        return "\n".join([*lines, "", html.escape(t(lang, "diff_unread", ids=changes.note), quote=False)])
+    if changes.unchanged:
+        return "\n".join([*lines, "", html.escape(t(lang, "diff_unchanged"), quote=False)])
+    body = [f"💬 {html.escape(shorten(changes.summary, 700), quote=False)}"] if changes.summary else []
+    def names(items: Iterable[str]) -> str:
+        listed = list(items)
+        return ", ".join(listed[:12]) + (f" +{len(listed) - 12}" if len(listed) > 12 else "")
+
+    if changes.added:
+        body.append(t(lang, "diff_added", names=html.escape(names(changes.added), quote=False)))
+    if changes.removed:
+        body.append(t(lang, "diff_removed", names=html.escape(names(changes.removed), quote=False)))
+    if changes.rewritten:
+        body.append(t(lang, "diff_rewritten", names=html.escape(names(f"{n} ({p}%)" for n, p in changes.rewritten),
+                                                                 quote=False)))
+    if changes.numbers:
+        body.append(t(lang, "diff_numbers") + "\n" + "\n".join(
+            f"• {html.escape(shorten(c.where, 80), quote=False)}: {html.escape(shorten(c.before, 60), quote=False)}"
+            f" → {html.escape(shorten(c.after, 60), quote=False)}" for c in changes.numbers))
+    notes = [t(lang, "note_numbers_removed", count=changes.numbers_removed)] if changes.numbers_removed else []
+    if not changes.summary:
+        notes.append(t(lang, "diff_offline"))
+    tail = [f"<i>{html.escape(' '.join(notes), quote=False)}</i>"] if notes else []
+    return "\n\n".join(["\n".join(lines), *body, *tail])

@@ -26,7 +26,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "help": (
             "<b>Commands</b>\n"
             "<b>Papers</b> — send a link or ID; reply to a card to ask about it; /fig <code>2</code> as a reply "
-            "explains figure 2; /bib as a reply gives BibTeX; a PDF sent as a file gets its card.\n"
+            "explains figure 2; /bib as a reply gives BibTeX; /diff <code>2408.14227</code> says what changed in "
+            "its latest version; a PDF sent as a file gets its card.\n"
             "<b>Digests</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
             "<code>au:\"Yann LeCun\"</code> · <code>about: a sentence</code>; /topics, /unsubscribe <code>2</code>, "
             "/time <code>08:30 Europe/Berlin</code>, /digest (now), /pause, /resume, /export.\n"
@@ -88,6 +89,20 @@ TEXTS: dict[str, dict[str, Text]] = {
         "bib_usage": "Reply <code>/bib</code> to a card (or send <code>/bib 2408.14227</code>) for its BibTeX.",
         "menu_bib": "BibTeX of a paper: reply /bib to its card",
         "menu_fig": "Explain a figure: reply /fig N to a card",
+        "menu_diff": "What changed between two versions of a paper",
+        "diff_usage": "Send <code>/diff 2408.14227</code> for what changed in the latest version, or "
+                      "<code>/diff 2408.14227 v1 v3</code> for two versions of your choice.",
+        "diff_one_version": "arXiv:{id} has one version only: there is nothing to compare.",
+        "diff_bad_versions": "arXiv:{id} has versions v1 to v{latest}: pick two different ones among them.",
+        "status_comparing": "Comparing arXiv:{old} with arXiv:{new}…",
+        "diff_title": "🔀 <b>What changed</b>: {old} → {new}",
+        "diff_added": "<b>Sections added</b>: {names}",
+        "diff_removed": "<b>Sections removed</b>: {names}",
+        "diff_rewritten": "<b>Sections rewritten</b>: {names}",
+        "diff_numbers": "<b>Numbers that changed</b>",
+        "diff_unchanged": "The two versions say the same: only their metadata or layout changed.",
+        "diff_unread": "I could not read the PDF of {ids}, so I cannot compare the texts.",
+        "diff_offline": "Found by comparing the two texts; no LLM account.",
         "usage": (
             "<b>Today (UTC)</b>\nLLM calls: {calls} of {budget}\nSummaries from the cache: {hits} ({rate} of all)\n"
             "Summarizer: {provider}"
@@ -316,7 +331,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "help": (
             "<b>命令</b>\n"
             "<b>论文</b> — 发送链接或编号；回复卡片即可提问；对卡片回复 /fig <code>2</code> 解读图 2；回复 /bib 获取 "
-            "BibTeX；把 PDF 作为文件发来即可得到卡片。\n"
+            "BibTeX；/diff <code>2408.14227</code> 说明最新版本改了什么；把 PDF 作为文件发来即可得到卡片。\n"
             "<b>摘要推送</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
             "<code>au:\"Yann LeCun\"</code> · <code>about: 一句话</code>；/topics、/unsubscribe <code>2</code>、"
             "/time <code>08:30 Asia/Shanghai</code>、/digest（立即）、/pause、/resume、/export。\n"
@@ -369,6 +384,20 @@ TEXTS: dict[str, dict[str, Text]] = {
         "bib_usage": "对卡片回复 <code>/bib</code>（或发送 <code>/bib 2408.14227</code>）即可获取 BibTeX。",
         "menu_bib": "论文的 BibTeX：对卡片回复 /bib",
         "menu_fig": "解读图：对卡片回复 /fig N",
+        "menu_diff": "论文两个版本之间改了什么",
+        "diff_usage": "发送 <code>/diff 2408.14227</code> 查看最新版本改了什么，或 <code>/diff 2408.14227 v1 v3</code> "
+                      "比较任意两个版本。",
+        "diff_one_version": "arXiv:{id} 只有一个版本，没有可比较的内容。",
+        "diff_bad_versions": "arXiv:{id} 的版本是 v1 到 v{latest}：请在其中选两个不同的版本。",
+        "status_comparing": "正在比较 arXiv:{old} 和 arXiv:{new}…",
+        "diff_title": "🔀 <b>改动</b>：{old} → {new}",
+        "diff_added": "<b>新增章节</b>：{names}",
+        "diff_removed": "<b>删除章节</b>：{names}",
+        "diff_rewritten": "<b>改写章节</b>：{names}",
+        "diff_numbers": "<b>变化的数字</b>",
+        "diff_unchanged": "两个版本内容相同：只改了元数据或排版。",
+        "diff_unread": "无法读取 {ids} 的 PDF，因此无法比较正文。",
+        "diff_offline": "通过比较两个版本的正文得到；没有大模型说明。",
         "usage": (
             "<b>今天（UTC）</b>\n大模型调用：{calls} / {budget}\n来自缓存的摘要：{hits}（占 {rate}）\n"
             "摘要器：{provider}"
@@ -568,5 +597,5 @@ TEXTS: dict[str, dict[str, Text]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "like", "saved", "bib", "fig", "channel", "export", "usage", "lang")
+                 "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
