@@ -19,6 +19,7 @@ import argparse
 import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -106,7 +107,7 @@ def main() -> None:
     parser.add_argument("-v", action="store_true", help="print the claims the check gets wrong")
     args = parser.parse_args()
     rng = random.Random(7)
-    claims = caught = dropped = falses = by_value = 0
+    total: Counter[str] = Counter()
     for path in resolve(args.corpus).papers():
         text = process_pdf(path.read_bytes(), max_pages=60).content.text
         index = statements([text])
@@ -114,29 +115,28 @@ def main() -> None:
         sources = sentence_claims(text, name, rng) + table_claims(text)
         pool = [token for _, token, _ in sources]
         rng.shuffle(sources)
-        paper_caught = paper_false = paper_dropped = 0
+        paper: Counter[str] = Counter()
         for claim, token, values in sources[:args.per_paper]:
-            claims += 1
+            paper["claims"] += 1
             if index.unsupported(claim):
-                dropped += 1
-                paper_dropped += 1
+                paper["dropped"] += 1
                 if args.v:
                     print(f"    dropped true: {claim}  {index.unsupported(claim)}")
             wrong = false_claim(claim, token, values, pool, rng)
             if wrong is None:
                 continue
-            falses += 1
-            paper_false += 1
+            paper["false"] += 1
             if index.unsupported(wrong):
-                caught += 1
-                paper_caught += 1
+                paper["caught"] += 1
             elif args.v:
                 print(f"    kept false: {wrong}")
-            by_value += not numbers_in(wrong) <= index.values
-        print(f"  {path.stem}: claims={min(len(sources), args.per_paper)} caught={paper_caught}/{paper_false} "
-              f"false_drops={paper_dropped}")
-    print(f"faithfulness: claims={claims} caught={caught / max(1, falses):.2f} "
-          f"false_drops={dropped / max(1, claims):.2f} caught_by_value={by_value / max(1, falses):.2f}")
+            paper["by_value"] += not numbers_in(wrong) <= index.values
+        total += paper
+        print(f"  {path.stem}: claims={paper['claims']} caught={paper['caught']}/{paper['false']} "
+              f"false_drops={paper['dropped']}")
+    falses, claims = max(1, total["false"]), max(1, total["claims"])
+    print(f"faithfulness: claims={total['claims']} caught={total['caught'] / falses:.2f} "
+          f"false_drops={total['dropped'] / claims:.2f} caught_by_value={total['by_value'] / falses:.2f}")
 
 
 if __name__ == "__main__":
