@@ -60,6 +60,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(papers.card_button, pattern=callback_data.CARD.pattern))
     app.add_handler(CallbackQueryHandler(digests.more_button, pattern=callback_data.MORE.pattern))
     app.add_handler(CallbackQueryHandler(papers.tables_button, pattern=callback_data.TABLES.pattern))
+    app.add_handler(CallbackQueryHandler(versions.diff_button, pattern=callback_data.DIFF.pattern))
     app.add_handler(CallbackQueryHandler(papers.view_button, pattern=callback_data.VIEW.pattern))
     app.add_handler(CallbackQueryHandler(papers.ask_button, pattern=callback_data.ASK.pattern))
     app.add_handler(CallbackQueryHandler(papers.abstract_button, pattern=callback_data.ABSTRACT.pattern))

@@ -10,11 +10,12 @@ from telegram.error import TelegramError
 
 from handlers.common.chat import argument, replied_paper, settings_for
 from handlers.common.context import Context
+from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.render import changes_message
 from services.i18n import t
-from services.models import PaperRef
+from services.models import PaperMeta, PaperRef
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,39 @@ async def diff_command(update: Update, context: Context) -> None:
     if old is None or new is None:
         await message.reply_text(t(lang, "unknown_id", id=ref))
         return
-    status = await message.reply_text(t(lang, "status_comparing", old=old.versioned_id, new=new.versioned_id))
-    async with services.chat_limits.slot(chat.chat_id):
-        changes = await services.versions.compare(old, new, lang, owner=chat.chat_id)
-    await message.reply_text(changes_message(changes, lang))
+    await send_changes(context, chat.chat_id, old, new, lang, reply_to=message.message_id)
+
+
+async def send_changes(context: Context, chat_id: int, old: PaperMeta, new: PaperMeta, lang: str,
+                       reply_to: int | None = None) -> None:
+    """The "what changed" card, after a status message saying the comparison is on its way."""
+    services = context.services
+    status = await context.bot.send_message(chat_id, t(lang, "status_comparing", old=old.versioned_id,
+                                                       new=new.versioned_id), reply_to_message_id=reply_to)
+    async with services.chat_limits.slot(chat_id):
+        changes = await services.versions.compare(old, new, lang, owner=chat_id)
+    await context.bot.send_message(chat_id, changes_message(changes, lang), reply_to_message_id=reply_to)
     try:
         await status.delete()
     except TelegramError as error:
         log.info("could not delete the status message: %s", error)
+
+
+async def diff_button(update: Update, context: Context) -> None:
+    """🔀 under a digest's new versions: what changed in that version since the one before."""
+    query = update.callback_query
+    assert query is not None
+    base_id, version = callback_data.DIFF.fields(query.data if isinstance(query.data, str) else None)
+    chat = settings_for(update, context)
+    await query.answer()
+    wanted = [PaperRef(base_id, int(version) - 1), PaperRef(base_id, int(version))]
+    try:
+        found = await context.services.papers.lookup(wanted)
+    except ArxivUnavailable:
+        await context.bot.send_message(chat.chat_id, t(chat.language, "arxiv_down", id=base_id))
+        return
+    old, new = found[wanted[0]], found[wanted[1]]
+    if old is None or new is None:
+        await context.bot.send_message(chat.chat_id, t(chat.language, "unknown_id", id=f"{base_id}v{version}"))
+        return
+    await send_changes(context, chat.chat_id, old, new, chat.language)

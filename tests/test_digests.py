@@ -600,3 +600,39 @@ async def test_exports_are_built_two_at_a_time_and_a_third_is_told_it_waits(bot:
             break
         await asyncio.sleep(0.02)
     assert not list(Path(tempfile.gettempdir()).glob("papergram-export-*.zip")), "and the file is gone"
+
+
+async def test_a_new_version_of_a_paper_the_chat_had_comes_as_what_changed(bot: RunningBot, arxiv_fake: FakeArxiv,
+                                                                           clock: Clock) -> None:
+    """With replacements on, v2 of Monday's paper is not Monday's card again: Tuesday's digest tells of it once,
+    and 🔀 gives what changed between v1 and v2. Off, nothing is said."""
+    from tests.test_paper_cards import two_versions
+
+    two_versions(arxiv_fake)
+    fake = arxiv_fake.papers["2408.14227"]
+    second = fake.versions.pop(2)
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.14227", "new")])
+    await command(bot, "/subscribe cs.CV", 790)
+    await command(bot, "/settings replacements on", 790)
+    await command(bot, "/subscribe cs.CV", 791)
+    await tick(bot, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+    assert bot.tg.texts_to(790, "Faithful Summaries") and bot.tg.texts_to(791, "Faithful Summaries")
+
+    fake.versions[2] = second
+    arxiv_fake.announce("cs.CV", "2024-08-27", [("2408.14227", "replace")])
+    await tick(bot, clock, datetime(2024, 8, 27, 9, 30, tzinfo=UTC))
+    [told] = bot.tg.texts_to(790, t("en", "digest_revised"))
+    assert told == t("en", "digest_revised") + "\n" + \
+        '1. <a href="https://arxiv.org/abs/2408.14227v2">Faithful Summaries of Scientific Papers</a> — v2'
+    message = next(c for c in bot.tg.calls_to("sendMessage", 790) if c.text == told)
+    assert message.params["reply_markup"]["inline_keyboard"] == [[{"text": "🔀 1",
+                                                                   "callback_data": "diff:2408.14227:2"}]]
+    assert len(bot.tg.texts_to(790, "Faithful Summaries")) == 2, "no second card of the paper"
+    assert not bot.tg.texts_to(791, t("en", "digest_revised")), "replacements off: nothing"
+
+    bot.tg.press("diff:2408.14227:2", chat_id=790, under=message)
+    [*_, changed] = await bot.tg.wait_for("sendMessage", chat_id=790, contains="What changed")
+    assert t("en", "diff_added", names="Limitations") in changed.text
+
+    await tick(bot, clock, datetime(2024, 8, 28, 9, 30, tzinfo=UTC))
+    assert len(bot.tg.texts_to(790, t("en", "digest_revised"))) == 1, "told once"

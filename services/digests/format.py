@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass, replace
 
 from services import callback_data
+from services.arxiv.announcements import Announcement
 from services.cards.papers import PaperCard
 from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten
 from services.i18n import t
@@ -148,3 +149,18 @@ def _one_overview(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     return [OutboxMessage("text", "\n\n".join(m.text for m in messages),
                           tuple(row for m in messages for row in m.buttons),
                           tuple(b for m in messages for b in m.base_ids))]
+
+
+def revisions_message(papers: list[Announcement], lang: str, buttons: bool = True) -> OutboxMessage | None:
+    """New versions of papers the chat had: one line each, and 🔀 to see what changed in it (not the same card
+    again). A channel's readers get the lines only (a button would post the comparison in the channel)."""
+    if not papers:
+        return None
+    lines = [t(lang, "digest_revised")]
+    row: list[Button] = []
+    for number, paper in enumerate(papers, 1):
+        link = f"https://arxiv.org/abs/{paper.base_id}v{paper.version}"
+        lines.append(f'{number}. <a href="{link}">{html.escape(paper.title, quote=False)}</a> — v{paper.version}')
+        row.append(Button(f"🔀 {number}", callback_data.DIFF.build(paper.base_id, paper.version)))
+    rows = tuple(tuple(row[i:i + 5]) for i in range(0, len(row), 5)) if buttons else ()
+    return OutboxMessage("text", "\n".join(lines), rows)

@@ -27,7 +27,7 @@ from services.cards.citations import bibtex_file
 from services.cards.papers import PaperCard, PaperService
 from services.categories import DEFAULT_ARCHIVES
 from services.digests.discovery import FeedPoller, PollReport
-from services.digests.format import DigestEntry, digest_messages, overview_messages
+from services.digests.format import DigestEntry, digest_messages, overview_messages, revisions_message
 from services.digests.markdown import post, slug, zip_posts
 from services.i18n import t
 from services.models import Button, ChatSettings, OutboxMessage, PaperMeta, PaperRef
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 DAILY_CAP = 30
 EXPORTS_AT_ONCE = 2
+MAX_REVISED = 20
+"""New versions told of in one digest (one message); more wait for the next day."""
 """Zips built at a time: ten /export at once must not take the machine's memory or the bot's cores."""
 GROUP_CAP = 10
 """A group's digest is one overview a member scrolls past: its ten best papers, the rest a tap away."""
@@ -133,6 +135,11 @@ class DigestService:
             topics = [topic for _, topic in self._store.topics(chat.chat_id)]
             chosen = await self._picker.picks(chat, topics, self._cap_of(chat))
             newest, skipped = chosen.newest, chosen.skipped
+            revised = revisions_message(chosen.revised[:MAX_REVISED], chat.language, buttons=chat.type != "channel")
+            told = [(a.base_id, a.version) for a in chosen.revised[:MAX_REVISED]]
+            if not chosen.kept and revised is not None:  # only new versions of papers the chat had
+                self._queue(QueuedDigest(chat.chat_id, newest, local_date, [revised], [], told), batch)
+                return 0
             if not chosen.kept:
                 if not scheduled:
                     return 0
@@ -153,7 +160,9 @@ class DigestService:
                               callback_data.MORE.build(newest))
                 messages.append(OutboxMessage("text", t(chat.language, "digest_more", count=len(skipped)),
                                               ((more,),)))
-            self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped), batch)
+            if revised is not None:
+                messages.append(revised)
+            self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped, told), batch)
             return len(kept) - len(failed)
 
     def _queue(self, digest: QueuedDigest, batch: bool) -> None:

@@ -103,6 +103,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "diff_unchanged": "The two versions say the same: only their metadata or layout changed.",
         "diff_unread": "I could not read the PDF of {ids}, so I cannot compare the texts.",
         "diff_offline": "Found by comparing the two texts; no LLM account.",
+        "digest_revised": "🔀 <b>New versions of papers you had</b> — tap 🔀 to see what changed:",
         "usage": (
             "<b>Today (UTC)</b>\nLLM calls: {calls} of {budget}\nSummaries from the cache: {hits} ({rate} of all)\n"
             "Summarizer: {provider}"
@@ -398,6 +399,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "diff_unchanged": "两个版本内容相同：只改了元数据或排版。",
         "diff_unread": "无法读取 {ids} 的 PDF，因此无法比较正文。",
         "diff_offline": "通过比较两个版本的正文得到；没有大模型说明。",
+        "digest_revised": "🔀 <b>你读过的论文出了新版本</b>——点 🔀 查看改了什么：",
         "usage": (
             "<b>今天（UTC）</b>\n大模型调用：{calls} / {budget}\n来自缓存的摘要：{hits}（占 {rate}）\n"
             "摘要器：{provider}"

@@ -44,6 +44,9 @@ class Picks:
     """Base IDs past the cap, in rank order ("Show N more")."""
     totals: dict[str, int] = field(default_factory=dict)
     """Papers each topic (its text) found, kept and skipped: a section says "showing N of M"."""
+    revised: list[Announcement] = field(default_factory=list)
+    """New versions of papers the chat already had (with `replacements on`): offered as what changed, never as
+    the same card again."""
 
 
 class Picker:
@@ -62,11 +65,26 @@ class Picker:
         window = self._window(chat)
         about = await self._about_scores(topics, window)
         newest, selected = self.select(chat, topics, window, about)
+        revised = self.revised(chat, topics, window)
         if not selected:
-            return Picks(newest, [], [])
+            return Picks(newest, [], [], revised=revised)
         ranked = await self.rank(chat, selected, window, about)
         kept = self._reasons(chat, ranked[:cap], window)
-        return Picks(newest, kept, [p.paper.base_id for p in ranked[cap:]], dict(Counter(p.topic.text for p in ranked)))
+        return Picks(newest, kept, [p.paper.base_id for p in ranked[cap:]], dict(Counter(p.topic.text for p in ranked)),
+                     revised)
+
+    def revised(self, chat: ChatSettings, topics: list[Topic], window: Window) -> list[Announcement]:
+        """Announced new versions of papers this chat had, on its topics, that it was not told of yet."""
+        if not chat.replacements:
+            return []
+        delivered = self._store.delivered(chat.chat_id)
+        told = self._store.told_revisions(chat.chat_id)
+        found: dict[str, Announcement] = {}
+        for _, paper in window.rows:
+            if paper.announce_type.startswith("replace") and paper.base_id in delivered and paper.version > 1 \
+                    and (paper.base_id, paper.version) not in told and any(tp.matches(paper) for tp in topics):
+                found[paper.base_id] = paper  # the newest announced version wins
+        return list(found.values())
 
     def _window(self, chat: ChatSettings) -> Window:
         """The announcements this chat's next digest looks at; chats planning the same days share one."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,8 @@ class QueuedDigest:
     local_date: str
     messages: list[OutboxMessage]
     skipped: list[str]
+    revisions: list[tuple[str, int]] = field(default_factory=list)
+    """(base ID, version) of new versions the digest tells of: told once."""
 
 
 SKIPPED_KEPT = timedelta(days=7)
@@ -60,6 +62,9 @@ class DeliveryRecords(StoreBase):
                                     "ON CONFLICT (chat_id, day) DO UPDATE SET skipped = excluded.skipped",
                                     [d.chat_id, d.day, _pack(d.skipped)])
                 self._queue_messages(d.chat_id, d.day, d.messages, now)
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO revisions_told (chat_id, base_id, version) VALUES (?, ?, ?)",
+                    [(d.chat_id, base_id, version) for base_id, version in d.revisions])
             self.db.conn.executemany(
                 "UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), last_digest_local = ? "
                 "WHERE id = ?", [(d.day, d.local_date, d.chat_id) for d in digests])
@@ -81,6 +86,11 @@ class DeliveryRecords(StoreBase):
                 "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
                 "VALUES (?, ?, ?, 'queued', ?, ?)", [(chat_id, b, day, now, now) for b in base_ids])
             self._queue_messages(chat_id, day, messages, now)
+
+    def told_revisions(self, chat_id: int) -> set[tuple[str, int]]:
+        """(base ID, version) of the new versions this chat's digests told of."""
+        return {(row["base_id"], int(row["version"])) for row in self._rows(
+            "SELECT base_id, version FROM revisions_told WHERE chat_id = ?", [chat_id])}
 
     def delivered_on(self, chat_id: int, day: str) -> list[str]:
         """Papers of the chat's digest of `day` (sent or on their way), in digest order."""

@@ -373,3 +373,10 @@ def m0016_licences(db: Database) -> None:
     """Each paper's licence as arXiv states it (read once a month), and what a chat republishes of figures."""
     db.table("licences").create({"base_id": str, "uri": str, "fetched_at": str}, pk="base_id")
     db.table("chats").add_column("figures", str, not_null_default="")
+
+
+@migrations(name="0017_revisions_told")
+def m0017_revisions_told(db: Database) -> None:
+    """New versions of papers a chat had, told of once in its digest (with 🔀 to see what changed)."""
+    db.table("revisions_told").create({"chat_id": int, "base_id": str, "version": int},
+                                      pk=("chat_id", "base_id", "version"))
