@@ -222,3 +222,20 @@ def test_a_teaser_figure_is_not_given_the_footnotes_under_its_caption() -> None:
         body(doc.new_page(width=612, height=792), (108.0, 504.0), 60, 720)
     [figure] = [d for d in detect_document(doc, doc.page_count) if d.kind == "figure"]
     assert figure.bbox[1] <= 511 and figure.bbox[3] <= 696
+
+
+def test_supplement_figures_and_tables_are_numbered_s1_s2() -> None:
+    """A supplement's `Figure S1`, `Table S2`: found, and after the paper's own figures."""
+    doc = pymupdf.open()
+    for _ in range(3):
+        body(doc.new_page(width=612, height=792), (72.0, 540.0), 60, 720)
+    page = doc.new_page(width=612, height=792)
+    plot(page, pymupdf.Rect(120, 100, 480, 300))
+    caption(page, pymupdf.Rect(72, 310, 540, 340), "Figure S1: Training curves of every run in the supplement.")
+    page.insert_text((72, 400), "Table S2: Hyperparameters of the supplementary runs.", fontsize=9)
+    for row in range(3):
+        page.draw_line((150, 415 + 18 * row), (460, 415 + 18 * row), color=(0, 0, 0), width=0.5)
+        page.insert_text((160, 428 + 18 * row), f"lr    {row + 1}e-4    batch {64 * (row + 1)}", fontsize=9)
+    found = detect_document(doc, doc.page_count)
+    assert [(d.kind, d.number) for d in found] == [("figure", "S1"), ("table", "S2")]
+    assert sorted(["S1", "2", "A.1", "10"], key=sort_key) == ["2", "10", "A.1", "S1"]

@@ -21,7 +21,7 @@ LAYOUT_PAGES = 8
 Box = tuple[float, float, float, float]
 
 _CAPTION = re.compile(
-    r"^(?P<label>fig(?:ure)?s?\.?|table)\s*(?P<number>[A-H]\.?\d{1,2}|\d{1,3}|[IVXL]{1,6})(?=\W|$)(?P<after>\s*.?)",
+    r"^(?P<label>fig(?:ure)?s?\.?|table)\s*(?P<number>[A-HS]\.?\d{1,2}|\d{1,3}|[IVXL]{1,6})(?=\W|$)(?P<after>\s*.?)",
     re.IGNORECASE,
 )
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
