@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -19,6 +20,7 @@ from sqlite_utils import Database
 from bot import build_application
 from handlers.common.sender import TelegramSender
 from services.bootstrap import build_services
+from services.cards.papers import Stage
 from services.config import load_config
 from services.i18n import t
 from services.models import ChatSettings, OutboxMessage
@@ -203,6 +205,27 @@ async def test_a_slow_pdf_gets_a_card_from_the_abstract_at_once_and_the_card_in_
         assert "Faithful Summaries" in written[-1].text and "inline_keyboard" in str(written[-1].params["reply_markup"])
         assert len(running.tg.texts_to(951, "Faithful Summaries")) == 1, "one card, completed in place"
         assert len(running.tg.calls_to("deleteMessage", 951)) == 1, "the status message went"
+
+
+async def test_a_card_that_fails_after_its_card_from_the_abstract_says_so(env: dict[str, str], tg: FakeTelegram,
+                                                                          arxiv_fake: FakeArxiv) -> None:
+    """The card from the abstract promised the full card: when making it fails unexpectedly, the reader is told,
+    under that card, instead of waiting for an edit that never comes."""
+    env["PDF_PATIENCE_SECONDS"] = "0.5"
+    add_paper(arxiv_fake)
+    async with running_bot(env, tg) as running:
+        papers = services_of(running).papers
+
+        async def broken(paper: object, language: str, progress: Any, *rest: object) -> None:
+            await progress(Stage.READING)  # the PDF is on its way …
+            await asyncio.sleep(1.5)
+            raise RuntimeError("a bug in the card's making")
+
+        papers._card = broken  # type: ignore[method-assign]
+        running.tg.send_text("2408.14227", chat_id=952)
+        [early] = await running.tg.wait_for("sendMessage", chat_id=952, contains=t("en", "note_provisional"))
+        [failed] = await running.tg.wait_for("sendMessage", chat_id=952, contains=t("en", "failed", id="2408.14227v2"))
+        assert failed.params["reply_parameters"]["message_id"] == early.message()["message_id"]
 
 
 async def test_slow_pdfs_of_two_chats_leave_a_download_for_a_third(env: dict[str, str], tg: FakeTelegram,

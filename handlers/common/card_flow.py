@@ -128,7 +128,13 @@ async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | No
         log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
     except Exception:
         log.exception("could not prepare %s for chat %s", paper.versioned_id, chat_id)
-        if not request.text_sent:  # a card already sent is not replaced by the failure
+        if request.provisional and not request.text_sent:  # the card from the abstract promised more: say so
+            try:
+                await context.bot.send_message(chat_id, t(lang, "failed", id=paper.versioned_id),
+                                               reply_to_message_id=request.provisional[0])
+            except TelegramError as error:
+                log.info("could not say the card of %s failed: %s", paper.versioned_id, error)
+        elif not request.text_sent:  # a card already sent is not replaced by the failure
             await _edit(status, t(lang, "failed", id=paper.versioned_id))
 
 
