@@ -28,6 +28,8 @@ REWRITTEN = 0.05
 MAX_NUMBERS = 8
 """Number changes listed: the first ones, in the paper's order."""
 MAX_SUMMARY = 700
+MAX_SECTION_WORDS = 4000
+"""Words of a section compared (the matcher's time grows with the square of the length)."""
 SYSTEM = ("You compare two versions of a scientific paper for researchers who read the first one. In at most "
           "three sentences, in {language}, say what changed that matters to them: new or removed experiments, "
           "results whose numbers changed (give both values), claims added or withdrawn. Use only the changes "
@@ -125,7 +127,8 @@ def compare(old: str, new: str) -> tuple[list[str], list[str], list[tuple[str, i
     rewritten = []
     for name, text in after.items():
         if name in before:
-            ratio = difflib.SequenceMatcher(None, _words(before[name]), _words(text), autojunk=False).ratio()
+            ratio = difflib.SequenceMatcher(None, _words(before[name])[:MAX_SECTION_WORDS],
+                                            _words(text)[:MAX_SECTION_WORDS], autojunk=False).ratio()
             if 1 - ratio >= REWRITTEN:
                 rewritten.append((name, round(100 * (1 - ratio))))
     return added, removed, rewritten, _number_changes(old, new)
@@ -148,8 +151,9 @@ class VersionComparer:
         if unread:
             changes.note = ", ".join(unread)
             return changes
-        changes.added, changes.removed, changes.rewritten, changes.numbers = compare(documents[0].text,
-                                                                                     documents[1].text)
+        # seconds of matching for a long paper: off the event loop
+        changes.added, changes.removed, changes.rewritten, changes.numbers = await asyncio.to_thread(
+            compare, documents[0].text, documents[1].text)
         if changes.unchanged or self._papers.offline or not self._store.take_llm_call(self._budget):
             return changes
         listed = "\n".join([f"Sections added: {', '.join(changes.added) or 'none'}",
