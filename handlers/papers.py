@@ -10,11 +10,12 @@ from telegram.error import TelegramError
 
 from handlers.common.card_flow import MAX_PHOTOS, CardRequest, prepare, send_card, send_figures
 from handlers.common.card_keyboard import keyboard_of
-from handlers.common.chat import named_papers, paper_ref, pressed, settings_for
+from handlers.common.chat import Press, named_papers, paper_ref, pressed, settings_for
 from handlers.common.context import Context
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import MAX_PAPERS_PER_MESSAGE, find_papers
+from services.callback_data import Route
 from services.cards.render import shorten
 from services.i18n import t
 from services.models import PaperMeta, PaperRef
@@ -124,7 +125,8 @@ async def on_pdf(update: Update, context: Context) -> None:
     if refs:
         await request_cards(update, context, refs[:1], lang)
         return
-    paper = await services.papers.upload(data, owner=message.chat_id)  # not on arXiv: a card of the PDF itself
+    # not on arXiv: a card of the PDF itself, from the first page read above
+    paper = await services.papers.upload(data, owner=message.chat_id, first_page=stamp)
     if paper is None:
         await message.reply_text(t(lang, "pdf_not_readable"))
         return
@@ -147,9 +149,7 @@ async def view_button(update: Update, context: Context) -> None:
 
 async def ask_button(update: Update, context: Context) -> None:
     """❓ under a card: a prompt the reader answers with the question (a reply to it asks the paper)."""
-    press = pressed(update, context, callback_data.ASK)
-    paper = await _paper_of(context, press.fields[0])
-    await press.query.answer()
+    press, paper = await _pressed_paper(update, context, callback_data.ASK)
     if paper is None:
         return
     lang, chat_id = press.chat.language, press.message.chat.id
@@ -161,9 +161,7 @@ async def ask_button(update: Update, context: Context) -> None:
 
 async def abstract_button(update: Update, context: Context) -> None:
     """📄 Abstract under ⋯: the paper's own abstract, from arXiv, folded, as a reply to the card."""
-    press = pressed(update, context, callback_data.ABSTRACT)
-    paper = await _paper_of(context, press.fields[0])
-    await press.query.answer()
+    press, paper = await _pressed_paper(update, context, callback_data.ABSTRACT)
     if paper is None:
         return
     title = html.escape(shorten(paper.title, 200), quote=False)
@@ -171,6 +169,14 @@ async def abstract_button(update: Update, context: Context) -> None:
            f'{html.escape(shorten(paper.abstract, 3500), quote=False)}</blockquote>'
     sent = await context.bot.send_message(press.message.chat.id, text, reply_to_message_id=press.message.message_id)
     context.services.store.record_paper_messages(press.message.chat.id, paper, [(sent.message_id, "")])
+
+
+async def _pressed_paper(update: Update, context: Context, route: Route) -> tuple[Press, PaperMeta | None]:
+    """A card button's press, answered, and the paper it names (None when arXiv does not know it or is down)."""
+    press = pressed(update, context, route)
+    paper = await _paper_of(context, press.fields[0])
+    await press.query.answer()
+    return press, paper
 
 
 async def _paper_of(context: Context, paper_id: str) -> PaperMeta | None:

@@ -17,7 +17,7 @@ from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.papers import PaperCard, Stage
-from services.cards.render import card_messages, figure_credit, figure_groups, figures_elsewhere
+from services.cards.render import card_messages, figure_groups, figure_terms
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
 
@@ -172,10 +172,10 @@ async def _send_card(context: Context, request: CardRequest, card: PaperCard) ->
         chat = context.services.store.get_chat(chat_id)
         if card.figures and chat is not None and chat.figure_policy != "all":  # the chat republishes: by licence
             licence = await context.services.papers.licence(card.paper)
-            if not licence.allows_figures(chat.figure_policy):
-                await context.bot.send_message(chat_id, figures_elsewhere(card.paper, licence, card.language))
+            allowed, credit = figure_terms(licence, chat.figure_policy, card.paper, card.language)
+            if not allowed:
+                await context.bot.send_message(chat_id, credit)
                 return
-            credit = figure_credit(card.paper, licence, card.language)
         await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper, credit)
     except TelegramError as error:
         log.warning("the figures of %s did not reach chat %s: %s", card.paper.versioned_id, chat_id, error)

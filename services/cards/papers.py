@@ -219,8 +219,14 @@ class PaperService:
         if not paper.from_arxiv:
             return Licence("")
         stored = self._store.get_licence(paper.base_id, max_age=LICENCE_MAX_AGE)
-        if stored is not None or self._licences is None:
-            return Licence(stored or "")
+        if stored is not None:
+            return Licence(stored)
+        return await self._fetch_licence(paper)
+
+    async def _fetch_licence(self, paper: PaperMeta) -> Licence:
+        """From arXiv: one lookup per paper at a time, shared by whoever asks meanwhile."""
+        if self._licences is None:
+            return Licence("")
         reading = self._reading_licence.get(paper.base_id)
         if reading is None:
             reading = asyncio.create_task(self._read_licence(paper.base_id))
@@ -254,7 +260,7 @@ class PaperService:
         key = (paper.base_id, paper.version)
         known = self._store.get_licence(paper.base_id, max_age=LICENCE_MAX_AGE) if paper.from_arxiv else ""
         # read beside the PDF; the card does not wait for it
-        licence = asyncio.ensure_future(self.licence(paper)) if known is None else None
+        licence = asyncio.ensure_future(self._fetch_licence(paper)) if known is None else None
         cached = next((found for model in self._summarizer.models
                        if (found := self._store.get_summary(paper, language, model, PROMPT_VERSION)) is not None),
                       None)
@@ -400,14 +406,16 @@ class PaperService:
         self._store.save_document(paper, result.content)
         return data, result
 
-    async def upload(self, data: bytes, owner: object = None) -> PaperMeta | None:
+    async def upload(self, data: bytes, owner: object = None, first_page: str | None = None) -> PaperMeta | None:
         """A PDF a user sent that is not on arXiv: read once in the workers (the same limits), its metadata from
-        its first page; its card is then made like any other (None when the file is no usable PDF)."""
+        its first page (`first_page` when the caller read it already); its card is then made like any other
+        (None when the file is no usable PDF)."""
         key = upload_id(data)
         known = self._store.get_paper(key, 1, max_age=UPLOAD_MAX_AGE)
         if known is not None and key in self._uploads:
             return known
-        first_page = await self._pdfs.first_page(data, owner)  # the whole PDF is read once, for its card
+        if first_page is None:  # the whole PDF is read once, for its card
+            first_page = await self._pdfs.first_page(data, owner)
         if not first_page.strip():
             return None
         paper = paper_of_upload(data, first_page)

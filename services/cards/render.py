@@ -407,3 +407,13 @@ def changes_message(changes: VersionChanges, lang: str) -> str:
         notes.append(t(lang, "diff_offline"))
     tail = [f"<i>{html.escape(' '.join(notes), quote=False)}</i>"] if notes else []
     return "\n\n".join(["\n".join(lines), *body, *tail])
+
+
+def figure_terms(licence: Licence, policy: str, paper: PaperMeta, lang: str) -> tuple[bool, str]:
+    """(whether a chat with `policy` may post the paper's crops, the line that goes with them: their credit, or
+    instead where to see them) — one rule for cards and digests."""
+    if policy == "all":
+        return True, ""
+    if not licence.allows_figures(policy):
+        return False, figures_elsewhere(paper, licence, lang)
+    return True, figure_credit(paper, licence, lang)

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from services.arxiv.licences import Licence
-from services.cards.render import figure_credit, figure_groups, figures_elsewhere
+from services.cards.render import figure_groups, figure_terms
 from services.delivery.pacing import Pacer
 from services.delivery.port import ChatGone, ChatMoved, Sender, SendFailed
 from services.models import OutboxMessage, PaperMeta, QueuedMessage
@@ -171,9 +171,9 @@ class Outbox:
             credit = ""
             if chat is not None and chat.figure_policy != "all":  # a channel republishes: the licence decides
                 licence = await self._licence(paper) if self._licence is not None else Licence("")
-                if not licence.allows_figures(chat.figure_policy):
-                    return await sender.text(chat_id, figures_elsewhere(paper, licence, lang), [])
-                credit = figure_credit(paper, licence, lang)
+                allowed, credit = figure_terms(licence, chat.figure_policy, paper, lang)
+                if not allowed:
+                    return await sender.text(chat_id, credit, [])
             ids = []
             for group, captions in figure_groups(figures[:MAX_FIGURES], lang, paper, credit=credit):
                 sent = await sender.photos(chat_id, group, captions)
