@@ -58,6 +58,8 @@ def _setting(env: str, default: Any, description: str, *, secret: bool = False, 
     extra: dict[str, Any] = {"env": env, **({"shown": shown} if shown else {}), **(SECRET if secret else {})}
     return Field(default, alias=env, description=description, repr=not secret, json_schema_extra=extra)
 
+CARD_STYLES = ("rich", "classic")
+
 
 class Config(BaseModel):
     """What the bot reads from its environment. Frozen: the settings do not change while it runs."""
@@ -92,6 +94,10 @@ class Config(BaseModel):
                                     shown="OpenAI's endpoint")
     openai_api_key: str = _setting("OPENAI_API_KEY", "", "its key (a local server needs none)", secret=True)
     openai_model: str = _setting("OPENAI_MODEL", "", "the model, e.g. `deepseek-chat`, `qwen-plus`, `qwen2.5:7b`")
+    card_style: str = _setting("CARD_STYLE", "rich", "`rich`: a card is one rich message (Bot API 10.1+: "
+                               "headings, a table, figures as a slideshow, answers streamed as they are written); "
+                               "`classic`: text, then an album (an older self-hosted Bot API server); per chat: "
+                               "`/settings cards`")
     webhook_url: str = _setting("WEBHOOK_URL", "", "public HTTPS URL Telegram posts updates to (behind your "
                                 "proxy); empty: long polling")
     webhook_port: int = _setting("WEBHOOK_PORT", 8443, "the port the webhook server listens on")
@@ -179,6 +185,14 @@ class Config(BaseModel):
         if level not in LOG_LEVELS:
             raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
         return level
+
+    @field_validator("card_style", mode="before")
+    @classmethod
+    def _style(cls, value: Any) -> str:
+        style = str(value).strip().lower()
+        if style not in CARD_STYLES:
+            raise ValueError(f"CARD_STYLE must be rich or classic, got {style!r}")
+        return style
 
     @field_validator("llm_provider", "llm_fallback", mode="before")
     @classmethod

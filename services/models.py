@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,10 @@ class PdfContent:
     """Non-empty when the PDF could not be used (corrupt, encrypted, too large…): the card says so."""
 
 
+RICH_RETRY = timedelta(days=1)
+"""How long a chat gets classic cards after the Bot API server refused a rich message there."""
+
+
 @dataclass(frozen=True)
 class ChatSettings:
     chat_id: int
@@ -108,10 +112,24 @@ class ChatSettings:
     "" is the default for its type: `licensed` in a channel (public republication), `all` elsewhere."""
     last_digest_day: str = ""
     last_digest_local: str = ""
+    cards: str = ""
+    """`rich` or `classic` (`/settings cards`); "" takes the bot's CARD_STYLE."""
+    rich_refused_at: str = ""
+    """ISO time the Bot API server last refused a rich message here: classic cards for a day after it."""
 
     @property
     def figure_policy(self) -> str:
         return self.figures or ("licensed" if self.type == "channel" else "all")
+
+    def rich_cards(self, default: str, now: datetime) -> bool:
+        """Whether this chat's cards go as rich messages now (its choice, else the default; not within a day of
+        the server refusing one)."""
+        if (self.cards or default) != "rich":
+            return False
+        if self.rich_refused_at:
+            refused = datetime.fromisoformat(self.rich_refused_at)
+            return now - refused >= RICH_RETRY
+        return True
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,18 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from handlers.common.botapi import RichRefused, edit_rich, send_rich
 from handlers.common.card_keyboard import keyboard_of
 from handlers.common.context import Context
+from handlers.common.rich_card import rich_card
 from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.papers import PaperCard, Stage
-from services.cards.render import card_messages, figure_groups, figure_terms
+from services.cards.render import PLAIN, card_messages, figure_credit, figure_groups, figure_terms
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
+from services.store import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +156,80 @@ async def _card_or_provisional(context: Context, request: CardRequest, paper: Pa
     return await making
 
 
+def rich_here(context: Context, chat_id: int) -> bool:
+    """Whether cards go to `chat_id` as rich messages now (its setting, the bot's default, no recent refusal)."""
+    chat = context.services.store.get_chat(chat_id)
+    default = context.services.config.card_style
+    if chat is None:
+        return default == "rich"
+    return chat.rich_cards(default, utcnow())
+
+
+async def _allowed_figures(context: Context, chat_id: int, card: PaperCard) -> tuple[list[FigureImage], str, str]:
+    """(the figures this chat may post, the credit under them, else the line saying where to see them)."""
+    chat = context.services.store.get_chat(chat_id)
+    if not card.figures or chat is None or chat.figure_policy == "all":
+        return card.figures[:MAX_PHOTOS], "", ""
+    licence = await context.services.papers.licence(card.paper)
+    allowed, line = figure_terms(licence, chat.figure_policy, card.paper, card.language)
+    if not allowed:
+        return [], "", line
+    return card.figures[:MAX_PHOTOS], figure_credit(card.paper, licence, card.language, PLAIN), ""
+
+
+async def _send_rich_card(context: Context, request: CardRequest, card: PaperCard) -> bool:
+    """The whole card — text, table, figures, buttons — as one rich message; False when the server refused it
+    (remembered for a day: the chat gets classic cards meanwhile)."""
+    chat_id = request.status.chat_id
+    if card.drawing is not None:
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        card = await context.services.papers.with_figures(card)
+    figures, credit, elsewhere = await _allowed_figures(context, chat_id, card)
+    message = rich_card(card, figures, credit)
+    keyboard = keyboard_of(context, chat_id, card.language, card.paper.versioned_id, card.paper.base_id,
+                           card.figure_numbers)
+    store = context.services.store
+    try:
+        if request.provisional:
+            await edit_rich(context.bot, message, chat_id=chat_id, message_id=request.provisional[0])
+            await context.bot.edit_message_reply_markup(chat_id, request.provisional[0], reply_markup=keyboard)
+            sent = request.provisional[0]
+            for left in request.provisional[1:]:
+                await _delete(context, chat_id, left)
+        else:
+            sent = (await send_rich(context.bot, chat_id, message, reply_to=request.reply_to,
+                                    markup=keyboard)).message_id
+    except RichRefused as refused:
+        log.warning("chat %s: the Bot API server refused a rich message (%s): classic cards for a day", chat_id,
+                    refused)
+        store.update_chat(chat_id, rich_refused_at=utcnow().isoformat())
+        return False
+    store.record_card(chat_id, card.paper.base_id)
+    store.record_paper_messages(chat_id, card.paper, [(sent, "")])
+    request.text_sent = True
+    if request.request_id is not None:
+        store.card_text_sent(request.request_id)
+    if not request.provisional:
+        await _delete(context, chat_id, request.status.message_id)
+    if elsewhere:
+        await context.bot.send_message(chat_id, elsewhere)
+    return True
+
+
+async def _delete(context: Context, chat_id: int, message_id: int) -> None:
+    try:
+        await context.bot.delete_message(chat_id, message_id)
+    except TelegramError as error:
+        log.info("could not delete message %s: %s", message_id, error)
+
+
 async def _send_card(context: Context, request: CardRequest, card: PaperCard) -> None:
     """The text, journaled as sent (a restart then sends only the album), then the album when its crops exist.
-    A failing album leaves the card as it is."""
+    A failing album leaves the card as it is. In rich form, the one message holds it all."""
     chat_id = request.status.chat_id
+    if not request.text_sent and not card.provisional and rich_here(context, chat_id) \
+            and await _send_rich_card(context, request, card):
+        return
     if not request.text_sent:
         await _send_card_text(context, request, card)
         request.text_sent = True

@@ -18,6 +18,7 @@ from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.arxiv.licences import POLICIES
 from services.categories import ARCHIVES
+from services.config import CARD_STYLES
 from services.digests.planner import valid_zone
 from services.i18n import INTERFACE_LANGUAGES, has_catalog, t
 from services.languages import display_name, own_name, resolve
@@ -162,6 +163,7 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
         return Reply(t(lang, "settings", mode=chat.mode, replacements=on(chat.replacements),
                        crosslists=on(chat.crosslists), quiet=on(chat.quiet_note),
                        group_cards="here" if chat.group_cards_here else "private", figures=chat.figure_policy,
+                       cards=chat.cards or context.services.config.card_style,
                        archives=chat.archives or ",".join(context.services.config.discovery_archives),
                        language=lang, time=chat.digest_time, zone=chat.timezone))
     name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
@@ -173,6 +175,8 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
         store.update_chat(chat.chat_id, group_cards_here=value == "here")
     elif name == "figures" and value in POLICIES:
         store.update_chat(chat.chat_id, figures=value)
+    elif name == "cards" and value in CARD_STYLES:
+        store.update_chat(chat.chat_id, cards=value, rich_refused_at="")
     elif name == "archives" and value and all(a in ARCHIVES for a in value.split(",")):
         store.update_chat(chat.chat_id, archives=value)
     else:

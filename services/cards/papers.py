@@ -16,6 +16,7 @@ from enum import Enum
 from services.arxiv.client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
 from services.arxiv.licences import Licence, LicenceReader
 from services.cards.links import PaperLinks, find_links
+from services.cards.tables import ResultsTable, main_table
 from services.cards.uploads import paper_of_upload, upload_id
 from services.concurrency import KeyedLimiter
 from services.llm.extractive import ExtractiveSummarizer
@@ -79,6 +80,8 @@ class PaperCard:
     """The paper's licence URI as arXiv states it ("" when not learnt in time): shown on the card."""
     provisional: bool = False
     """Quoted from the abstract while the PDF is slow (`PaperService.provisional`): replaced by the card."""
+    table: ResultsTable | None = None
+    """The paper's main results table (rich cards show it as a table)."""
 
     @property
     def figure_numbers(self) -> list[str]:
@@ -313,6 +316,7 @@ class PaperService:
             drawing=rendering,
             regions=regions,
             licence=stated,
+            table=main_table(content.text),
         )
 
     def _draw(self, paper: PaperMeta, data: bytes, regions: list[FigureRegion],

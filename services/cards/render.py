@@ -187,25 +187,37 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     gist += [f"• {m.escape(shorten(x, most))}" for x in [x for x in s.takeaways if x.strip()][:TAKEAWAYS]]
     if gist:  # one paragraph: the TL;DR and its takeaways read as one block on a phone
         paragraphs.append("\n".join(gist))
-    notes = []
-    if card.pdf_note:
-        notes.append(say("note_pdf", reason=card.pdf_note))
-    elif card.figures_failed:
-        notes.append(say("note_figures"))
-    if card.numbers_removed:
-        notes.append(say("note_numbers_removed", count=card.numbers_removed))
-    if card.provisional:
-        notes.append(say("note_provisional"))
-    elif card.llm_failure:
-        notes.append(say("note_llm_failed", reason=card.llm_failure))
-    elif card.extractive:
-        notes.append(say("note_extract"))
-    tail = [m.italic(" ".join(notes))] if notes else []
+    notes = card_notes(card)
+    tail = [m.italic(m.escape(" ".join(notes)))] if notes else []
     for limit in STRUCTURED_LIMITS:
         block = m.fold("\n".join(_structured(card, m, urls, limit)))
         if fits("\n\n".join([*paragraphs, block, *tail])):
             break
     return [*paragraphs, block, *tail]
+
+
+def card_notes(card: PaperCard) -> list[str]:
+    """What the reader should know of how the card was made (a PDF problem, numbers removed, the offline extract)."""
+    lang = card.language
+    notes = []
+    if card.pdf_note:
+        notes.append(t(lang, "note_pdf", reason=card.pdf_note))
+    elif card.figures_failed:
+        notes.append(t(lang, "note_figures"))
+    if card.numbers_removed:
+        notes.append(t(lang, "note_numbers_removed", count=card.numbers_removed))
+    if card.provisional:
+        notes.append(t(lang, "note_provisional"))
+    elif card.llm_failure:
+        notes.append(t(lang, "note_llm_failed", reason=card.llm_failure))
+    elif card.extractive:
+        notes.append(t(lang, "note_extract"))
+    return notes
+
+
+def structured_lines(card: PaperCard, m: Markup, urls: str, limit: int = STRUCTURED_LIMITS[0]) -> list[str]:
+    """The 8-point layout's lines (what a card folds), in `m`."""
+    return _structured(card, m, urls, limit)
 
 
 def _structured(card: PaperCard, m: Markup, urls: str, limit: int) -> list[str]:

@@ -142,6 +142,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "ask_prompt": "Ask about <b>{title}</b>: reply to this message with your question.",
         "ask_placeholder": "Your question about the paper",
         "abstract_of": "<b>Abstract</b> · {title}",
+        "card_details": "Details: background, method, results, limits",
+        "full_card_link": "Open the full card with figures",
         "card_contribution": "TL;DR",
         "card_limitations": "Limitations",
         "note_extract_language": "No LLM is configured: the text below is an English extract of the paper's own "
@@ -287,6 +289,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "group_cards: {group_cards} (groups: 📄 opens the card privately, or here in the group)\n"
             "figures: {figures} (all; licensed: only figures whose licence lets anyone republish them, with "
             "credit — channels; noncommercial: non-commercial licences too)\n"
+            "cards: {cards} (rich: one message with a table and a slideshow of figures; classic: text and an "
+            "album)\n"
             "language: {language} · digest at {time} ({zone})\n\n"
             "Change with e.g. <code>/settings mode full</code>, <code>/settings replacements on</code>, "
             "<code>/settings archives cs,stat</code>."
@@ -437,6 +441,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "ask_prompt": "关于 <b>{title}</b> 提问：回复这条消息写下你的问题。",
         "ask_placeholder": "你对这篇论文的问题",
         "abstract_of": "<b>摘要原文</b> · {title}",
+        "card_details": "详情：背景、方法、结果、局限",
+        "full_card_link": "打开含图表的完整卡片",
         "card_contribution": "一句话总结",
         "card_limitations": "局限",
         "note_extract_language": "未配置大模型：以下内容是论文原句的英文摘录。",
@@ -571,6 +577,7 @@ TEXTS: dict[str, dict[str, Text]] = {
             "group_cards：{group_cards}（群组：📄 私聊打开卡片，或 here 在群里发）\n"
             "figures：{figures}（all：全部；licensed：仅发许可允许任何人转载的图并署名——频道默认；"
             "noncommercial：也包括非商业许可）\n"
+            "cards：{cards}（rich：一条富文本消息，含表格和图片轮播；classic：文字加相册）\n"
             "语言：{language} · 摘要时间 {time}（{zone}）\n\n"
             "修改示例：<code>/settings mode full</code>、<code>/settings replacements on</code>、"
             "<code>/settings archives cs,stat</code>。"

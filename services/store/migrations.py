@@ -380,3 +380,11 @@ def m0017_revisions_told(db: Database) -> None:
     """New versions of papers a chat had, told of once in its digest (with 🔀 to see what changed)."""
     db.table("revisions_told").create({"chat_id": int, "base_id": str, "version": int},
                                       pk=("chat_id", "base_id", "version"))
+
+
+@migrations(name="0018_rich_cards")
+def m0018_rich_cards(db: Database) -> None:
+    """How a chat gets its cards (`rich`, `classic`, "" for the bot's default), and when rich messages were last
+    refused there (an older self-hosted Bot API server): classic for a day, then rich is tried again."""
+    db.table("chats").add_column("cards", str, not_null_default="")
+    db.table("chats").add_column("rich_refused_at", str, not_null_default="")

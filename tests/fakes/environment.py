@@ -19,5 +19,6 @@ def fake_env(tg: FakeTelegram, arxiv: FakeArxiv, db: str, **more: str) -> dict[s
         "PAPERGRAM_DB": db,
         "ARXIV_DELAY_SECONDS": "0",
         "DIGEST_TICK_SECONDS": "0",
+        "CARD_STYLE": "classic",  # the suite's card tests read classic cards; tests of rich cards ask for them
         **more,
     }

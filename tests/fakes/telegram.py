@@ -17,6 +17,8 @@ from typing import Any
 
 from tests.fakes.http import FakeServer, Request, Response
 from tests.fakes.telegram_html import CAPTION_LIMIT, TEXT_LIMIT, check
+from tests.fakes.telegram_rich import check as check_rich
+from tests.fakes.telegram_rich import words
 
 BOT_USER = {
     "id": 777000111,
@@ -25,8 +27,12 @@ BOT_USER = {
     "username": "PapergramTestBot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,
+    "supports_guest_queries": True,
 }
+
+RICH_METHODS = ("sendRichMessage", "sendRichMessageDraft")
+"""Bot API 10.1+: a server of 10.0 answers 404 (the method is unknown)."""
 
 
 @dataclass
@@ -52,6 +58,10 @@ class Call:
 
     @property
     def text(self) -> str:
+        """What a reader reads: the text, or a rich message's words a block a line."""
+        rich = self.params.get("rich_message")
+        if isinstance(rich, dict):
+            return words(rich)
         return str(self.params.get("text", ""))
 
 
@@ -112,6 +122,15 @@ class FakeTelegram(FakeServer):
         """Keep the bytes of files sent (a bench's ten exports would keep hundreds of MB in the bot's process)."""
         self.uploads: dict[str, bytes] = {}
         """Files users sent (documents), served by getFile and the file URL."""
+        self.rich = True
+        """False: an older self-hosted Bot API server (10.0), which knows no rich messages."""
+        self._callback_queries: dict[str, tuple[int, int]] = {}
+        """Pressed buttons: query id -> (user, chat), for ephemeral answers."""
+        self._ephemeral_commands: dict[int, tuple[int, int]] = {}
+        """Ephemeral messages users sent: ephemeral id -> (user, chat)."""
+        self._guest_queries: dict[str, bool] = {}
+        """Guest query id -> answered (a query is answered once)."""
+        self._inline_ids = itertools.count(1)
 
     # What tests call -----------------------------------------------------------------------------------
 
@@ -224,10 +243,56 @@ class FakeTelegram(FakeServer):
             message.update(message_id=int(under.message()["message_id"]), text=under.text or "…")
             if "reply_markup" in under.params:
                 message["reply_markup"] = under.params["reply_markup"]
+        query_id = str(next(self._update_ids))
+        with self.lock:
+            self._callback_queries[query_id] = (user_id, chat_id)
         self.push({"callback_query": {
-            "id": str(next(self._update_ids)), "from": self.user(user_id), "chat_instance": "ci", "data": data,
+            "id": query_id, "from": self.user(user_id), "chat_instance": "ci", "data": data,
             "message": message,
         }})
+
+    def guest_message(self, text: str, chat_id: int, chat_type: str = "supergroup", user_id: int = 4242) -> str:
+        """A user writes "@bot <text>" in a chat the bot is not in: the bot gets it as a guest query."""
+        query_id = f"gq{next(self._update_ids)}"
+        with self.lock:
+            self._guest_queries[query_id] = False
+        self.push({"guest_message": {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id), "text": f"@{BOT_USER['username']} {text}", "guest_query_id": query_id,
+            "guest_bot_caller_user": self.user(user_id), "guest_bot_caller_chat": self.chats[chat_id]}})
+        return query_id
+
+    def inline_query(self, query: str, user_id: int = 4242) -> str:
+        query_id = f"iq{next(self._update_ids)}"
+        self.push({"inline_query": {"id": query_id, "from": self.user(user_id), "query": query, "offset": "",
+                                    "chat_type": "supergroup"}})
+        return query_id
+
+    def choose_inline(self, result_id: str, query: str, user_id: int = 4242) -> str:
+        """The user picked an inline result: Telegram posts it and tells the bot (with its inline message ID when
+        the result has buttons)."""
+        inline_message_id = f"im{next(self._inline_ids)}"
+        self.push({"chosen_inline_result": {"result_id": result_id, "from": self.user(user_id), "query": query,
+                                            "inline_message_id": inline_message_id}})
+        return inline_message_id
+
+    def stop_generation(self, chat_id: int, draft_id: int) -> None:
+        """The user pressed the stop button of a streamed draft."""
+        self.push({"stopped_message_generation": {"chat": self.chat(chat_id), "draft_id": draft_id}})
+
+    def send_ephemeral_command(self, text: str, chat_id: int, chat_type: str = "supergroup",
+                               user_id: int = 4242) -> int:
+        """A member sends an ephemeral command (BotCommand.is_ephemeral): only the bot sees it, and it may
+        answer that member alone."""
+        ephemeral_id = next(self._message_ids)
+        with self.lock:
+            self._ephemeral_commands[ephemeral_id] = (user_id, chat_id)
+        self.push({"message": {
+            "message_id": 0, "ephemeral_message_id": ephemeral_id, "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type), "from": self.user(user_id), "text": text,
+            "receiver_user": BOT_USER,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}})
+        return ephemeral_id
 
     def texts_to(self, chat_id: int, contains: str = "") -> list[str]:
         return [c.text for c in self.calls_to("sendMessage", chat_id) if contains in c.text]
@@ -273,7 +338,7 @@ class FakeTelegram(FakeServer):
             time.sleep(self.latency)
         call = Call(method, params, files if self.keep_files else dict.fromkeys(files, b""))
         with self.lock:
-            failure = self._refusal(method, params) or self._take_failure(method, params) \
+            failure = self._refusal(method, params, files) or self._take_failure(method, params) \
                 or self._over_limit(method, params)
             (self.failed_calls if failure is not None else self.calls).append(call)
         if failure is not None:
@@ -284,11 +349,45 @@ class FakeTelegram(FakeServer):
         call.result = self._result(method, params)
         return Response.json({"ok": True, "result": call.result})
 
-    def _refusal(self, method: str, params: dict[str, Any]) -> Response | None:
-        """What the real Bot API refuses: malformed HTML, texts and captions past their limits, bad buttons."""
+    def _refusal(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Response | None:
+        """What the real Bot API refuses: malformed HTML, texts and captions past their limits, bad buttons, bad
+        rich messages, drafts outside private chats, ephemeral messages nobody asked for, methods of a newer
+        Bot API than the server's."""
+        if not self.rich and method in RICH_METHODS:
+            self.refusals.append((method, "Not Found"))
+            return Response.json({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
         problems = []
-        if method in ("sendMessage", "editMessageText"):
+        rich = params.get("rich_message")
+        if method == "editMessageText" and rich is not None and not self.rich:
+            problems.append("Bad Request: message text is empty")
+        elif rich is not None:
+            problems.append(check_rich(rich, files, uploads_allowed=method != "sendRichMessageDraft"))
+        elif method in ("sendMessage", "editMessageText"):
             problems.append(check(str(params.get("text", "")), params.get("parse_mode"), TEXT_LIMIT))
+        if method in ("sendMessageDraft", "sendRichMessageDraft"):
+            chat = self.chats.get(int(params.get("chat_id", 0)), {})
+            if chat.get("type", "private") != "private":
+                problems.append("Bad Request: TEXTDRAFT_PEER_INVALID")
+            if not int(params.get("draft_id") or 0):
+                problems.append("Bad Request: draft_id must be non-zero")
+            if method == "sendMessageDraft":
+                problems.append(check(str(params.get("text", "")), params.get("parse_mode"), TEXT_LIMIT))
+        ephemeral = params.get("ephemeral_message_parameters")
+        if ephemeral is not None:
+            problems.append(self._ephemeral_refusal(params, ephemeral))
+        if method == "answerGuestQuery":
+            query_id = str(params.get("guest_query_id", ""))
+            if self._guest_queries.get(query_id, True):
+                problems.append("Bad Request: QUERY_ID_INVALID")
+            else:
+                self._guest_queries[query_id] = True
+                problems.append(self._result_refusal(params.get("result")))
+        if method == "answerInlineQuery":
+            results = params.get("results") or []
+            ids = [str(r.get("id", "")) for r in results]
+            if len(results) > 50 or len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+                problems.append("Bad Request: RESULT_ID_INVALID")
+            problems += [self._result_refusal(r) for r in results]
         if "caption" in params and method != "sendMediaGroup":
             problems.append(check(str(params["caption"]), params.get("parse_mode"), CAPTION_LIMIT, "message caption"))
         if method == "sendMediaGroup":
@@ -314,6 +413,34 @@ class FakeTelegram(FakeServer):
             return None
         self.refusals.append((method, problem))
         return Response.json({"ok": False, "error_code": 400, "description": problem}, 400)
+
+    def _ephemeral_refusal(self, params: dict[str, Any], ephemeral: Any) -> str:
+        """Ephemeral messages go to a group member who pressed a button or sent an ephemeral command."""
+        chat_id = int(params.get("chat_id", 0))
+        if self.chats.get(chat_id, {}).get("type") not in ("group", "supergroup"):
+            return "Bad Request: ephemeral messages can be sent only to groups"
+        user = int(ephemeral.get("receiver_user_id", 0))
+        query = str(ephemeral.get("callback_query_id", ""))
+        if query:
+            return "" if self._callback_queries.get(query) == (user, chat_id) else "Bad Request: QUERY_ID_INVALID"
+        reply = params.get("reply_parameters") or {}
+        asked = self._ephemeral_commands.get(int(reply.get("ephemeral_message_id", 0) or 0))
+        return "" if asked == (user, chat_id) else "Bad Request: EPHEMERAL_MESSAGE_NOT_ALLOWED"
+
+    def _result_refusal(self, result: Any) -> str:
+        """An inline or guest result: a known type with its content; a rich one uploads nothing."""
+        if not isinstance(result, dict) or result.get("type") not in ("article", "photo"):
+            return "Bad Request: wrong result type"
+        if not result.get("id") or (not result.get("title") and result.get("type") == "article"):
+            return "Bad Request: RESULT_ID_INVALID"
+        content = result.get("input_message_content") or {}
+        if "rich_message" in content:
+            if not self.rich:
+                return "Bad Request: unknown input message content"
+            return check_rich(content["rich_message"], {}, uploads_allowed=False)
+        if "message_text" in content:
+            return check(str(content["message_text"]), content.get("parse_mode"), TEXT_LIMIT)
+        return "Bad Request: MESSAGE_EMPTY"
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> Response | None:
         for index, (name, chat_id, spec) in enumerate(self._failures):
@@ -375,6 +502,15 @@ class FakeTelegram(FakeServer):
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "answerGuestQuery":
+            return {"inline_message_id": f"im{next(self._inline_ids)}"}
+        if method == "editMessageText" and "inline_message_id" in params:
+            return True
+        if method == "sendRichMessage" or (method == "editMessageText" and "rich_message" in params):
+            content = {"rich_message": params["rich_message"]}
+            if method == "editMessageText":
+                return {**self._message(params, **content), "message_id": int(params["message_id"])}
+            return self._message(params, **content)
         if method in ("sendMessage", "editMessageText"):
             if method == "editMessageText":
                 return {**self._message(params, text=params.get("text", "")),
