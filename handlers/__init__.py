@@ -31,6 +31,7 @@ from handlers import (
     versions,
 )
 from handlers.common.context import App
+from handlers.common.updates import FieldHandler
 from handlers.settings import commands as settings
 from handlers.settings.actions import ACTIONS
 from services import callback_data
@@ -43,6 +44,7 @@ def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, presses.guard), group=-2)  # a repeated press is one action
     app.add_handler(TypeHandler(Update, lifecycle.track_update), group=-1)  # every update's task is known
     app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(FieldHandler("stopped_message_generation", questions.stop_generation))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, settings.channel_post))
     app.add_handler(CommandHandler("start", papers.deep_link, filters.Regex(r"^/start card_")))

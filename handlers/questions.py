@@ -4,6 +4,7 @@ card explain a figure. The answer replies to the question and remembers its thre
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from dataclasses import dataclass
@@ -14,13 +15,14 @@ from telegram.ext import ApplicationHandlerStop
 
 from handlers.common.chat import named_papers, paper_ref, settings_for
 from handlers.common.context import Context
+from handlers.common.drafts import Drafts
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.cards.passages import shortened
 from services.cards.questions import MAX_QUESTION, Answer, explain_question
 from services.cards.render import card_paper
 from services.i18n import t
-from services.models import PaperRef
+from services.models import FigureRegion, PaperMeta, PaperRef
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ async def _answer(context: Context, asked: Message, target: Target, question: st
                                    else t(lang, "fig_none"), do_quote=True)
             return
         question = question.strip() or explain_question(figure.kind, figure.number)
-    answer = await services.questions.ask(paper, question, lang, target.history, figure, owner=chat_id)
+    answer = await _asked(context, asked, paper, question, lang, target.history, figure)
     text = answer_html(answer, lang)
     photo = services.store.figure_message(chat_id, paper.base_id, figure.number) if figure is not None else None
     if figure is not None:  # the explanation starts with the figure it explains
@@ -151,13 +153,61 @@ async def _answer(context: Context, asked: Message, target: Target, question: st
                                          [*target.history, (question, said)])
 
 
+async def _asked(context: Context, asked: Message, paper: PaperMeta, question: str, lang: str,
+                 history: list[tuple[str, str]], figure: FigureRegion | None) -> Answer:
+    """The answer; in a private chat streamed into a draft with a stop button as the LLM writes it. A stop
+    cancels the LLM request and keeps what was written (checked as a whole answer would be)."""
+    services = context.services
+    chat_id = asked.chat_id
+    if asked.chat.type != "private" or services.papers.offline:
+        return await services.questions.ask(paper, question, lang, history, figure, owner=chat_id)
+    drafts = Drafts(context, chat_id, rich=False, can_stop=True)
+    written: list[str] = []
+
+    async def partial(text: str) -> None:
+        written[:] = [text]
+        drafts.show(None, "💬 " + _escape(shortened(text, ANSWER_LIMIT)))
+
+    asking = asyncio.ensure_future(services.questions.ask(paper, question, lang, history, figure, owner=chat_id,
+                                                          partial=partial))
+    stops = stoppable(context)
+    stops[(chat_id, drafts.id)] = asking
+    try:
+        return await asking
+    except asyncio.CancelledError:
+        if not getattr(asking, "stopped_by_reader", False):
+            raise  # a shutdown: the request is not answered
+        log.info("chat %s stopped an answer on %s after %d characters", chat_id, paper.versioned_id,
+                 len(written[0]) if written else 0)
+        return await services.questions.stopped(paper, written[0] if written else "", figure, owner=chat_id)
+    finally:
+        stops.pop((chat_id, drafts.id), None)
+        await drafts.close()
+
+
+def stoppable(context: Context) -> dict[tuple[int, int], asyncio.Future[Answer]]:
+    """Answers being written, by (chat, draft): what a stop button stops."""
+    found: dict[tuple[int, int], asyncio.Future[Answer]] = context.bot_data.setdefault("stoppable", {})
+    return found
+
+
+async def stop_generation(update: Update, context: Context) -> None:
+    """The reader pressed stop on a streamed answer (Bot API 10.3 `stopped_message_generation`)."""
+    stop = update.api_kwargs.get("stopped_message_generation") or {}
+    chat_id = int((stop.get("chat") or {}).get("id", 0))
+    answering = stoppable(context).get((chat_id, int(stop.get("draft_id") or 0)))
+    if answering is not None and not answering.done():
+        answering.stopped_by_reader = True  # type: ignore[attr-defined]
+        answering.cancel()
+
+
 def answer_html(answer: Answer, lang: str) -> str:
     """The reply: the LLM's answer, or the quoted passages with their sections and why there is no LLM answer;
     then what was removed or missing."""
     why = _escape({"no_llm": t(lang, "answer_offline_no_llm"), "budget": t(lang, "answer_offline_budget")}.get(
         answer.offline) or t(lang, "answer_offline_failed", reason=answer.offline))
-    if answer.text:
-        body = "💬 " + _escape(shortened(answer.text, ANSWER_LIMIT))
+    if answer.text or answer.stopped:
+        body = "💬 " + (_escape(shortened(answer.text, ANSWER_LIMIT)) or "…")
     elif answer.passages:
         quoted = [f"<b>{_escape(t(lang, 'answer_cited_from', section=p.section or '—'))}</b>\n"
                   f"<blockquote>{_escape(shortened(p.text))}</blockquote>" for p in answer.passages]
@@ -165,6 +215,8 @@ def answer_html(answer: Answer, lang: str) -> str:
     else:
         body = t(lang, "answer_no_passage", why=why)
     notes = []
+    if answer.stopped:
+        notes.append(t(lang, "answer_stopped"))
     if answer.numbers_removed:
         notes.append(t(lang, "answer_numbers_removed", count=answer.numbers_removed))
     if answer.pdf_note:

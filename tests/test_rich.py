@@ -3,14 +3,16 @@ rich messages."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from services.i18n import t
-from tests.conftest import RunningBot, running_bot
+from tests.conftest import RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.pdfs import figures_pdf
 from tests.test_paper_cards import add_paper
@@ -58,7 +60,7 @@ async def test_a_card_is_one_rich_message_with_a_slideshow_a_table_and_its_butto
     # one message: no classic text card, no photo or album after it; the status message is gone
     assert not [c for c in rich_bot.tg.calls_to("sendMessage", 611) if "arxiv.org/abs" in c.text]
     assert not rich_bot.tg.calls_to("sendPhoto", 611) and not rich_bot.tg.calls_to("sendMediaGroup", 611)
-    assert rich_bot.tg.calls_to("deleteMessage", 611)
+    await rich_bot.tg.wait_for("deleteMessage", chat_id=611)
 
 
 async def test_an_older_server_refuses_rich_messages_and_the_chat_gets_classic_cards_for_a_day(
@@ -76,3 +78,57 @@ async def test_an_older_server_refuses_rich_messages_and_the_chat_gets_classic_c
     await tg.wait_for("sendPhoto", chat_id=612, count=2)
     assert [m for m, _ in tg.refusals] == ["sendRichMessage"], "remembered: not asked again the same day"
     tg.refusals.clear()
+
+
+async def test_a_card_streams_while_the_llm_writes_it_and_the_checked_card_replaces_the_drafts(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    with_gemini(env, gemini)
+    env["CARD_STYLE"] = "rich"
+    gemini.stream_seconds = 1.5
+    gemini.summary = {**gemini.summary, "one_sentence": "A summarizer that is right 97% of the time.",
+                      "takeaways": ["Accuracy rises to 97%.", "Metadata stays arXiv's.", "Works offline."]}
+    add_paper(arxiv_fake)
+    async with running_bot(env, tg):
+        tg.send_text("2408.14227", chat_id=613)
+        [card] = await tg.wait_for("sendRichMessage", chat_id=613, timeout=20)
+    drafts = tg.calls_to("sendRichMessageDraft", 613)
+    assert len(drafts) >= 3, [d.text[:60] for d in drafts]
+    assert {d.params["draft_id"] for d in drafts} == {drafts[0].params["draft_id"]}, "one draft, animated"
+    first = drafts[0].text
+    assert first.startswith("Faithful Summaries of Scientific Papers") and "TL;DR" not in first, \
+        "the header from arXiv comes before the LLM has written anything"
+    growing = [d.text for d in drafts if "TL;DR" in d.text]
+    assert growing and any("97%" not in text for text in [first]), "fields appear as they are written"
+    assert "Accuracy rises to 97%." in drafts[-1].text
+    assert "streamGenerateContent" in gemini.requests[0]["path"]
+    # the number check runs on the final text: "97%" is not in the paper, so the card drops what states it
+    assert "97%" not in card.text and t("en", "note_numbers_removed", count=2).split()[0] in card.text
+    assert all(c.chat_id == 613 for c in drafts)
+
+
+async def test_a_reader_stops_a_streamed_answer_and_keeps_what_was_written(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    with_gemini(env, gemini)
+    add_paper(arxiv_fake)
+    async with running_bot(env, tg):
+        tg.send_text("2408.14227", chat_id=614)
+        await tg.wait_for("sendPhoto", chat_id=614)
+        [card] = [c for c in tg.calls_to("sendMessage", 614) if 'href="https://arxiv.org/abs/' in c.text]
+        gemini.answer = "The method reads papers twice as fast. " * 40
+        gemini.stream_seconds = 6.0
+        tg.send_text("How fast is it?", chat_id=614, reply_to=card.message())
+        [draft] = await tg.wait_for("sendMessageDraft", chat_id=614, contains="twice as fast")
+        assert draft.params["can_stop"] is True
+        tg.stop_generation(614, int(draft.params["draft_id"]))
+        [answer] = await tg.wait_for("sendMessage", chat_id=614, contains=t("en", "answer_stopped"), timeout=10)
+        assert answer.text.startswith("💬 The method reads papers twice as fast.")
+        assert "removed" not in answer.text, "whole sentences only: no cut number to be checked"
+        assert len(answer.text) < len(gemini.answer), "what was written when the reader stopped, not the whole"
+        assert answer.params["reply_parameters"]["message_id"], "it answers the question"
+        deadline = asyncio.get_running_loop().time() + 5
+        while not gemini.hung_up and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        assert gemini.hung_up == 1, "the LLM request was cancelled: its stream is read no further"
+        drafts_after = len(tg.calls_to("sendMessageDraft", 614))
+        await asyncio.sleep(1.0)
+        assert len(tg.calls_to("sendMessageDraft", 614)) == drafts_after, "no draft after the stop"

@@ -14,13 +14,18 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from handlers.common.botapi import RichRefused, edit_rich, send_rich
 from handlers.common.card_keyboard import keyboard_of
 from handlers.common.context import Context
+from handlers.common.drafts import Drafts
+from handlers.common.rich import RichMessage
 from handlers.common.rich_card import rich_card
 from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
+from services.cards.links import find_links
 from services.cards.papers import PaperCard, Stage
 from services.cards.render import PLAIN, card_messages, figure_credit, figure_groups, figure_terms
 from services.i18n import t
+from services.llm.partial import empty_summary
+from services.llm.port import SummaryFields
 from services.models import FigureImage, PaperMeta, PaperRef
 from services.store import utcnow
 
@@ -119,13 +124,18 @@ async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | No
                     await _edit(status, t(lang, STATUS_KEYS[stage], id=paper.versioned_id))
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
-            making = asyncio.ensure_future(
-                services.papers.card(paper, lang, progress, owner=chat_id, wait_for_figures=False))
+            drafts = _drafts(context, request, paper)
+            making = asyncio.ensure_future(services.papers.card(
+                paper, lang, progress, owner=chat_id, wait_for_figures=False,
+                drafting=drafts.fields if drafts is not None else None))
             try:
                 card = await _card_or_provisional(context, request, paper, making, stages)
             except BaseException:
                 making.cancel()
                 raise
+            finally:
+                if drafts is not None:
+                    await drafts.close()
             await _send_card(context, request, card)
     except Forbidden:
         log.info("chat %s blocked the bot while %s was prepared", chat_id, paper.versioned_id)
@@ -139,6 +149,36 @@ async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | No
                 log.info("could not say the card of %s failed: %s", paper.versioned_id, error)
         elif not request.text_sent:  # a card already sent is not replaced by the failure
             await _edit(status, t(lang, "failed", id=paper.versioned_id))
+
+
+class _CardDrafts:
+    """The card as the LLM writes it, in drafts: the header from arXiv at once, then each field as it comes."""
+
+    def __init__(self, context: Context, chat_id: int, paper: PaperMeta, lang: str, rich: bool) -> None:
+        self._paper, self._lang = paper, lang
+        self._links = find_links(paper.abstract, paper.comment)
+        self._drafts = Drafts(context, chat_id, rich)
+        self._drafts.show(*self._render(empty_summary()))
+
+    def _render(self, fields: SummaryFields) -> tuple[RichMessage, str]:
+        card = PaperCard(self._paper, fields, self._lang, links=self._links)
+        return rich_card(card), card_messages(card)[0]
+
+    async def fields(self, fields: SummaryFields) -> None:
+        self._drafts.show(*self._render(fields))
+
+    async def close(self) -> None:
+        await self._drafts.close()
+
+
+def _drafts(context: Context, request: CardRequest, paper: PaperMeta) -> _CardDrafts | None:
+    """Drafts for a card the LLM writes for a private chat (drafts go to private chats only; an offline card
+    needs none: it is ready at once)."""
+    chat_id = request.status.chat_id
+    if request.text_sent or request.provisional or request.status.chat.type != "private" or \
+            context.services.papers.offline:
+        return None
+    return _CardDrafts(context, chat_id, paper, request.language, rich_here(context, chat_id))
 
 
 async def _card_or_provisional(context: Context, request: CardRequest, paper: PaperMeta,

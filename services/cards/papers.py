@@ -20,7 +20,8 @@ from services.cards.tables import ResultsTable, main_table
 from services.cards.uploads import paper_of_upload, upload_id
 from services.concurrency import KeyedLimiter
 from services.llm.extractive import ExtractiveSummarizer
-from services.llm.port import Summarizer, SummaryFailed, SummaryFields
+from services.llm.partial import partial_summary
+from services.llm.port import Partial, Summarizer, SummaryFailed, SummaryFields
 from services.llm.prompt import PROMPT_VERSION
 from services.models import UPLOAD_PREFIX, FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
 from services.numbers import keep_supported, links_in, statements
@@ -47,6 +48,8 @@ class Stage(Enum):
 
 
 Progress = Callable[[Stage], Awaitable[None]]
+Drafting = Callable[[SummaryFields], Awaitable[None]]
+"""Told the summary's fields as the LLM writes them (not yet checked: the card replaces what it shows)."""
 
 
 async def _no_progress(stage: Stage) -> None:
@@ -129,6 +132,22 @@ def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfConten
     return summary.model_copy(update=changes), removed
 
 
+def _fields_of(drafting: Drafting | None) -> Partial | None:
+    """The LLM's growing text read as the summary's fields, told only when a field grew."""
+    if drafting is None:
+        return None
+    shown: list[SummaryFields] = []
+
+    async def partial(text: str) -> None:
+        fields = partial_summary(text)
+        if shown and fields == shown[-1]:
+            return
+        shown[:] = [fields]
+        await drafting(fields)
+
+    return partial
+
+
 DOWNLOADS = 8
 """PDF downloads at once (each at most MAX_PDF_MB in memory while it arrives)."""
 DOWNLOADS_PER_OWNER = 3
@@ -198,19 +217,21 @@ class PaperService:
         return {ref: found[ref] for ref in refs}
 
     async def card(self, paper: PaperMeta, language: str, progress: Progress = _no_progress,
-                   owner: object = None, figures: bool = True, wait_for_figures: bool = True) -> PaperCard:
+                   owner: object = None, figures: bool = True, wait_for_figures: bool = True,
+                   drafting: Drafting | None = None) -> PaperCard:
         """The card for `paper` in `language`. Never raises for a bad PDF or a failing LLM: the card says so.
 
         `owner` (the chat asking, or the digest planner) shares the PDF workers fairly with other owners.
         `figures=False` (an overview digest shows none) skips the crops, the costly part of the PDF work.
         `wait_for_figures=False` returns as soon as the text is ready, the crops maybe still drawing (see
         `with_figures`): a chat gets the card's text without waiting for them.
+        `drafting` is told the summary's fields as the LLM writes them (a streamed reply).
         """
         key = (paper.base_id, paper.version)
         lock = self._in_flight.setdefault(key, asyncio.Lock())
         try:
             async with lock:  # one paper is prepared once at a time (any language), then served from the cache
-                card = await self._card(paper, language, progress, owner, figures)
+                card = await self._card(paper, language, progress, owner, figures, drafting)
         finally:
             if not lock.locked():
                 self._in_flight.pop(key, None)
@@ -259,7 +280,7 @@ class PaperService:
         return replace(card, figures=figures, figures_failed=not figures and bool(card.regions), drawing=None)
 
     async def _card(self, paper: PaperMeta, language: str, progress: Progress, owner: object,
-                    want_figures: bool) -> PaperCard:
+                    want_figures: bool, drafting: Drafting | None = None) -> PaperCard:
         key = (paper.base_id, paper.version)
         known = self._store.get_licence(paper.base_id, max_age=LICENCE_MAX_AGE) if paper.from_arxiv else ""
         # read beside the PDF; the card does not wait for it
@@ -286,7 +307,8 @@ class PaperService:
                 rendering = self._draw(paper, data, regions, owner)
         assert content is not None
         try:
-            summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress)
+            summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress,
+                                                                   drafting)
         except BaseException:  # cancelled (shutdown) or failed: the crops are not wanted any more
             if rendering is not None and not shared:
                 rendering.cancel()
@@ -338,7 +360,7 @@ class PaperService:
         return task
 
     async def _summary(self, paper: PaperMeta, content: PdfContent, language: str, cached: dict[str, object] | None,
-                       progress: Progress) -> tuple[SummaryFields, bool, str]:
+                       progress: Progress, drafting: Drafting | None = None) -> tuple[SummaryFields, bool, str]:
         """(summary, extractive, why the LLM failed): cached, written by the LLM, or the offline extract."""
         if cached is not None:
             if not self.offline:
@@ -348,7 +370,7 @@ class PaperService:
         try:
             if not self.offline and not self._store.take_llm_call(self._llm_budget):
                 raise SummaryFailed("Today's LLM budget is used up")
-            written = await self._summarizer.summarize(paper, content, language)
+            written = await self._summarizer.summarize(paper, content, language, _fields_of(drafting))
             self._store.save_summary(paper, language, written.model, PROMPT_VERSION, written.fields.model_dump())
             return written.fields, self.offline, ""
         except SummaryFailed as failure:

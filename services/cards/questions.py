@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from services.cards.papers import PaperService
 from services.cards.passages import Passage, best_passages, citing, passages_of
 from services.languages import prompt_name
-from services.llm.port import Summarizer, SummaryFailed
+from services.llm.port import Partial, Summarizer, SummaryFailed
 from services.models import FigureRegion, PaperMeta, PdfContent
 from services.numbers import keep_supported, links_in, statements
 from services.store import Store
@@ -54,6 +54,8 @@ class Answer:
     numbers_removed: int = 0
     pdf_note: str = ""
     """Why the paper's text was not available (the answer then rests on the abstract)."""
+    stopped: bool = False
+    """The reader stopped the answer while it was written: `text` is as far as it went."""
 
 
 def _label(kind: str) -> str:
@@ -73,7 +75,11 @@ class QuestionService:
         self._budget = budget
 
     async def ask(self, paper: PaperMeta, question: str, language: str, history: list[tuple[str, str]],
-                  figure: FigureRegion | None = None, owner: object = None) -> Answer:
+                  figure: FigureRegion | None = None, owner: object = None,
+                  partial: Partial | None = None) -> Answer:
+        """The answer: from the cache, the LLM (streamed to `partial` as written, numbers checked at the end), or
+        quoted passages when there is no LLM. Cancelled (the reader stopped it), the LLM request is cancelled too;
+        the call was counted against the day's budget."""
         question = question.strip()
         if len(question) > MAX_QUESTION:
             raise QuestionTooLong(len(question))
@@ -91,19 +97,34 @@ class QuestionService:
             return self._offline(passages, question, figure, context, "budget", content)
         turns = self._turns(paper, text, question, language, history[-HISTORY_TURNS:], figure, context)
         try:
-            written = await self._llm.answer(SYSTEM.format(language=prompt_name(language)), turns)
+            written = await self._llm.answer(SYSTEM.format(language=prompt_name(language)), turns, partial)
         except SummaryFailed as failure:
             log.warning("question on %s fell back to passages: %s", paper.versioned_id, failure)
             return self._offline(passages, question, figure, context, str(failure) or "the LLM failed", content)
-        texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page,
-                 figure.caption if figure else ""]
-        known, links = statements(texts), set().union(*(links_in(text) for text in texts))
-        checked, removed = keep_supported(_plain(written), known, links)
+        checked, removed = self.checked(paper, content, written, figure)
         if removed:
             log.info("answer on %s: %d sentences with numbers not in the paper removed", paper.versioned_id, removed)
         if key and checked:
             self._store.save_answer(key, checked)
         return Answer(text=checked, numbers_removed=removed, pdf_note=content.note)
+
+    @staticmethod
+    def checked(paper: PaperMeta, content: PdfContent, written: str,
+                figure: FigureRegion | None = None) -> tuple[str, int]:
+        """`written` without the sentences stating numbers or links the paper does not (and how many went)."""
+        texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page,
+                 figure.caption if figure else ""]
+        known, links = statements(texts), set().union(*(links_in(text) for text in texts))
+        return keep_supported(_plain(written), known, links)
+
+    async def stopped(self, paper: PaperMeta, written: str, figure: FigureRegion | None = None,
+                      owner: object = None) -> Answer:
+        """What a reader who stopped an answer keeps: the text as far as it was written, checked like a whole one."""
+        content = await self._papers.document(paper, owner)
+        ends = [m.end() for m in re.finditer(r"[.!?。！？](?=\s|$)", written)]
+        whole = written[:ends[-1]] if ends else written  # a sentence cut in its middle is no statement
+        checked, removed = self.checked(paper, content, whole, figure)
+        return Answer(text=checked, numbers_removed=removed, pdf_note=content.note, stopped=True)
 
     def _key(self, paper: PaperMeta, language: str, figure: FigureRegion | None, question: str) -> str:
         folded = " ".join(re.findall(r"\w+", fold(question)))

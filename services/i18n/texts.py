@@ -190,6 +190,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "answer_offline_failed": "the LLM failed: {reason}",
         "answer_no_passage": "No passage of the paper matches your question, and no LLM can answer it ({why}). "
                              "Ask with words the paper would use (in English), or ask about a figure with /fig N.",
+        "answer_stopped": "⏹ Stopped: the answer as far as it was written.",
         "answer_numbers_removed": {
             "one": "✂️ {count} sentence removed: its numbers or links are not in the paper.",
             "other": "✂️ {count} sentences removed: their numbers or links are not in the paper."},
@@ -484,6 +485,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "answer_offline_failed": "LLM 调用失败：{reason}",
         "answer_no_passage": "论文中没有与你的问题匹配的段落，也没有 LLM 可以回答（{why}）。"
                              "请用论文会使用的词（英文）提问，或用 /fig N 询问某张图。",
+        "answer_stopped": "⏹ 已停止：以上为停止前写出的部分。",
         "answer_numbers_removed": "✂️ 已删除 {count} 句：其中的数字或链接不在论文中。",
         "answer_from_abstract": "⚠️ 无法使用 PDF（{reason}）：本回答仅依据摘要。",
         "answer_cited_from": "§ {section}",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from services.llm.port import SummaryFailed, SummaryFields, Written
+from services.llm.port import Partial, SummaryFailed, SummaryFields, Written
 from services.models import PaperMeta, PdfContent
 from services.pdf.sections import split_sections
 
@@ -94,10 +94,11 @@ class ExtractiveSummarizer:
     model = "extractive"
     models = ("extractive",)
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str,
+                        partial: Partial | None = None) -> Written:
         return Written(self.extract(paper, content), self.model)
 
-    async def answer(self, system: str, turns: list[str]) -> str:
+    async def answer(self, system: str, turns: list[str], partial: Partial | None = None) -> str:
         raise SummaryFailed("no LLM is configured")
 
     def extract(self, paper: PaperMeta, content: PdfContent) -> SummaryFields:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from services.llm.port import Summarizer, SummaryFailed, Written
+from services.llm.port import Partial, Summarizer, SummaryFailed, Written
 from services.models import PaperMeta, PdfContent
 
 log = logging.getLogger(__name__)
@@ -28,24 +28,25 @@ class FallbackSummarizer:
     def models(self) -> tuple[str, ...]:
         return self._first.models + self._second.models
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str,
+                        partial: Partial | None = None) -> Written:
         try:
-            return await self._first.summarize(paper, content, language)
+            return await self._first.summarize(paper, content, language, partial)
         except SummaryFailed as failure:
             if not failure.overloaded:
                 raise
             log.warning("%s is overloaded (%s): %s takes over for %s", self._first.model, failure,
                         self._second.model, paper.versioned_id)
         try:
-            return await self._second.summarize(paper, content, language)
+            return await self._second.summarize(paper, content, language, partial)
         except SummaryFailed as failure:
             raise SummaryFailed(f"both LLM providers failed ({failure})", failure.overloaded) from failure
 
-    async def answer(self, system: str, turns: list[str]) -> str:
+    async def answer(self, system: str, turns: list[str], partial: Partial | None = None) -> str:
         try:
-            return await self._first.answer(system, turns)
+            return await self._first.answer(system, turns, partial)
         except SummaryFailed as failure:
             if not failure.overloaded:
                 raise
             log.warning("%s is overloaded (%s): %s answers", self._first.model, failure, self._second.model)
-        return await self._second.answer(system, turns)
+        return await self._second.answer(system, turns, partial)

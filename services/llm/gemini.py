@@ -3,12 +3,13 @@ and the summarizer adapter on it."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from pydantic import ValidationError
 
-from services.llm.port import SummaryFailed, SummaryFields, Written
+from services.llm.port import Partial, SummaryFailed, SummaryFields, Written
 from services.llm.prompt import SYSTEM_INSTRUCTION, build_prompt
 from services.models import PaperMeta, PdfContent
 
@@ -54,7 +55,24 @@ class GeminiSummarizer:
     def models(self) -> tuple[str, ...]:
         return (self.model,)
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
+    async def _generate(self, contents: Any, config: Any, partial: Partial | None) -> Any:
+        """One request; streamed when someone follows the text as it is written (then the chunks are joined into
+        one response: its `.text`, and `.parsed` left None — the caller parses the JSON)."""
+        if partial is None:
+            return await self._client.aio.models.generate_content(model=self._model, contents=contents,
+                                                                  config=config)
+        text, last = "", None
+        async for chunk in await self._client.aio.models.generate_content_stream(model=self._model,
+                                                                                  contents=contents, config=config):
+            last = chunk
+            piece = chunk.text or ""
+            if piece:
+                text += piece
+                await partial(text)
+        return _Streamed(text, last)
+
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str,
+                        partial: Partial | None = None) -> Written:
         from google.genai import errors
 
         config = self._types.GenerateContentConfig(
@@ -65,15 +83,13 @@ class GeminiSummarizer:
         for _ in range(2):  # a blocked, empty or invalid answer is retried once, saying what was wrong
             prompt = build_prompt(paper, content, language, note=reason)
             try:
-                response = await self._client.aio.models.generate_content(
-                    model=self._model, contents=prompt, config=config
-                )
+                response = await self._generate(prompt, config, partial)
             except errors.APIError as error:
                 raise SummaryFailed(f"Gemini error {error.code}", overloaded=error.code in RETRIED_STATUS) \
                     from error
             except (TimeoutError, OSError) as error:
                 raise SummaryFailed("Gemini did not answer in time", overloaded=True) from error
-            parsed = response.parsed
+            parsed = response.parsed if not isinstance(response, _Streamed) else response.json()
             if isinstance(parsed, SummaryFields):
                 return Written(parsed, self.model)
             reason = self._why_empty(response)
@@ -85,7 +101,7 @@ class GeminiSummarizer:
             log.warning("Gemini gave no usable summary for %s: %s", paper.versioned_id, reason)
         raise SummaryFailed(reason)
 
-    async def answer(self, system: str, turns: list[str]) -> str:
+    async def answer(self, system: str, turns: list[str], partial: Partial | None = None) -> str:
         from google.genai import errors
 
         types = self._types
@@ -93,8 +109,7 @@ class GeminiSummarizer:
                     for i, text in enumerate(turns)]
         config = types.GenerateContentConfig(temperature=0.2, system_instruction=system)
         try:
-            response = await self._client.aio.models.generate_content(model=self._model, contents=contents,
-                                                                      config=config)
+            response = await self._generate(contents, config, partial)
         except errors.APIError as error:
             raise SummaryFailed(f"Gemini error {error.code}", overloaded=error.code in RETRIED_STATUS) from error
         except (TimeoutError, OSError) as error:
@@ -116,3 +131,19 @@ class GeminiSummarizer:
         if not getattr(response, "text", None):
             return "Gemini returned an empty answer"
         return "Gemini returned invalid JSON"
+
+
+class _Streamed:
+    """A streamed answer joined: its text, and the last chunk's feedback (why it was empty or blocked)."""
+
+    def __init__(self, text: str, last: Any) -> None:
+        self.text = text
+        self.prompt_feedback = getattr(last, "prompt_feedback", None)
+        self.candidates = getattr(last, "candidates", None)
+
+    def json(self) -> dict[str, Any] | None:
+        try:
+            value = json.loads(self.text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None

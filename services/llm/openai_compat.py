@@ -14,7 +14,7 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from services.llm.port import SummaryFailed, SummaryFields, Written
+from services.llm.port import Partial, SummaryFailed, SummaryFields, Written
 from services.llm.prompt import SYSTEM_INSTRUCTION, build_prompt
 from services.models import PaperMeta, PdfContent
 
@@ -50,25 +50,29 @@ class OpenAISummarizer:
                        + json.dumps(SummaryFields.model_json_schema()["properties"], ensure_ascii=False))
         return [{"role": "system", "content": SYSTEM_INSTRUCTION}, {"role": "user", "content": prompt}]
 
-    async def _ask(self, prompt: str) -> str:
+    async def _ask(self, prompt: str, partial: Partial | None) -> str:
         try:
-            return await self._complete(self._messages(prompt), json_output=True)
+            return await self._complete(self._messages(prompt), json_output=True, partial=partial)
         except _SchemaRefused:
             log.info("%s does not take a JSON schema: JSON mode from now on", self.model)
             self._json_schema = False
-            return await self._complete(self._messages(prompt), json_output=True)  # the schema now in the prompt
+            # the schema now in the prompt
+            return await self._complete(self._messages(prompt), json_output=True, partial=partial)
 
-    async def answer(self, system: str, turns: list[str]) -> str:
+    async def answer(self, system: str, turns: list[str], partial: Partial | None = None) -> str:
         messages = [{"role": "system", "content": system}] + [
             {"role": "user" if i % 2 == 0 else "assistant", "content": text} for i, text in enumerate(turns)]
-        text = await self._complete(messages, json_output=False)
+        text = await self._complete(messages, json_output=False, partial=partial)
         if not text.strip():
             raise SummaryFailed("the LLM returned an empty answer")
         return text.strip()
 
-    async def _complete(self, messages: list[dict[str, str]], json_output: bool) -> str:
+    async def _complete(self, messages: list[dict[str, str]], json_output: bool,
+                        partial: Partial | None = None) -> str:
         extra: dict[str, Any] = {"response_format": self._format()} if json_output else {}
         try:
+            if partial is not None:
+                return await self._streamed(messages, extra, partial)
             response = await self._client.chat.completions.create(  # type: ignore[call-overload]
                 model=self._model, messages=messages, temperature=0.2, **extra)  # type: ignore[arg-type]
         except openai.BadRequestError as error:
@@ -87,10 +91,28 @@ class OpenAISummarizer:
             raise SummaryFailed("the LLM's content filter blocked the summary")
         return choice.message.content or ""
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written:
+    async def _streamed(self, messages: list[dict[str, str]], extra: dict[str, Any], partial: Partial) -> str:
+        """The answer as server-sent chunks, `partial` told the text so far after each."""
+        stream = await self._client.chat.completions.create(  # type: ignore[call-overload]
+            model=self._model, messages=messages, temperature=0.2, stream=True, **extra)  # type: ignore[arg-type]
+        text = ""
+        async for chunk in stream:  # type: ignore[union-attr]
+            choice = chunk.choices[0] if chunk.choices else None
+            if choice is None:
+                continue
+            if choice.finish_reason == "content_filter":
+                raise SummaryFailed("the LLM's content filter blocked the summary")
+            piece = choice.delta.content if choice.delta is not None else None
+            if piece:
+                text += piece
+                await partial(text)
+        return text
+
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str,
+                        partial: Partial | None = None) -> Written:
         reason = ""
         for _ in range(2):  # an empty or invalid answer is retried once, saying what was wrong
-            text = await self._ask(build_prompt(paper, content, language, note=reason))
+            text = await self._ask(build_prompt(paper, content, language, note=reason), partial)
             if not text.strip():
                 reason = "the LLM returned an empty answer"
             else:

@@ -6,6 +6,7 @@ The LLM writes prose only. Titles, authors, IDs, dates and links come from arXiv
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -66,6 +67,11 @@ class Written:
     model: str
 
 
+Partial = Callable[[str], Awaitable[None]]
+"""Told the text an LLM has written so far, each time it grows (a streamed answer): for a reply that grows while
+the model writes. The final text is still returned (and checked) as without it."""
+
+
 class Summarizer(Protocol):
     """The one interface every provider adapter implements (llm/gemini.py, llm/openai_compat.py)."""
 
@@ -79,9 +85,10 @@ class Summarizer(Protocol):
         """Every model whose cached summaries this summarizer may serve (a fallback's too)."""
         ...
 
-    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str) -> Written: ...
+    async def summarize(self, paper: PaperMeta, content: PdfContent, language: str,
+                        partial: Partial | None = None) -> Written: ...
 
-    async def answer(self, system: str, turns: list[str]) -> str:
+    async def answer(self, system: str, turns: list[str], partial: Partial | None = None) -> str:
         """Plain text for a conversation: `turns` alternate user and model, starting and ending with the user.
         Raises `SummaryFailed` like `summarize`."""
         ...

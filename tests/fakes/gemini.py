@@ -29,6 +29,12 @@ SUMMARY: dict[str, Any] = {
 }
 
 
+def pieces(text: str, count: int) -> list[str]:
+    """`text` cut into about `count` pieces, as a model's tokens arrive in chunks."""
+    size = max(1, -(-len(text) // max(1, count)))
+    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
 class FakeGemini(FakeServer):
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +48,9 @@ class FakeGemini(FakeServer):
         """Every text embedded, in order."""
         self.answer = "The method reads papers twice as fast [4 Experiments]."
         """What a plain-text request (a question about a paper) is answered."""
+        self.stream_seconds = 0.2
+        """How long a streamed answer takes from its first piece to its last (as a model writes)."""
+        self.stream_pieces = 40
 
     def embedding(self, text: str, dimensions: int) -> list[float]:
         vector = [0.0] * dimensions
@@ -62,7 +71,8 @@ class FakeGemini(FakeServer):
             return Response.json({"embeddings": [
                 {"values": self.embedding(text, int(r.get("outputDimensionality") or 768))}
                 for text, r in zip(texts, body["requests"], strict=True)]})
-        if not request.path.endswith(":generateContent"):
+        streamed = request.path.endswith(":streamGenerateContent")
+        if not request.path.endswith(":generateContent") and not streamed:
             return Response.json({"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, 404)
         with self.lock:
             self.requests.append({"path": request.path, "body": json.loads(request.body or b"{}"),
@@ -78,6 +88,11 @@ class FakeGemini(FakeServer):
         structured = (body.get("generationConfig") or {}).get("responseMimeType") == "application/json"
         ok = json.dumps(self.summary, ensure_ascii=False) if structured else self.answer
         text = {"ok": ok, "invalid": "{not json", "empty": ""}[behaviour]
+        if streamed:
+            return Response.sse([{"candidates": [{"content": {"role": "model", "parts": [{"text": piece}]},
+                                                  "index": 0}]} for piece in pieces(text, self.stream_pieces)]
+                                + [{"candidates": [{"content": {"role": "model", "parts": [{"text": ""}]},
+                                                    "finishReason": "STOP", "index": 0}]}], self.stream_seconds)
         return Response.json({
             "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP",
                             "index": 0}],

@@ -61,13 +61,26 @@ def _multipart(ctype: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes
 
 class Response:
     def __init__(self, status: int = 200, body: bytes = b"", content_type: str = "application/json",
-                 headers: dict[str, str] | None = None, trickle: tuple[int, float] | None = None) -> None:
+                 headers: dict[str, str] | None = None, trickle: tuple[int, float] | None = None,
+                 events: tuple[list[bytes], float] | None = None) -> None:
         self.status = status
         self.body = body
         self.content_type = content_type
         self.headers = headers or {}
         self.trickle = trickle
         """(bytes, seconds): send the body that many bytes at a time with that pause, as a dying server does."""
+        self.events = events
+        """(pieces, seconds): a streamed answer (server-sent events), a pause after each piece."""
+        if events is not None:
+            self.body = b"".join(events[0])
+
+    @classmethod
+    def sse(cls, chunks: list[dict[str, Any]], seconds: float, done: bool = False) -> Response:
+        """Server-sent events, `chunks` spread over `seconds` (an LLM writing its answer)."""
+        pieces = [b"data: " + json.dumps(chunk).encode() + b"\r\n\r\n" for chunk in chunks]
+        if done:
+            pieces.append(b"data: [DONE]\r\n\r\n")
+        return cls(200, content_type="text/event-stream", events=(pieces, seconds / max(1, len(pieces))))
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Response:
@@ -103,6 +116,18 @@ class FakeServer:
                 for key, value in response.headers.items():
                     self.send_header(key, value)
                 self.end_headers()
+                if response.events is not None:
+                    pieces, pause = response.events
+                    for piece in pieces:
+                        try:
+                            self.wfile.write(piece)
+                            self.wfile.flush()
+                        except OSError:  # the client hung up mid-answer (a reader pressed stop)
+                            with fake.lock:
+                                fake.hung_up += 1
+                            return
+                        time.sleep(pause)
+                    return
                 if response.trickle is None:
                     self.wfile.write(response.body)
                     return
@@ -130,6 +155,8 @@ class FakeServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.lock = threading.Lock()
+        self.hung_up = 0
+        """Streamed answers the client stopped reading before their end."""
 
     def handle(self, request: Request) -> Response:
         raise NotImplementedError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fakes.gemini import SUMMARY
+from tests.fakes.gemini import SUMMARY, pieces
 from tests.fakes.http import FakeServer, Request, Response
 
 
@@ -18,6 +18,9 @@ class FakeOpenAI(FakeServer):
         self.json_schema = True
         """False: the server refuses `response_format: json_schema` (400), as many local servers do."""
         self.summary = dict(SUMMARY)
+        self.answer = "The method reads papers twice as fast [4 Experiments]."
+        self.stream_seconds = 0.2
+        self.stream_pieces = 40
 
     @property
     def url(self) -> str:
@@ -39,7 +42,17 @@ class FakeOpenAI(FakeServer):
                             headers={"retry-after-ms": "10"})
         if behaviour in ("500", "503"):
             return Response.json({"error": {"message": "try later", "type": "server_error"}}, int(behaviour))
-        content = {"ok": json.dumps(self.summary, ensure_ascii=False), "invalid": "{not json", "empty": ""}[behaviour]
+        ok = json.dumps(self.summary, ensure_ascii=False) if body.get("response_format") else self.answer
+        content = {"ok": ok, "invalid": "{not json", "empty": ""}[behaviour]
+        if body.get("stream"):
+            return Response.sse([{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
+                                  "model": body.get("model", ""),
+                                  "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                                 for piece in pieces(content, self.stream_pieces)]
+                                + [{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
+                                    "model": body.get("model", ""),
+                                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}],
+                                self.stream_seconds, done=True)
         return Response.json({
             "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": body.get("model", ""),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
