@@ -10,7 +10,9 @@ from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -22,6 +24,7 @@ from handlers import (
     digests,
     errors,
     feedback,
+    guests,
     lifecycle,
     papers,
     presses,
@@ -45,6 +48,9 @@ def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, lifecycle.track_update), group=-1)  # every update's task is known
     app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(FieldHandler("stopped_message_generation", questions.stop_generation))
+    app.add_handler(FieldHandler("guest_message", guests.on_guest))
+    app.add_handler(InlineQueryHandler(guests.on_inline))
+    app.add_handler(ChosenInlineResultHandler(guests.on_chosen))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST & filters.TEXT, settings.channel_post))
     app.add_handler(CommandHandler("start", papers.deep_link, filters.Regex(r"^/start card_")))

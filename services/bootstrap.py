@@ -34,6 +34,7 @@ from services.llm.port import Summarizer
 from services.pdf.pool import PdfPool
 from services.ranking.embeddings import GeminiEmbedder, PaperEmbeddings
 from services.ranking.feedback import Feedback
+from services.ranking.search import SearchService
 from services.store import SKIPPED_KEPT, Store, utcnow
 
 log = logging.getLogger("papergram")
@@ -59,6 +60,8 @@ class Services:
     versions: VersionComparer
     catalogs: CatalogTranslator
     """The bot's own texts in other languages, translated once by the LLM."""
+    search: SearchService
+    """arXiv searched for a reader's words (inline mode, guest queries)."""
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -156,4 +159,5 @@ def build_services(config: Config) -> Services:
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
                     outbox=Outbox(store, pacer, concurrency=config.send_concurrency, licence=papers.licence),
                     pacer=pacer, feedback=feedback,
-                    questions=questions, versions=versions, catalogs=catalogs)
+                    questions=questions, versions=versions, catalogs=catalogs,
+                    search=SearchService(arxiv, feedback))

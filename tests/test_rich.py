@@ -14,6 +14,7 @@ from tests.conftest import RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram_rich import words
 from tests.pdfs import figures_pdf
 from tests.test_paper_cards import add_paper
 
@@ -132,3 +133,48 @@ async def test_a_reader_stops_a_streamed_answer_and_keeps_what_was_written(
         drafts_after = len(tg.calls_to("sendMessageDraft", 614))
         await asyncio.sleep(1.0)
         assert len(tg.calls_to("sendMessageDraft", 614)) == drafts_after, "no draft after the stop"
+
+
+async def test_a_guest_query_in_a_chat_the_bot_is_not_in_posts_a_compact_card_completed_when_ready(
+        bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    tg = bot.tg
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_delay = 2.5  # the full card takes longer than a guest answer waits
+    query_id = tg.guest_message("what is 2408.14227 about?", chat_id=-100777)
+    [answer] = await tg.wait_for("answerGuestQuery")
+    assert answer.params["guest_query_id"] == query_id
+    result = answer.params["result"]
+    assert result["type"] == "article" and result["id"] == "2408.14227v2"
+    posted = words(result["input_message_content"]["rich_message"])
+    assert posted.startswith("Faithful Summaries of Scientific Papers\nAda Lovelace, Alan Turing")
+    assert t("en", "note_provisional") in posted, "from the abstract first, saying so"
+    link = "https://t.me/PapergramTestBot?start=card_2408_14227v2"
+    assert result["reply_markup"]["inline_keyboard"][0][0]["url"] == link
+    assert not tg.calls_to("sendMessage", -100777), "the bot is not in that chat: it only answers the query"
+    [edit] = await tg.wait_for("editMessageText", timeout=15)
+    assert edit.params["inline_message_id"] == answer.result["inline_message_id"]
+    full = words(edit.params["rich_message"])
+    assert "TL;DR: We propose a faithful summarizer." in full and t("en", "note_provisional") not in full
+    assert t("en", "full_card_link") in full
+
+
+async def test_inline_search_lists_ten_papers_reranked_and_the_chosen_one_gets_its_full_card(
+        bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    tg = bot.tg
+    for i in range(12):  # arXiv's order puts the abstracts that repeat the words first
+        add_paper(arxiv_fake, base_id=f"2410.{10000 + i}", title=f"Study {i} of image generation",
+                  abstract="Diffusion models and distillation. " * (12 - i) + "We study generation.")
+    add_paper(arxiv_fake, base_id="2410.20000", title="Diffusion Distillation in Four Steps",
+              abstract="We distill a diffusion model into four steps.", authors=["Grace Hopper"])
+    tg.inline_query("diffusion distillation")
+    [answer] = await tg.wait_for("answerInlineQuery")
+    results = answer.params["results"]
+    assert len(results) == 10
+    assert results[0]["id"] == "2410.20000v2", "the paper titled with the words comes first"
+    assert results[0]["title"] == "Diffusion Distillation in Four Steps"
+    assert results[0]["description"] == "Grace Hopper · 2024-09-01\nWe distill a diffusion model into four steps."
+    assert all("rich_message" in r["input_message_content"] for r in results)
+    inline_message_id = tg.choose_inline("2410.20000v2", "diffusion distillation")
+    [edit] = await tg.wait_for("editMessageText", timeout=15)
+    assert edit.params["inline_message_id"] == inline_message_id
+    assert words(edit.params["rich_message"]).startswith("Diffusion Distillation in Four Steps")

@@ -18,9 +18,9 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.common.rich import Ephemeral, RichMessage
 
-# editMessageText and answerGuestQuery exist in PTB without the 10.1+ parameters: `do_api_request` warns that the
-# method exists; we call it on purpose for the parameters PTB does not have.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(edit_message_text|answer_guest_query)",
+# editMessageText, answerGuestQuery and answerInlineQuery exist in PTB without the 10.1+ parameters:
+# `do_api_request` warns that the method exists; we call it on purpose for what PTB's methods cannot carry.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(editMessageText|answerGuestQuery|answerInlineQuery)'",
                         category=PTBUserWarning)
 
 _REFUSED = ("method not found", "rich", "unknown", "not supported", "unsupported", "blocks", "parameter")
@@ -109,6 +109,14 @@ async def answer_guest(bot: ExtBot[Any], guest_query_id: str, result: dict[str, 
     answer = await _call(bot, "answerGuestQuery", {"guest_query_id": guest_query_id,
                                                    "result": json.dumps(result, ensure_ascii=False)}, message=False)
     return str((answer or {}).get("inline_message_id") or "")
+
+
+async def answer_inline(bot: ExtBot[Any], inline_query_id: str, results: list[dict[str, Any]],
+                        cache_time: int = 300) -> None:
+    """Inline results as JSON (their content may be a rich message, which PTB's result types cannot carry)."""
+    await _call(bot, "answerInlineQuery", {"inline_query_id": inline_query_id, "cache_time": cache_time,
+                                           "is_personal": True,
+                                           "results": json.dumps(results, ensure_ascii=False)}, message=False)
 
 
 async def send_ephemeral(bot: ExtBot[Any], chat_id: int, html: str, ephemeral: Ephemeral,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction
@@ -16,7 +17,7 @@ from handlers.common.card_keyboard import keyboard_of
 from handlers.common.context import Context
 from handlers.common.drafts import Drafts
 from handlers.common.rich import RichMessage
-from handlers.common.rich_card import rich_card
+from handlers.common.rich_card import rich_card, slide_order
 from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
@@ -237,8 +238,8 @@ async def _send_rich_card(context: Context, request: CardRequest, card: PaperCar
             for left in request.provisional[1:]:
                 await _delete(context, chat_id, left)
         else:
-            sent = (await send_rich(context.bot, chat_id, message, reply_to=request.reply_to,
-                                    markup=keyboard)).message_id
+            reply = await send_rich(context.bot, chat_id, message, reply_to=request.reply_to, markup=keyboard)
+            sent = reply.message_id
     except RichRefused as refused:
         log.warning("chat %s: the Bot API server refused a rich message (%s): classic cards for a day", chat_id,
                     refused)
@@ -246,6 +247,8 @@ async def _send_rich_card(context: Context, request: CardRequest, card: PaperCar
         return False
     store.record_card(chat_id, card.paper.base_id)
     store.record_paper_messages(chat_id, card.paper, [(sent, "")])
+    if not request.provisional:
+        _remember_figures(context, card.paper, figures, reply)
     request.text_sent = True
     if request.request_id is not None:
         store.card_text_sent(request.request_id)
@@ -254,6 +257,23 @@ async def _send_rich_card(context: Context, request: CardRequest, card: PaperCar
     if elsewhere:
         await context.bot.send_message(chat_id, elsewhere)
     return True
+
+
+def _remember_figures(context: Context, paper: PaperMeta, figures: list[FigureImage], sent: Message) -> None:
+    """Telegram's file IDs of the slideshow's photos, by figure: cards posted elsewhere reuse them."""
+    ids: list[str] = []
+
+    def walk(blocks: list[dict[str, Any]]) -> None:
+        for block in blocks:
+            sizes = block.get("photo")
+            if block.get("type") == "photo" and isinstance(sizes, list) and sizes:
+                ids.append(str(sizes[-1].get("file_id", "")))
+            walk(block.get("blocks") or [])
+
+    walk((sent.api_kwargs.get("rich_message") or {}).get("blocks") or [])
+    for figure, file_id in zip(slide_order(figures), ids, strict=False):
+        if file_id:
+            context.services.store.save_figure_file(paper, figure.number, file_id)
 
 
 async def _delete(context: Context, chat_id: int, message_id: int) -> None:

@@ -87,14 +87,20 @@ def _gist(card: PaperCard) -> list[Block]:
     return blocks
 
 
+def slide_order(figures: list[FigureImage]) -> list[FigureImage]:
+    """The figures as the slideshow shows them: the key figure first."""
+    if not figures:
+        return []
+    key = key_figure(figures)
+    return [figures[key], *figures[:key], *figures[key + 1:]][:MAX_SLIDES]
+
+
 def _slides(figures: list[FigureImage], card: PaperCard, credit: str) -> tuple[list[Block], dict[str, bytes]]:
     if not figures:
         return [], {}
-    key = key_figure(figures)
-    ordered = [figures[key], *figures[:key], *figures[key + 1:]]
     files: dict[str, bytes] = {}
     photos = []
-    for index, figure in enumerate(ordered[:MAX_SLIDES]):
+    for index, figure in enumerate(slide_order(figures)):
         name = f"fig{index}"
         files[name] = figure.image
         caption = figure_caption(figure, card.language, card.paper, PLAIN, CAPTION_LIMIT)

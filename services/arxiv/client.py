@@ -106,6 +106,20 @@ class ArxivClient:
             search = arxiv.Search(id_list=ids, max_results=len(ids))
             return list(self._client.results(search))
 
+    def _search_blocking(self, query: str, limit: int) -> list[arxiv.Result]:
+        with self._lock:
+            search = arxiv.Search(query=query, max_results=limit, sort_by=arxiv.SortCriterion.Relevance)
+            return list(self._client.results(search))
+
+    async def search(self, query: str, limit: int = 30) -> list[PaperMeta]:
+        """Papers matching an arXiv query (`all:`, `ti:`, `au:`, `cat:` … joined by AND), in arXiv's relevance
+        order. Raises `ArxivUnavailable` when arXiv cannot be reached."""
+        try:
+            results = await asyncio.to_thread(self._search_blocking, query, limit)
+        except (arxiv.ArxivError, requests.RequestException, TimeoutError) as error:
+            raise ArxivUnavailable(str(error)) from error
+        return [meta for result in results if (meta := to_meta(result)) is not None]
+
     async def fetch(self, refs: Sequence[PaperRef]) -> dict[PaperRef, PaperMeta | None]:
         """Metadata for each ref; None for an ID arXiv does not know. A ref with a version gets that version,
         one without gets the latest.

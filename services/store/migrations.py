@@ -388,3 +388,10 @@ def m0018_rich_cards(db: Database) -> None:
     refused there (an older self-hosted Bot API server): classic for a day, then rich is tried again."""
     db.table("chats").add_column("cards", str, not_null_default="")
     db.table("chats").add_column("rich_refused_at", str, not_null_default="")
+
+
+@migrations(name="0019_figure_files")
+def m0019_figure_files(db: Database) -> None:
+    """Telegram's file IDs of figures the bot sent: cards posted into other chats (guest, inline) reuse them."""
+    db.table("figure_files").create({"base_id": str, "version": int, "number": str, "file_id": str},
+                                    pk=("base_id", "version", "number"))

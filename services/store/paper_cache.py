@@ -74,6 +74,16 @@ class PaperCache(StoreBase):
         self._table("licences").upsert({"base_id": base_id, "uri": uri, "fetched_at": utcnow().isoformat()},
                                        pk="base_id")
 
+    def save_figure_file(self, paper: PaperMeta, number: str, file_id: str) -> None:
+        """Telegram's ID of a figure the bot sent once: a guest or inline card shows it without an upload."""
+        self._table("figure_files").upsert({"base_id": paper.base_id, "version": paper.version, "number": number,
+                                            "file_id": file_id}, pk=("base_id", "version", "number"))
+
+    def figure_file(self, paper: PaperMeta, number: str) -> str:
+        row = next(iter(self._rows("SELECT file_id FROM figure_files WHERE base_id = ? AND version = ? AND number = ?",
+                                   [paper.base_id, paper.version, number])), None)
+        return str(row["file_id"]) if row else ""
+
     # What the PDF gave ---------------------------------------------------------------------------------
 
     def save_document(self, paper: PaperMeta, content: PdfContent) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -77,6 +78,13 @@ class FakeArxiv(FakeServer):
                 failure = self.api_failures.pop(0) if self.api_failures else None
             if failure:
                 return Response(failure, b"Service Unavailable", "text/plain")
+            query = request.query.get("search_query", [""])[0]
+            if query:
+                start = int(request.query.get("start", ["0"])[0])
+                size = int(request.query.get("max_results", ["10"])[0])
+                found = self._search(query)[start:start + size]
+                return Response(200, self._feed([f"{p.base_id}v{max(p.versions)}" for p in found]).encode(),
+                                "application/atom+xml")
             ids = [i for i in request.query.get("id_list", [""])[0].split(",") if i]
             return Response(200, self._feed(ids).encode(), "application/atom+xml")
         if request.path.startswith("/rss/"):
@@ -135,6 +143,27 @@ class FakeArxiv(FakeServer):
             'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel>'
             f"<title>{'+'.join(names)} updates on arXiv.org</title>{when}" + "".join(entries) + "</channel></rss>"
         )
+
+    def _search(self, query: str) -> list[FakePaper]:
+        """arXiv's search, as far as the bot uses it: `field:term` clauses joined by AND (fields all, ti, abs, au,
+        cat), a paper matching every clause, in relevance order (how often the terms occur)."""
+        clauses = [c.strip() for c in re.split(r"\s+AND\s+", query) if c.strip()]
+        results: list[tuple[int, FakePaper]] = []
+        for paper in self.papers.values():
+            fields = {"ti": paper.title, "abs": paper.abstract, "au": " ".join(paper.authors),
+                      "cat": " ".join(paper.categories or [paper.category])}
+            fields["all"] = " ".join(fields.values())
+            score = 0
+            for clause in clauses:
+                name, _, term = clause.partition(":") if ":" in clause else ("all", "", clause)
+                term = term.strip('"').lower()
+                hits = fields.get(name, fields["all"]).lower().count(term)
+                if not hits:
+                    break
+                score += hits
+            else:
+                results.append((score, paper))
+        return [paper for _, paper in sorted(results, key=lambda pair: -pair[0])]
 
     def _feed(self, ids: list[str]) -> str:
         entries = []

@@ -492,6 +492,21 @@ class FakeTelegram(FakeServer):
                 self._new_update.wait(wait)
             return list(self._updates)
 
+    def _sent_rich(self, message: dict[str, Any]) -> dict[str, Any]:
+        """A `RichMessage` as Telegram gives it back: each uploaded photo now a list of sizes with file IDs."""
+        sent = json.loads(json.dumps(message))
+        photos = itertools.count()
+
+        def walk(blocks: list[dict[str, Any]]) -> None:
+            for block in blocks:
+                if block.get("type") == "photo" and isinstance(block.get("photo"), dict):
+                    file_id = f"rich-photo-{next(self._message_ids)}-{next(photos)}"
+                    block["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 720}]
+                walk(block.get("blocks") or [])
+
+        walk(sent.get("blocks", []))
+        return sent
+
     def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         chat = self.chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "Ada"})
@@ -507,7 +522,7 @@ class FakeTelegram(FakeServer):
         if method == "editMessageText" and "inline_message_id" in params:
             return True
         if method == "sendRichMessage" or (method == "editMessageText" and "rich_message" in params):
-            content = {"rich_message": params["rich_message"]}
+            content = {"rich_message": self._sent_rich(params["rich_message"])}
             if method == "editMessageText":
                 return {**self._message(params, **content), "message_id": int(params["message_id"])}
             return self._message(params, **content)
