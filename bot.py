@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import ApplicationBuilder, Defaults
@@ -57,11 +57,21 @@ async def _tick_job(context: Context) -> None:
         services.tasks.discard(task)
 
 
+QUIET_COMMANDS = ("subscribe", "unsubscribe", "topics", "time", "pause", "resume", "settings", "lang",
+                  "usage")
+"""A group's setting commands: answered to the member who sent them, not to the whole group."""
+
+
 async def _post_init(app: App) -> None:
-    """Register the command menu in English (default) and Chinese; schedule the digest tick."""
+    """Register the command menu in English (default) and Chinese — in groups the setting commands as ephemeral
+    (Bot API 10.2: only the bot sees them, and only their sender the answer); schedule the digest tick."""
     for language_code, lang in (("", "en"), ("zh", "zh")):
         commands = [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code or None)
+        quiet = [BotCommand(name, t(lang, f"menu_{name}"),
+                            api_kwargs={"is_ephemeral": True} if name in QUIET_COMMANDS else None)
+                 for name in MENU_COMMANDS]
+        await app.bot.set_my_commands(quiet, scope=BotCommandScopeAllGroupChats(), language_code=language_code or None)
     services = services_of(app)
     services.digests.bot_username = app.bot.username
     interval = services.config.digest_tick_seconds

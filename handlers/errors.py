@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from handlers.common import held
 from handlers.common.context import Context
+from handlers.common.quiet import ephemeral_command, tell_member
 from services.i18n import t
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,12 @@ async def on_error(update: object, context: Context) -> None:
         log.error("%s failed", _describe(update), exc_info=error)
     text = t(_language(update, context), key)
     if update.callback_query:
-        await _answer(update, text)
+        await _tell(update, context, text)
     elif update.effective_message and update.effective_chat and update.effective_chat.type != "channel":
-        await _reply(update, text)
+        if ephemeral_command(update):
+            await _tell(update, context, text)
+        else:
+            await _reply(update, text)
 
 
 async def _reply(update: Update, text: str) -> None:
@@ -92,7 +96,16 @@ async def _answer(update: Update, text: str | None = None) -> None:
         log.info("could not answer a button: %s", error)
 
 
+async def _tell(update: Update, context: Context, text: str) -> None:
+    """To the member alone (ephemeral in a group, else an alert or a reply); a failure is logged, not raised."""
+    try:
+        await tell_member(update, context, text)
+    except TelegramError as error:
+        log.info("could not answer %s: %s", _describe(update), error)
+
+
 async def expired_button(update: Update, context: Context) -> None:
-    """Callback data no handler knows (an old keyboard, or forged): answered, so the button stops spinning."""
+    """Callback data no handler knows (an old keyboard, or forged): answered, so the button stops spinning; in a
+    group only the member who pressed it is told."""
     assert update.callback_query is not None
-    await update.callback_query.answer(t(_language(update, context), "button_expired"), show_alert=True)
+    await tell_member(update, context, t(_language(update, context), "button_expired"))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from services import callback_data
 from services.i18n import t
 from tests.conftest import RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
@@ -178,3 +179,23 @@ async def test_inline_search_lists_ten_papers_reranked_and_the_chosen_one_gets_i
     [edit] = await tg.wait_for("editMessageText", timeout=15)
     assert edit.params["inline_message_id"] == inline_message_id
     assert words(edit.params["rich_message"]).startswith("Diffusion Distillation in Four Steps")
+
+
+async def test_in_a_group_a_refusal_goes_to_the_member_alone(bot: RunningBot) -> None:
+    tg = bot.tg
+    group = -100555
+    [menu] = [c for c in await tg.wait_for("setMyCommands", count=4)
+              if c.params.get("scope") == {"type": "all_group_chats"} and not c.params.get("language_code")]
+    quiet = {c["command"] for c in menu.params["commands"] if c.get("is_ephemeral")}
+    assert {"subscribe", "settings", "topics"} <= quiet and "digest" not in quiet
+    command = tg.send_ephemeral_command("/subscribe cs.CV", chat_id=group, user_id=31)
+    [refusal] = await tg.wait_for("sendMessage", chat_id=group)
+    assert refusal.text == t("en", "admins_only")
+    assert refusal.params["ephemeral_message_parameters"] == {"receiver_user_id": 31}
+    assert refusal.params["reply_parameters"] == {"ephemeral_message_id": command}
+    tg.press(callback_data.REMOVE_TOPIC.build("1"), chat_id=group, user_id=31, chat_type="supergroup")
+    [_, pressed] = await tg.wait_for("sendMessage", chat_id=group, count=2)
+    assert pressed.text == t("en", "admins_only")
+    assert pressed.params["ephemeral_message_parameters"]["receiver_user_id"] == 31
+    assert pressed.params["ephemeral_message_parameters"]["callback_query_id"]
+    assert bot.app.bot_data["services"].store.topics(group) == [], "nothing changed"

@@ -120,7 +120,9 @@ async def answer_inline(bot: ExtBot[Any], inline_query_id: str, results: list[di
 
 
 async def send_ephemeral(bot: ExtBot[Any], chat_id: int, html: str, ephemeral: Ephemeral,
-                         markup: InlineKeyboardMarkup | None = None) -> Message:
-    """A reply in a group only `ephemeral.user_id` sees."""
-    return await bot.send_message(chat_id, html, reply_markup=markup,
-                                  api_kwargs={"ephemeral_message_parameters": json.dumps(ephemeral.to_json())})
+                         markup: InlineKeyboardMarkup | None = None, reply_to_ephemeral: int | None = None) -> Message:
+    """A reply in a group only `ephemeral.user_id` sees (answering their ephemeral command, when given)."""
+    extra: dict[str, Any] = {"ephemeral_message_parameters": json.dumps(ephemeral.to_json())}
+    if reply_to_ephemeral:
+        extra["reply_parameters"] = json.dumps({"ephemeral_message_id": reply_to_ephemeral})
+    return await bot.send_message(chat_id, html, reply_markup=markup, api_kwargs=extra)

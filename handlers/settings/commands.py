@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from handlers.common.chat import argument, chat_title, settings_for
 from handlers.common.context import Context
 from handlers.common.permissions import bot_can_post, is_admin, may_change
+from handlers.common.quiet import ephemeral_command, tell_member
 from handlers.settings import actions
 from handlers.settings.actions import ACTIONS, Reply, escape
 from services import callback_data
@@ -34,16 +35,21 @@ async def command(update: Update, context: Context) -> None:
     if name == "settings" and not argument(message):
         changes = False  # looking at the settings is for everyone
     if changes and not await may_change(update, context):
-        await message.reply_text(t(chat.language, "admins_only"))
+        await tell_member(update, context, t(chat.language, "admins_only"))
         return
+    quiet = bool(ephemeral_command(update))  # an ephemeral command (a group's setting commands): so is the reply
     if name == "digest":
-        status = await message.reply_text(t(chat.language, "digest_preparing"))
+        status = await (context.bot.send_message(chat.chat_id, t(chat.language, "digest_preparing")) if quiet
+                        else message.reply_text(t(chat.language, "digest_preparing")))
         if status.chat_id != chat.chat_id:  # the group became a supergroup just now: the chat moved with it
             chat = context.services.store.get_chat(status.chat_id) or chat
         reply = await action(context, chat, argument(message))
         await status.edit_text(reply.text)
         return
     reply = await action(context, chat, argument(message))
+    if quiet:
+        await tell_member(update, context, reply.text, reply.markup)
+        return
     await message.reply_text(reply.text, reply_markup=reply.markup)
 
 
@@ -53,7 +59,7 @@ async def remove_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     chat = settings_for(update, context)
     if not await may_change(update, context):
-        await query.answer(t(chat.language, "admins_only"), show_alert=True)
+        await tell_member(update, context, t(chat.language, "admins_only"))
         return
     removed = context.services.store.remove_topic(chat.chat_id, int(callback_data.REMOVE_TOPIC.fields(query.data)[0]))
     await query.answer(removed.text if removed else None)
@@ -120,7 +126,7 @@ async def pick_button(update: Update, context: Context) -> None:
     chat = settings_for(update, context)
     name, value = callback_data.PICK.fields(query.data)
     if not await may_change(update, context):
-        await query.answer(t(chat.language, "admins_only"), show_alert=True)
+        await tell_member(update, context, t(chat.language, "admins_only"))
         return
     await query.answer()
     reply = await ACTIONS[name][0](context, chat, value)
