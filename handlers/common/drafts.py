@@ -46,6 +46,7 @@ class Drafts:
         self._news = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.first_sent: asyncio.Event = asyncio.Event()
+        self._closed = False
 
     def show(self, rich: RichMessage | None, html: str) -> None:
         """The reply as far as it is written: as a rich message where the chat takes them, else as HTML."""
@@ -55,16 +56,20 @@ class Drafts:
             self._task = asyncio.create_task(self._run())
 
     async def close(self) -> None:
+        self._closed = True  # also when the cancel is lost (3.11's wait_for may swallow one at a timeout's edge)
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._closed:
             with contextlib.suppress(TimeoutError):  # nothing new: the same draft again, before it disappears
-                await asyncio.wait_for(self._news.wait(), KEEP_ALIVE_SECONDS)
+                async with asyncio.timeout(KEEP_ALIVE_SECONDS):
+                    await self._news.wait()
             self._news.clear()
+            if self._closed:
+                return
             content = self._latest
             if content is None:
                 continue

@@ -28,6 +28,8 @@ def message_count(endpoint: str, data: dict[str, Any]) -> int:
     """How many messages a request delivers: an album is one message per photo; edits and actions none."""
     if endpoint == "sendMediaGroup":
         return max(1, len(data.get("media") or []))
+    if endpoint.endswith("Draft"):  # a preview of a message to come, not a message
+        return 0
     if (endpoint.startswith("send") and endpoint != "sendChatAction") or endpoint in ("copyMessage", "forwardMessage"):
         return 1
     return 0

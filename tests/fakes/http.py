@@ -105,6 +105,9 @@ class FakeServer:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if len(body) < length:  # the client gave up mid-request (cancelled): no request was made
+                    self.close_connection = True
+                    return
                 request = Request(self.command, parts.path, parse_qs(parts.query), self.headers, body)
                 try:
                     response = fake.handle(request)
