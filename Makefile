@@ -39,6 +39,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/faithfulness.py
 	$(BIN)/python bench/phone.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/storm.py
 

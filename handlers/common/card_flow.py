@@ -71,6 +71,7 @@ async def send_card(context: Context, chat_id: int, versioned_id: str, lang: str
 async def prepare(context: Context, requests: list[CardRequest]) -> None:
     """Look the papers up in one arXiv query, then prepare and send each card (journaled requests are
     crossed off when the user has the card or the reason there is none)."""
+    context.services.pdfs.start()  # the workers start while arXiv answers
     try:
         metas = await context.services.papers.lookup([r.ref for r in requests])
     except ArxivUnavailable:

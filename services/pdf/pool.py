@@ -208,6 +208,11 @@ class PdfPool:
                 self._idle.put_nowait(worker)
         return self._idle
 
+    def start(self) -> None:
+        """Start the workers now if they are not running: a paper is on its way, and their start-up (a Python and
+        PyMuPDF each, half a second) overlaps the arXiv lookup instead of delaying the first card."""
+        self._start()
+
     def stop_taking(self) -> None:
         """Shutting down: a worker that is cut short is not replaced."""
         self._stopping = True

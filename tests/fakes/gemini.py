@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import re
+import time
 from typing import Any
 
 from tests.fakes.http import FakeServer, Request, Response
@@ -48,7 +49,7 @@ class FakeGemini(FakeServer):
         """Every text embedded, in order."""
         self.answer = "The method reads papers twice as fast [4 Experiments]."
         """What a plain-text request (a question about a paper) is answered."""
-        self.stream_seconds = 0.2
+        self.stream_seconds = 0.05
         """How long a streamed answer takes from its first piece to its last (as a model writes)."""
         self.stream_pieces = 40
 
@@ -76,7 +77,7 @@ class FakeGemini(FakeServer):
             return Response.json({"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, 404)
         with self.lock:
             self.requests.append({"path": request.path, "body": json.loads(request.body or b"{}"),
-                                  "key": request.headers.get("x-goog-api-key", "")})
+                                  "key": request.headers.get("x-goog-api-key", ""), "at": time.perf_counter()})
             behaviour = self.script.pop(0) if self.script else "ok"
         if behaviour in ("429", "500", "503"):
             status = int(behaviour)

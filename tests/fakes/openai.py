@@ -19,7 +19,7 @@ class FakeOpenAI(FakeServer):
         """False: the server refuses `response_format: json_schema` (400), as many local servers do."""
         self.summary = dict(SUMMARY)
         self.answer = "The method reads papers twice as fast [4 Experiments]."
-        self.stream_seconds = 0.2
+        self.stream_seconds = 0.05
         self.stream_pieces = 40
 
     @property
