@@ -47,6 +47,7 @@ async def card(bot: RunningBot, chat_id: int) -> str:
 async def test_a_card_through_an_openai_compatible_server(env: dict[str, str], tg: FakeTelegram,
                                                           arxiv_fake: FakeArxiv, openai_fake: FakeOpenAI) -> None:
     add_paper(arxiv_fake)
+    openai_fake.stream_seconds = 1.2  # written as slowly as a model writes: the drafts show it growing
     async with running_bot(with_openai(env, openai_fake), tg) as bot:
         text = await card(bot, 980)
         store = bot.app.bot_data["services"].store
@@ -57,6 +58,9 @@ async def test_a_card_through_an_openai_compatible_server(env: dict[str, str], t
     assert request["body"]["response_format"]["type"] == "json_schema"
     assert request["body"]["messages"][0]["role"] == "system"
     assert models == ["openai:deepseek-test"], "provider and model are part of the cache key"
+    assert request["body"]["stream"] is True, "streamed: the private chat saw the card as it was written"
+    drafts = [d.text for d in tg.calls_to("sendMessageDraft", 980)]
+    assert drafts and "TL;DR" not in drafts[0] and any("A transformer that reads" in d for d in drafts)
 
 
 async def test_a_server_without_json_schema_gets_json_mode(env: dict[str, str], tg: FakeTelegram,
