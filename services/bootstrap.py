@@ -157,7 +157,8 @@ def build_services(config: Config) -> Services:
     catalogs = CatalogTranslator(store, llm, offline=isinstance(llm, ExtractiveSummarizer))
     catalogs.load()
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,
-                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency, licence=papers.licence),
+                    outbox=Outbox(store, pacer, concurrency=config.send_concurrency, licence=papers.licence,
+                                  card_style=config.card_style),
                     pacer=pacer, feedback=feedback,
                     questions=questions, versions=versions, catalogs=catalogs,
                     search=SearchService(arxiv, feedback))

@@ -152,6 +152,54 @@ class Button:
 
 
 @dataclass(frozen=True)
+class OverviewEntry:
+    """One paper of a digest's list, as words (a rich message lays it out with its own buttons beside it)."""
+
+    number: int
+    title: str
+    url: str
+    line: str = ""
+    reason: str = ""
+    base_id: str = ""
+    card: Button = Button("")
+    """📄 N: the card, here or (channels, most groups) in a private chat with the bot."""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A digest's list message as structure, beside its HTML: where a chat takes rich messages it is sent as one,
+    each entry with 📄 / 👍 / 👎 beside it (`ratable`: not in channels, whose readers cannot rate for it)."""
+
+    header: str
+    entries: tuple[OverviewEntry, ...]
+    ratable: bool = True
+    footer: str = ""
+    sections: tuple[tuple[str, int], ...] = ()
+    """(header, entries in it) when several topics' lists were joined into one message (a group's digest)."""
+
+    def to_json(self) -> str:
+        return json.dumps({"header": self.header, "ratable": self.ratable, "footer": self.footer,
+                           "sections": [list(s) for s in self.sections],
+                           "entries": [{"number": e.number, "title": e.title, "url": e.url, "line": e.line,
+                                        "reason": e.reason, "base_id": e.base_id,
+                                        "card": {"text": e.card.text, "data": e.card.data, "url": e.card.url}}
+                                       for e in self.entries]}, ensure_ascii=False)
+
+    @staticmethod
+    def from_json(text: str) -> Overview | None:
+        try:
+            data = json.loads(text)
+            return Overview(str(data["header"]), tuple(
+                OverviewEntry(int(e["number"]), str(e["title"]), str(e["url"]), str(e.get("line", "")),
+                              str(e.get("reason", "")), str(e.get("base_id", "")),
+                              Button(**{k: str(v) for k, v in e["card"].items()})) for e in data["entries"]),
+                bool(data.get("ratable", True)), str(data.get("footer", "")),
+                tuple((str(h), int(n)) for h, n in data.get("sections", [])))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
 class OutboxMessage:
     """One message of a planned digest, as the outbox keeps it until Telegram took it."""
 
@@ -163,6 +211,8 @@ class OutboxMessage:
     """The papers the chat has received once this message went out."""
     paper: str = ""
     """The versioned ID whose figures a `photos` message shows."""
+    overview: Overview | None = None
+    """A digest list's structure: sent as a rich message where the chat takes them (`text` otherwise)."""
 
     @functools.cached_property
     def buttons_json(self) -> str:

@@ -199,3 +199,30 @@ async def test_in_a_group_a_refusal_goes_to_the_member_alone(bot: RunningBot) ->
     assert pressed.params["ephemeral_message_parameters"]["receiver_user_id"] == 31
     assert pressed.params["ephemeral_message_parameters"]["callback_query_id"]
     assert bot.app.bot_data["services"].store.topics(group) == [], "nothing changed"
+
+
+async def test_a_digest_in_rich_form_gives_each_entry_its_own_buttons(rich_bot: RunningBot,
+                                                                       arxiv_fake: FakeArxiv) -> None:
+    from datetime import UTC, datetime
+
+    from tests.conftest import Clock
+    from tests.test_digests import command, paper, services_of, tick
+
+    clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+    services_of(rich_bot).digests.clock = clock
+    paper(arxiv_fake, "2408.10001", "Diffusion Transformers for Video")
+    paper(arxiv_fake, "2408.10002", "Robust Segmentation")
+    arxiv_fake.announce("cs.CV", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "new")])
+    await command(rich_bot, "/subscribe cs.CV", 721)
+    await tick(rich_bot, clock, datetime(2024, 8, 26, 8, 59, tzinfo=UTC))
+    await tick(rich_bot, clock, datetime(2024, 8, 26, 9, 1, tzinfo=UTC))
+    [digest] = await rich_bot.tg.wait_for("sendRichMessage", chat_id=721)
+    assert digest.text.split("\n")[:4] == ["cs.CV — 2024-08-26 · 2 new papers", "1. Diffusion Transformers for Video",
+                                           "We study diffusion transformers for video.", "📄 1 👍 👎"]
+    rows = [[b.get("callback_data") for b in block["buttons"]] for block in blocks_of(digest, "buttons")]
+    assert rows == [["card:2408.10001v1", "rate:+:2408.10001", "rate:-:2408.10001"],
+                    ["card:2408.10002v1", "rate:+:2408.10002", "rate:-:2408.10002"]]
+    assert not [c for c in rich_bot.tg.calls_to("sendMessage", 721) if "new paper" in c.text], "one form only"
+    rich_bot.tg.press("rate:+:2408.10002", chat_id=721)
+    await rich_bot.tg.wait_for("answerCallbackQuery")
+    assert services_of(rich_bot).store.reader_state(721, "2408.10002")[1] == 1, "the 👍 beside the entry counts"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from handlers.common.rich import (
     Block,
+    Bold,
+    Buttons,
     Details,
     Footer,
     Heading,
@@ -15,12 +17,14 @@ from handlers.common.rich import (
     ListBlock,
     Paragraph,
     Photo,
+    RichButton,
     RichMessage,
     RichText,
     Slideshow,
     Table,
     with_math,
 )
+from services import callback_data
 from services.cards.papers import PaperCard
 from services.cards.render import (
     PLAIN,
@@ -40,7 +44,7 @@ from services.cards.render import (
     structured_lines,
 )
 from services.i18n import t
-from services.models import FigureImage
+from services.models import FigureImage, Overview, OverviewEntry
 
 MAX_SLIDES = 6
 CAPTION_LIMIT = 600
@@ -125,6 +129,35 @@ def rich_card(card: PaperCard, figures: list[FigureImage] | None = None, credit:
     if notes:
         blocks.append(Footer(" ".join(notes)))
     return RichMessage(tuple(blocks), files)
+
+
+def _entry_buttons(entry: OverviewEntry, ratable: bool) -> Buttons:
+    card = entry.card
+    row = [RichButton(card.text, callback_data=card.data, url=card.url)]
+    if ratable and entry.base_id:
+        row += [RichButton("👍", callback_data.rate(entry.base_id, 1)),
+                RichButton("👎", callback_data.rate(entry.base_id, -1))]
+    return Buttons(tuple(row))
+
+
+def rich_overview(overview: Overview, lang: str) -> RichMessage:
+    """A digest's list as one rich message: a heading per topic, each paper's linked title, its line and why it
+    was chosen, and its own buttons beside it (📄 the card, 👍 / 👎 where the chat rates)."""
+    sections = list(overview.sections) or [(overview.header, len(overview.entries))]
+    entries = iter(overview.entries)
+    blocks: list[Block] = []
+    for header, count in sections:
+        blocks.append(Heading(header, size=3))
+        for entry in (next(entries) for _ in range(count)):
+            blocks.append(Paragraph([f"{entry.number}. ", Bold(Link(entry.title, entry.url))]))
+            if entry.line:
+                blocks.append(Paragraph(with_math(entry.line)))
+            if entry.reason:
+                blocks.append(Paragraph(Italic(entry.reason)))
+            blocks.append(_entry_buttons(entry, overview.ratable))
+    if overview.footer:
+        blocks.append(Footer(overview.footer))
+    return RichMessage(tuple(blocks))
 
 
 def compact_card(card: PaperCard, deep_link: str, figure_file_id: str = "") -> RichMessage:

@@ -8,8 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from services.delivery.port import Button, ChatGone, ChatMoved, SendFailed
-from services.models import FigureImage
+from handlers.common.botapi import RichRefused, send_rich
+from handlers.common.rich_card import rich_overview
+from services.delivery.port import Button, ChatGone, ChatMoved, RichNotTaken, SendFailed
+from services.models import FigureImage, Overview
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -36,6 +38,16 @@ class TelegramSender:
         async def send() -> list[int]:
             message = await self._bot.send_message(chat_id, html, reply_markup=keyboard(buttons),
                                                    allow_paid_broadcast=self._paid, rate_limit_args=self._limits)
+            return [message.message_id]
+
+        return await self._guarded(send)
+
+    async def overview(self, chat_id: int, overview: Overview, lang: str) -> list[int]:
+        async def send() -> list[int]:
+            try:
+                message = await send_rich(self._bot, chat_id, rich_overview(overview, lang))
+            except RichRefused as refused:
+                raise RichNotTaken(str(refused)) from refused
             return [message.message_id]
 
         return await self._guarded(send)

@@ -21,7 +21,7 @@ from datetime import timedelta
 from services.arxiv.licences import Licence
 from services.cards.render import figure_groups, figure_terms
 from services.delivery.pacing import Pacer
-from services.delivery.port import ChatGone, ChatMoved, Sender, SendFailed
+from services.delivery.port import ChatGone, ChatMoved, RichNotTaken, Sender, SendFailed
 from services.models import OutboxMessage, PaperMeta, QueuedMessage
 from services.pdf.extractor import EXTRACTOR_VERSION, MAX_FIGURES
 from services.store import Store, utcnow
@@ -37,8 +37,10 @@ SEND_CONCURRENCY = 8
 
 class Outbox:
     def __init__(self, store: Store, pacer: Pacer | None = None, concurrency: int = SEND_CONCURRENCY,
-                 licence: Callable[[PaperMeta], Awaitable[Licence]] | None = None) -> None:
+                 licence: Callable[[PaperMeta], Awaitable[Licence]] | None = None, card_style: str = "classic") -> None:
         self._store = store
+        self._card_style = card_style
+        """The bot's default (CARD_STYLE): a digest's lists go as rich messages where a chat takes them."""
         self._licence = licence
         """A paper's licence, asked before a chat that republishes only what licences allow gets its figures."""
         self._pacer = pacer or Pacer()
@@ -180,4 +182,13 @@ class Outbox:
                 self._store.record_figure_messages(chat_id, paper, sent, group)  # a reply to one asks about it
                 ids += sent
             return ids
-        return await sender.text(chat_id, message.text, [list(row) for row in message.buttons])
+        buttons = [list(row) for row in message.buttons]
+        if message.overview is not None:
+            chat = self._store.get_chat(chat_id)
+            if chat is not None and chat.rich_cards(self._card_style, utcnow()):
+                try:
+                    return await sender.overview(chat_id, message.overview, chat.language)
+                except RichNotTaken as refused:
+                    log.warning("chat %s: the server refused a rich digest (%s): classic for a day", chat_id, refused)
+                    self._store.update_chat(chat_id, rich_refused_at=utcnow().isoformat())
+        return await sender.text(chat_id, message.text, buttons)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from services.models import Button, FigureImage
+from services.models import Button, FigureImage, Overview
 
-__all__ = ["Button", "ChatGone", "ChatMoved", "SendFailed", "Sender"]
+__all__ = ["Button", "ChatGone", "ChatMoved", "RichNotTaken", "SendFailed", "Sender"]
 
 
 class ChatGone(Exception):
@@ -29,7 +29,15 @@ class SendFailed(Exception):
         self.retry_after = retry_after
 
 
+class RichNotTaken(Exception):
+    """The Bot API server does not take rich messages (an older self-hosted one): send the classic form."""
+
+
 class Sender(Protocol):
     async def text(self, chat_id: int, html: str, buttons: list[list[Button]]) -> list[int]: ...
+
+    async def overview(self, chat_id: int, overview: Overview, lang: str) -> list[int]:
+        """A digest's list as one rich message, each entry with its buttons beside it; `RichNotTaken` if refused."""
+        ...
 
     async def photos(self, chat_id: int, figures: list[FigureImage], captions: list[str]) -> list[int]: ...

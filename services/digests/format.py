@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, replace
 
 from services import callback_data
@@ -10,7 +11,7 @@ from services.arxiv.announcements import Announcement
 from services.cards.papers import PaperCard
 from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten
 from services.i18n import t
-from services.models import Button, ChatSettings, OutboxMessage, PaperMeta
+from services.models import Button, ChatSettings, OutboxMessage, Overview, OverviewEntry, PaperMeta
 from services.ranking.relevance import Pick
 
 BUTTONS_PER_ROW = 5
@@ -82,10 +83,11 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
     text = header
     buttons: list[Button] = []
     papers: list[str] = []
+    listed: list[OverviewEntry] = []
     for number, entry, line in blocks:
         if len(text) + 2 + len(line) > MESSAGE_LIMIT or len(papers) >= ENTRIES_PER_MESSAGE:
-            messages.append(_message(text, buttons, papers))
-            text, buttons, papers = t(lang, "digest_continued", topic=escaped), [], []
+            messages.append(_message(text, buttons, papers, listed, bool(bot_username)))
+            text, buttons, papers, listed = t(lang, "digest_continued", topic=escaped), [], [], []
         text += "\n\n" + line
         label = t(lang, "digest_button", number=number)
         if bot_username:
@@ -93,14 +95,27 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
         else:
             buttons.append(Button(label, callback_data.CARD.build(entry.paper.versioned_id)))
         papers.append(entry.paper.base_id)
-    messages.append(_message(text, buttons, papers))
+        listed.append(OverviewEntry(number, entry.paper.title, abs_url(entry.paper),
+                                    shorten(entry.one_sentence, ENTRY_LINE_LIMIT) if entry.one_sentence else "",
+                                    shorten(entry.reason, 200) if entry.reason else "", entry.paper.base_id,
+                                    buttons[-1]))
+    messages.append(_message(text, buttons, papers, listed, bool(bot_username)))
     return messages
 
 
-def _message(text: str, buttons: list[Button], papers: list[str]) -> OutboxMessage:
-    """The entries' buttons right under them, five to a row."""
+def words(markup: str) -> str:
+    """What a reader reads of a bot text (its HTML tags gone): for a rich message, which formats by structure."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _message(text: str, buttons: list[Button], papers: list[str], listed: list[OverviewEntry],
+             linked: bool) -> OutboxMessage:
+    """The entries' buttons right under them, five to a row; the same list as structure, for a rich message.
+    Entries that link to the bot (`linked`: channels, most groups) carry no 👍/👎: their readers rate in the card."""
     rows = tuple(tuple(buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW))
-    return OutboxMessage("text", text, rows, tuple(papers))
+    header = words(text.split("\n\n", 1)[0])
+    return OutboxMessage("text", text, rows, tuple(papers),
+                         overview=Overview(header, tuple(listed), ratable=not linked))
 
 
 def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[str, PaperCard],
@@ -137,7 +152,9 @@ def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[
         messages = _one_overview(messages)
     if channel and messages:
         via = t(chat.language, "via_bot", bot=bot_username)
-        messages[-1] = replace(messages[-1], text=f"{messages[-1].text}\n\n{via}")
+        closing = messages[-1]
+        messages[-1] = replace(closing, text=f"{closing.text}\n\n{via}",
+                               overview=replace(closing.overview, footer=words(via)) if closing.overview else None)
     return messages
 
 
@@ -146,9 +163,15 @@ def _one_overview(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     if len(messages) < 2 or sum(len(m.base_ids) for m in messages) > ENTRIES_PER_MESSAGE \
             or sum(len(m.text) + 2 for m in messages) > MESSAGE_LIMIT:
         return messages
+    overviews = [m.overview for m in messages]
+    joined = None
+    if all(o is not None for o in overviews):
+        parts = [o for o in overviews if o is not None]
+        joined = Overview(parts[0].header, tuple(e for o in parts for e in o.entries), parts[0].ratable,
+                          sections=tuple((o.header, len(o.entries)) for o in parts))
     return [OutboxMessage("text", "\n\n".join(m.text for m in messages),
                           tuple(row for m in messages for row in m.buttons),
-                          tuple(b for m in messages for b in m.base_ids))]
+                          tuple(b for m in messages for b in m.base_ids), overview=joined)]
 
 
 def revisions_message(papers: list[Announcement], lang: str, buttons: bool = True) -> OutboxMessage | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.models import Button, OutboxMessage, QueuedMessage
+from services.models import Button, OutboxMessage, Overview, QueuedMessage
 from services.store.base import StoreBase, _pack, _unpack, utcnow
 
 
@@ -71,10 +71,10 @@ class DeliveryRecords(StoreBase):
 
     def _queue_messages(self, chat_id: int, day: str, messages: list[OutboxMessage], now: str) -> None:
         self.db.conn.executemany(
-            "INSERT INTO outbox (chat_id, day, kind, text, buttons, base_ids, paper, state, attempts, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-            [(chat_id, day, m.kind, m.text, m.buttons_json, json.dumps(list(m.base_ids)), m.paper, now, now)
-             for m in messages])
+            "INSERT INTO outbox (chat_id, day, kind, text, buttons, base_ids, paper, overview, state, attempts, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+            [(chat_id, day, m.kind, m.text, m.buttons_json, json.dumps(list(m.base_ids)), m.paper,
+              m.overview.to_json() if m.overview is not None else None, now, now) for m in messages])
 
     def requeue_skipped(self, chat_id: int, day: str, messages: list[OutboxMessage]) -> None:
         """The papers a capped digest left out are asked for: queue them, once."""
@@ -167,5 +167,6 @@ def _queued(row: dict[str, Any]) -> QueuedMessage:
     buttons = tuple(tuple(Button(b["text"], b.get("data", ""), b.get("url", "")) for b in line)
                     for line in json.loads(row["buttons"] or "[]"))
     message = OutboxMessage(row["kind"], row["text"] or "", buttons, tuple(json.loads(row["base_ids"] or "[]")),
-                            row.get("paper") or "")
+                            row.get("paper") or "",
+                            Overview.from_json(row["overview"]) if row.get("overview") else None)
     return QueuedMessage(row["id"], row["chat_id"], row["day"] or "", row.get("attempts") or 0, message)

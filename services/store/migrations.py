@@ -395,3 +395,9 @@ def m0019_figure_files(db: Database) -> None:
     """Telegram's file IDs of figures the bot sent: cards posted into other chats (guest, inline) reuse them."""
     db.table("figure_files").create({"base_id": str, "version": int, "number": str, "file_id": str},
                                     pk=("base_id", "version", "number"))
+
+
+@migrations(name="0020_outbox_overview")
+def m0020_outbox_overview(db: Database) -> None:
+    """A digest list's structure beside its HTML: sent as a rich message where the chat takes them."""
+    db.table("outbox").add_column("overview", str)
