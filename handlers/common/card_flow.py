@@ -131,7 +131,7 @@ async def _deliver(context: Context, request: CardRequest, paper: PaperMeta | No
                 paper, lang, progress, owner=chat_id, wait_for_figures=False,
                 drafting=drafts.fields if drafts is not None else None))
             try:
-                card = await _card_or_provisional(context, request, paper, making, stages)
+                card = await _card_or_provisional(context, request, paper, making, stages, drafts)
             except BaseException:
                 making.cancel()
                 raise
@@ -184,13 +184,16 @@ def _drafts(context: Context, request: CardRequest, paper: PaperMeta) -> _CardDr
 
 
 async def _card_or_provisional(context: Context, request: CardRequest, paper: PaperMeta,
-                               making: asyncio.Future[PaperCard], stages: list[Stage]) -> PaperCard:
+                               making: asyncio.Future[PaperCard], stages: list[Stage],
+                               drafts: _CardDrafts | None = None) -> PaperCard:
     """The card being made; when its PDF has not come after `PDF_PATIENCE_SECONDS`, the reader first gets a card
     quoted from the abstract (which the card then replaces in place) instead of a status message for minutes."""
     patience = context.services.config.pdf_patience_seconds
     if patience > 0 and not request.text_sent and not request.provisional:
         done, _ = await asyncio.wait({making}, timeout=patience)
         if not done and stages and stages[-1] is Stage.READING:
+            if drafts is not None:  # the card from the abstract is what the reader reads now, completed in place
+                await drafts.close()
             early = context.services.papers.provisional(paper, request.language)
             request.provisional = await _send_card_text(context, request, early)
             if request.request_id is not None:

@@ -50,6 +50,8 @@ class Drafts:
 
     def show(self, rich: RichMessage | None, html: str) -> None:
         """The reply as far as it is written: as a rich message where the chat takes them, else as HTML."""
+        if self._closed:
+            return
         self._latest = (rich, html)
         self._news.set()
         if self._task is None:
