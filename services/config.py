@@ -59,6 +59,9 @@ def _setting(env: str, default: Any, description: str, *, secret: bool = False, 
     return Field(default, alias=env, description=description, repr=not secret, json_schema_extra=extra)
 
 CARD_STYLES = ("rich", "classic")
+_CHOICES: dict[str, tuple[tuple[str, ...], Any]] = {
+    "log_level": (LOG_LEVELS, str.upper), "card_style": (CARD_STYLES, str.lower),
+    "llm_provider": (PROVIDERS, str.lower), "llm_fallback": (PROVIDERS, str.lower)}
 
 
 class Config(BaseModel):
@@ -178,29 +181,15 @@ class Config(BaseModel):
             number = 15.0
         return int(number) if cls.model_fields[info.field_name].annotation in (int, "int") else number
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "card_style", "llm_provider", "llm_fallback", mode="before")
     @classmethod
-    def _level(cls, value: Any) -> str:
-        level = str(value).strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
-        return level
-
-    @field_validator("card_style", mode="before")
-    @classmethod
-    def _style(cls, value: Any) -> str:
-        style = str(value).strip().lower()
-        if style not in CARD_STYLES:
-            raise ValueError(f"CARD_STYLE must be rich or classic, got {style!r}")
-        return style
-
-    @field_validator("llm_provider", "llm_fallback", mode="before")
-    @classmethod
-    def _provider(cls, value: Any, info: Any) -> str:
-        name = str(value).strip().lower()
-        if name and name not in PROVIDERS:
-            raise ValueError(f"{_env(info.field_name)} must be gemini or openai, got {name!r}")
-        return name
+    def _choice(cls, value: Any, info: Any) -> str:
+        """One of the setting's words (a provider may also be left empty)."""
+        choices, case = _CHOICES[info.field_name]
+        word: str = case(str(value).strip())
+        if word not in choices and (word or info.field_name not in ("llm_provider", "llm_fallback")):
+            raise ValueError(f"{_env(info.field_name)} must be one of {', '.join(choices)}, got {word!r}")
+        return word
 
     @field_validator("paid_broadcast", mode="before")
     @classmethod
