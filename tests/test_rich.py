@@ -226,3 +226,32 @@ async def test_a_digest_in_rich_form_gives_each_entry_its_own_buttons(rich_bot: 
     rich_bot.tg.press("rate:+:2408.10002", chat_id=721)
     await rich_bot.tg.wait_for("answerCallbackQuery")
     assert services_of(rich_bot).store.reader_state(721, "2408.10002")[1] == 1, "the 👍 beside the entry counts"
+
+
+async def test_a_400_refusing_the_rich_card_gives_the_classic_card(rich_bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    tg = rich_bot.tg
+    add_paper(arxiv_fake)
+    tg.fail_next("sendRichMessage", "400", chat_id=615, description="Bad Request: rich messages are not supported")
+    tg.send_text("2408.14227", chat_id=615)
+    await tg.wait_for("sendPhoto", chat_id=615)
+    [card] = [c for c in tg.calls_to("sendMessage", 615) if 'href="https://arxiv.org/abs/' in c.text]
+    assert "<b>TL;DR</b> We propose a faithful summarizer." in card.text
+    chat = services_of_bot(rich_bot).store.get_chat(615)
+    assert chat is not None and chat.rich_refused_at
+
+
+def test_rich_cards_come_back_a_day_after_a_refusal() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from services.models import ChatSettings
+
+    refused = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    chat = ChatSettings(1, "private", rich_refused_at=refused.isoformat())
+    assert not chat.rich_cards("rich", refused + timedelta(hours=23))
+    assert chat.rich_cards("rich", refused + timedelta(days=1))
+    assert not ChatSettings(1, "private", cards="classic").rich_cards("rich", refused)
+    assert ChatSettings(1, "private", cards="rich").rich_cards("classic", refused)
+
+
+def services_of_bot(bot: RunningBot) -> Any:
+    return bot.app.bot_data["services"]
