@@ -23,8 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import add_corpus_argument, resolve
+from services.cards.checks import verified_affiliation
 from services.cards.links import find_links
-from services.cards.papers import PaperCard, verified_affiliation
+from services.cards.papers import PaperCard
 from services.cards.render import PLAIN, figure_caption, render_card
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import SummaryFields

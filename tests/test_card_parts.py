@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pymupdf
 
+from services.cards.checks import verified_affiliation
 from services.cards.links import PaperLinks, find_links
-from services.cards.papers import PaperCard, verified_affiliation
+from services.cards.papers import PaperCard
 from services.cards.render import CAPTION_LIMIT, card_messages, figure_caption, shorten, split_messages
 from services.concurrency import KeyedLimiter
 from services.llm.extractive import ExtractiveSummarizer

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -15,6 +14,7 @@ from enum import Enum
 
 from services.arxiv.client import ArxivClient, NotAPdf, PdfTooLarge, PdfUnavailable
 from services.arxiv.licences import Licence, LicenceReader
+from services.cards.checks import checked_numbers, verified_affiliation
 from services.cards.links import PaperLinks, find_links
 from services.cards.tables import ResultsTable, main_table
 from services.cards.uploads import paper_of_upload, upload_id
@@ -24,11 +24,9 @@ from services.llm.partial import partial_summary
 from services.llm.port import Partial, Summarizer, SummaryFailed, SummaryFields
 from services.llm.prompt import PROMPT_VERSION
 from services.models import UPLOAD_PREFIX, FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
-from services.numbers import keep_supported, links_in, statements
 from services.pdf.extractor import EXTRACTOR_VERSION
 from services.pdf.pool import PdfPool, PdfResult
 from services.store import Store
-from services.text_match import normalize
 
 log = logging.getLogger(__name__)
 
@@ -91,45 +89,6 @@ class PaperCard:
         """The card's figures by number, drawn or being drawn."""
         shown: list[FigureRegion] = list(self.figures) if self.drawing is None else self.regions
         return [f.number for f in shown if f.kind == "figure"]
-
-
-def _squash(text: str) -> str:
-    """For comparing an affiliation with the page: accents recomposed (T¨ubingen), ligatures, case, spaces."""
-    return re.sub(r"\s+", " ", normalize(text)).strip().casefold()
-
-
-def verified_affiliation(claimed: str, first_page: str) -> str:
-    """`claimed` if the first page prints it (whitespace and case aside), else empty: "not stated"."""
-    claimed = claimed.strip()
-    if claimed and _squash(claimed) in _squash(first_page):
-        return claimed
-    return ""
-
-
-_PROSE_FIELDS = ("one_sentence", "background", "past_methods", "method", "results", "significance", "innovation",
-                 "performance", "workload", "limitations")
-
-
-def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfContent) -> tuple[SummaryFields, int]:
-    """The summary without the sentences whose numbers or links the paper does not state; and how many were
-    dropped."""
-    texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page]
-    known, links = statements(texts), set().union(*(links_in(text) for text in texts))
-    changes: dict[str, object] = {}
-    removed = 0
-    for name in _PROSE_FIELDS:
-        text, dropped = keep_supported(getattr(summary, name), known, links)
-        if dropped:
-            changes[name], removed = text, removed + dropped
-    for name in ("takeaways", "method_steps"):
-        items = []
-        for item in getattr(summary, name):
-            text, dropped = keep_supported(item, known, links)
-            removed += dropped
-            if text:
-                items.append(text)
-        changes[name] = items
-    return summary.model_copy(update=changes), removed
 
 
 def _fields_of(drafting: Drafting | None) -> Partial | None:
