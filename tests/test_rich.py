@@ -255,3 +255,18 @@ def test_rich_cards_come_back_a_day_after_a_refusal() -> None:
 
 def services_of_bot(bot: RunningBot) -> Any:
     return bot.app.bot_data["services"]
+
+
+async def test_an_admins_ephemeral_command_is_confirmed_to_them_alone(bot: RunningBot) -> None:
+    tg = bot.tg
+    group = -100556
+    tg.members[(group, 32)] = "administrator"
+    command = tg.send_ephemeral_command("/subscribe cs.CV", chat_id=group, user_id=32)
+    [confirmed] = await tg.wait_for("sendMessage", chat_id=group)
+    assert confirmed.text.startswith("Subscribed to <b>cs.CV</b>")
+    assert confirmed.params["ephemeral_message_parameters"] == {"receiver_user_id": 32}
+    assert confirmed.params["reply_parameters"] == {"ephemeral_message_id": command}
+    tg.send_ephemeral_command("/topics", chat_id=group, user_id=32)
+    [_, topics] = await tg.wait_for("sendMessage", chat_id=group, count=2)
+    assert "ephemeral_message_parameters" not in topics.params, "its ✖ buttons edit it: the group's message"
+    assert topics.params["reply_markup"]["inline_keyboard"]

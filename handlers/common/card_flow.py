@@ -23,7 +23,7 @@ from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.links import find_links
 from services.cards.papers import PaperCard, Stage
-from services.cards.render import PLAIN, card_messages, figure_credit, figure_groups, figure_terms
+from services.cards.render import HTML, PLAIN, Markup, card_messages, figure_credit, figure_groups, figure_terms
 from services.i18n import t
 from services.llm.partial import empty_summary
 from services.llm.port import SummaryFields
@@ -210,8 +210,10 @@ def rich_here(context: Context, chat_id: int) -> bool:
     return chat.rich_cards(default, utcnow())
 
 
-async def _allowed_figures(context: Context, chat_id: int, card: PaperCard) -> tuple[list[FigureImage], str, str]:
-    """(the figures this chat may post, the credit under them, else the line saying where to see them)."""
+async def _allowed_figures(context: Context, chat_id: int, card: PaperCard,
+                           markup: Markup) -> tuple[list[FigureImage], str, str]:
+    """(the figures this chat may post, the credit under them in `markup`, else the line saying where to see
+    them): a chat that republishes posts by licence."""
     chat = context.services.store.get_chat(chat_id)
     if not card.figures or chat is None or chat.figure_policy == "all":
         return card.figures[:MAX_PHOTOS], "", ""
@@ -219,7 +221,7 @@ async def _allowed_figures(context: Context, chat_id: int, card: PaperCard) -> t
     allowed, line = figure_terms(licence, chat.figure_policy, card.paper, card.language)
     if not allowed:
         return [], "", line
-    return card.figures[:MAX_PHOTOS], figure_credit(card.paper, licence, card.language, PLAIN), ""
+    return card.figures[:MAX_PHOTOS], figure_credit(card.paper, licence, card.language, markup), ""
 
 
 async def _send_rich_card(context: Context, request: CardRequest, card: PaperCard) -> bool:
@@ -229,7 +231,7 @@ async def _send_rich_card(context: Context, request: CardRequest, card: PaperCar
     if card.drawing is not None:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
         card = await context.services.papers.with_figures(card)
-    figures, credit, elsewhere = await _allowed_figures(context, chat_id, card)
+    figures, credit, elsewhere = await _allowed_figures(context, chat_id, card, PLAIN)
     message = rich_card(card, figures, credit)
     keyboard = keyboard_of(context, chat_id, card.language, card.paper.versioned_id, card.paper.base_id,
                            card.figure_numbers)
@@ -248,6 +250,12 @@ async def _send_rich_card(context: Context, request: CardRequest, card: PaperCar
         log.warning("chat %s: the Bot API server refused a rich message (%s): classic cards for a day", chat_id,
                     refused)
         store.update_chat(chat_id, rich_refused_at=utcnow().isoformat())
+        return False
+    except BadRequest as error:  # this card's rich form was refused (a bug of ours): the classic one, this time
+        if "chat not found" in str(error).lower():
+            raise
+        log.warning("chat %s: the rich card of %s was refused (%s): sent classic", chat_id, card.paper.versioned_id,
+                    error)
         return False
     store.record_card(chat_id, card.paper.base_id)
     store.record_paper_messages(chat_id, card.paper, [(sent, "")])
@@ -305,15 +313,11 @@ async def _send_card(context: Context, request: CardRequest, card: PaperCard) ->
             card = await context.services.papers.with_figures(card)
             if card.figures_failed:
                 await context.bot.send_message(chat_id, t(card.language, "note_figures"))
-        credit = ""
-        chat = context.services.store.get_chat(chat_id)
-        if card.figures and chat is not None and chat.figure_policy != "all":  # the chat republishes: by licence
-            licence = await context.services.papers.licence(card.paper)
-            allowed, credit = figure_terms(licence, chat.figure_policy, card.paper, card.language)
-            if not allowed:
-                await context.bot.send_message(chat_id, credit)
-                return
-        await send_figures(context, chat_id, card.figures[:MAX_PHOTOS], card.language, card.paper, credit)
+        figures, credit, elsewhere = await _allowed_figures(context, chat_id, card, HTML)
+        if elsewhere:
+            await context.bot.send_message(chat_id, elsewhere)
+            return
+        await send_figures(context, chat_id, figures, card.language, card.paper, credit)
     except TelegramError as error:
         log.warning("the figures of %s did not reach chat %s: %s", card.paper.versioned_id, chat_id, error)
 

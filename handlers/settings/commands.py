@@ -47,8 +47,11 @@ async def command(update: Update, context: Context) -> None:
         await status.edit_text(reply.text)
         return
     reply = await action(context, chat, argument(message))
-    if quiet:
-        await tell_member(update, context, reply.text, reply.markup)
+    if quiet and reply.markup is None:
+        await tell_member(update, context, reply.text)
+        return
+    if quiet:  # buttons (✖ under /topics, choices) edit their message: a message the group sees, not ephemeral
+        await context.bot.send_message(chat.chat_id, reply.text, reply_markup=reply.markup)
         return
     await message.reply_text(reply.text, reply_markup=reply.markup)
 
