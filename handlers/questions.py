@@ -175,14 +175,21 @@ async def _asked(context: Context, asked: Message, paper: PaperMeta, question: s
     try:
         return await asking
     except asyncio.CancelledError:
-        if not getattr(asking, "stopped_by_reader", False):
+        if (chat_id, drafts.id) not in stopped_by_readers(context):
             raise  # a shutdown: the request is not answered
         log.info("chat %s stopped an answer on %s after %d characters", chat_id, paper.versioned_id,
                  len(written[0]) if written else 0)
         return await services.questions.stopped(paper, written[0] if written else "", figure, owner=chat_id)
     finally:
         stops.pop((chat_id, drafts.id), None)
+        stopped_by_readers(context).discard((chat_id, drafts.id))
         await drafts.close()
+
+
+def stopped_by_readers(context: Context) -> set[tuple[int, int]]:
+    """Answers (chat, draft) their reader stopped: told apart from a shutdown's cancel."""
+    found: set[tuple[int, int]] = context.bot_data.setdefault("stopped_answers", set())
+    return found
 
 
 def stoppable(context: Context) -> dict[tuple[int, int], asyncio.Future[Answer]]:
@@ -195,9 +202,10 @@ async def stop_generation(update: Update, context: Context) -> None:
     """The reader pressed stop on a streamed answer (Bot API 10.3 `stopped_message_generation`)."""
     stop = update.api_kwargs.get("stopped_message_generation") or {}
     chat_id = int((stop.get("chat") or {}).get("id", 0))
-    answering = stoppable(context).get((chat_id, int(stop.get("draft_id") or 0)))
+    key = (chat_id, int(stop.get("draft_id") or 0))
+    answering = stoppable(context).get(key)
     if answering is not None and not answering.done():
-        answering.stopped_by_reader = True  # type: ignore[attr-defined]
+        stopped_by_readers(context).add(key)
         answering.cancel()
 
 

@@ -206,3 +206,27 @@ async def test_a_card_from_the_abstract_at_a_kill_is_completed_in_place_after_th
     store = Store(env["PAPERGRAM_DB"])
     assert store.card_requests() == [], "the journal is empty once the card is there"
     store.close()
+
+
+async def test_a_rich_card_in_progress_at_a_kill_is_one_rich_card_after_the_restart(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
+    env["CARD_STYLE"] = "rich"
+    add_paper(arxiv_fake)
+    arxiv_fake.pdf_delay = 4.0
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as first:
+        tg.send_text("https://arxiv.org/abs/2408.14227", chat_id=962)
+        await until(lambda: any("Reading the PDF" in c.text for c in tg.calls_to("editMessageText", 962)),
+                    what="the PDF being read")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    arxiv_fake.pdf_delay = 0.0
+    with bot_process(env, log) as second:
+        await until(lambda: bool(tg.calls_to("sendRichMessage", 962)), what="the rich card after the restart")
+        stop(second)
+    [card] = tg.calls_to("sendRichMessage", 962)
+    assert card.text.startswith("Faithful Summaries of Scientific Papers")
+    assert not tg.calls_to("sendPhoto", 962) and not tg.calls_to("sendMediaGroup", 962), "one message"
+    store = Store(env["PAPERGRAM_DB"])
+    assert store.card_requests() == [], "the journal is empty once the card is there"
+    store.close()

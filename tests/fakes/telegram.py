@@ -379,9 +379,10 @@ class FakeTelegram(FakeServer):
             query_id = str(params.get("guest_query_id", ""))
             if self._guest_queries.get(query_id, True):
                 problems.append("Bad Request: QUERY_ID_INVALID")
-            else:
-                self._guest_queries[query_id] = True
-                problems.append(self._result_refusal(params.get("result")))
+            else:  # answered once it is taken (a refused answer may be given again)
+                problem = self._result_refusal(params.get("result"))
+                self._guest_queries[query_id] = not problem
+                problems.append(problem)
         if method == "answerInlineQuery":
             results = params.get("results") or []
             ids = [str(r.get("id", "")) for r in results]
