@@ -45,7 +45,6 @@ class Drafts:
         self._latest: tuple[RichMessage | None, str] | None = None
         self._news = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.first_sent: asyncio.Event = asyncio.Event()
         self._closed = False
 
     def show(self, rich: RichMessage | None, html: str) -> None:
@@ -80,7 +79,6 @@ class Drafts:
             except TelegramError as error:  # drafts are a courtesy: the message itself will come
                 log.info("chat %s: drafts stopped (%s)", self._chat_id, error)
                 return
-            self.first_sent.set()
             await asyncio.sleep(PACE_SECONDS)
 
     async def _send(self, content: tuple[RichMessage | None, str]) -> None:

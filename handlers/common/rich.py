@@ -13,10 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-MESSAGE_LIMIT = 32768
-"""UTF-8 characters of text in one rich message (formula sources included)."""
-BLOCK_LIMIT = 500
-MEDIA_LIMIT = 50
 COLUMN_LIMIT = 20
 BUTTONS_PER_ROW = 8
 
@@ -38,14 +34,6 @@ class Italic:
 
 
 @dataclass(frozen=True)
-class Code:
-    text: RichText
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "code", "text": rich_json(self.text)}
-
-
-@dataclass(frozen=True)
 class Link:
     text: RichText
     url: str
@@ -64,24 +52,24 @@ class Math:
         return {"type": "mathematical_expression", "expression": self.expression}
 
 
-RichText: TypeAlias = str | Bold | Italic | Code | Link | Math | Sequence["RichText"]
+RichText: TypeAlias = str | Bold | Italic | Link | Math | Sequence["RichText"]
 
 
 def rich_json(text: RichText) -> Any:
     if isinstance(text, str):
         return text
-    if isinstance(text, Bold | Italic | Code | Link | Math):
+    if isinstance(text, Bold | Italic | Link | Math):
         return text.to_json()
     return [rich_json(part) for part in text]
 
 
 def plain(text: RichText) -> str:
-    """What a reader reads of `text` (a formula by its source): for lengths and for tests."""
+    """What a reader reads of `text` (a formula by its source): is there anything to show."""
     if isinstance(text, str):
         return text
     if isinstance(text, Math):
         return text.expression
-    if isinstance(text, Bold | Italic | Code | Link):
+    if isinstance(text, Bold | Italic | Link):
         return plain(text.text)
     return "".join(plain(part) for part in text)
 
@@ -252,30 +240,9 @@ class RichMessage:
     def to_json(self) -> dict[str, Any]:
         return {"blocks": [b.to_json() for b in self.blocks], "skip_entity_detection": True}
 
-    @property
-    def text(self) -> str:
-        """The message's words, one block a line (what the tests and the length check read)."""
-        return "\n".join(_words(block) for block in self.blocks)
-
     def without_media(self) -> RichMessage:
         """The message with no uploads (a draft may not upload files)."""
         return RichMessage(tuple(b for b in self.blocks if not isinstance(b, Photo | Slideshow)))
-
-
-def _words(block: Block) -> str:
-    if isinstance(block, Paragraph | Heading | Footer):
-        return plain(block.text)
-    if isinstance(block, ListBlock):
-        return "\n".join(plain(item) for item in block.items)
-    if isinstance(block, Details):
-        return "\n".join([plain(block.summary), *(_words(b) for b in block.blocks)])
-    if isinstance(block, Table):
-        return "\n".join(" | ".join(plain(c) for c in row) for row in block.rows)
-    if isinstance(block, Photo):
-        return plain(block.caption)
-    if isinstance(block, Slideshow):
-        return "\n".join(plain(p.caption) for p in block.photos)
-    return " ".join(b.text for b in block.buttons)
 
 
 @dataclass(frozen=True)
