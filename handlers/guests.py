@@ -9,6 +9,7 @@ card is ready. Its link opens the full card (figures, buttons) in a private chat
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from typing import Any
 
@@ -125,7 +126,7 @@ async def on_guest(update: Update, context: Context) -> None:
         paper = None
         note = t(lang, "arxiv_down", id="…")
     else:
-        note = t(lang, "guest_nothing", text=shorten(" ".join(text.split()), 60))
+        note = t(lang, "guest_nothing", text=html.escape(shorten(" ".join(text.split()), 60), quote=False))
     if paper is None:
         await answer_guest(context.bot, message.guest_query_id, _article("none", note, "", {
             "message_text": note, "parse_mode": "HTML"}))
@@ -136,8 +137,8 @@ async def on_guest(update: Update, context: Context) -> None:
     try:
         posted = await answer_guest(context.bot, message.guest_query_id, _article(
             paper.versioned_id, paper.title, "", _content(compact, True), link, lang))
-    except RichRefused:  # an older server: the classic card, complete when it comes
-        posted = await answer_guest(context.bot, message.guest_query_id, _article(
+    except RichRefused:  # an older server: the classic card as it is now (its link leads to the full one)
+        await answer_guest(context.bot, message.guest_query_id, _article(
             paper.versioned_id, paper.title, "", _content(compact, False), link, lang))
         return
     if making is not None and posted:

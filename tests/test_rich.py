@@ -270,3 +270,10 @@ async def test_an_admins_ephemeral_command_is_confirmed_to_them_alone(bot: Runni
     [_, topics] = await tg.wait_for("sendMessage", chat_id=group, count=2)
     assert "ephemeral_message_parameters" not in topics.params, "its ✖ buttons edit it: the group's message"
     assert topics.params["reply_markup"]["inline_keyboard"]
+
+
+async def test_a_guest_query_naming_nothing_is_told_so_in_that_chat(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
+    bot.tg.guest_message("<b>what</b> is new?", chat_id=-100778)
+    [answer] = await bot.tg.wait_for("answerGuestQuery")
+    content = answer.params["result"]["input_message_content"]
+    assert content["message_text"] == t("en", "guest_nothing", text="&lt;b&gt;what&lt;/b&gt; is new?")
