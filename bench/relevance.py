@@ -1,20 +1,22 @@
 """How well digests find and rank what a reader means, on real arXiv titles and abstracts.
 
-    python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl] [--trials 30] [--embed]
+    python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl …] [--trials 30] [--embed]
 
-The data (bench/data/relevance-2025-10-14.jsonl, committed; see bench/data/README.md): one real announcement
-day (2025-10-14) of cs.CR, cs.NI and cs.SE, 110 papers, abstracts abridged to their first two sentences (arXiv
-metadata is CC0). Each paper carries its primary category (the simulated readers' subject, set by its authors,
-not by us) and the topics below it is about (labelled by hand from title and whole abstract).
-- Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels.
-- Ranking: readers who like one subject (one primary category) follow all three categories; after k ratings of
-  random papers from one half of the day, the other half is ranked by the chat's taste model exactly as a digest
-  ranks a category topic; NDCG@10 against the reader's subject, averaged over trials.
+The data (bench/data/, committed; see bench/data/README.md): real announcement days, abstracts abridged to their
+first two sentences (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers) and 2026-02-24 (cs.CV,
+cs.CL, 70 papers; issue 25's topics). Each paper carries its primary category (the simulated readers' subject, set
+by its authors, not by us) and the day's topics it is about (labelled by hand from title and whole abstract).
+- Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels;
+  the same for the day's `about:` sentences as matched offline (half their content words).
+- Ranking: readers who like one subject (one primary category) follow all the day's categories; after k ratings
+  of random papers from one half of the day, the other half is ranked by the chat's taste model exactly as a
+  digest ranks a category topic; NDCG@10 against the reader's subject, averaged over trials.
 - Cost: ranking 1,000 chats × 200 papers (CPU seconds), and one retrain with 500 ratings (ms).
 - `--embed` (needs GEMINI_API_KEY): cosine similarity of sentence topics to each paper, and the threshold that
   gives the best F1 — how ABOUT_THRESHOLD is set.
 
-Last line: `relevance: topics=T recall=R precision=P ndcg10_0=A ndcg10_5=B ndcg10_20=C`.
+A line a day: `relevance: day=D topics=T recall=R precision=P about_recall= about_precision= ndcg10_0=A
+ndcg10_5=B ndcg10_20=C`.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ TOPICS = {
     "repair": "program repair",
     "rl": "reinforcement learning",
 }
-"""Each labelled topic as a user would subscribe to it."""
+"""Each labelled topic of the first day as a user would subscribe to it."""
 
 SENTENCES = {
     "llm": "about: what large language models can do and how they are built into tools",
@@ -59,6 +61,34 @@ SENTENCES = {
     "repair": "about: fixing bugs in programs automatically",
     "rl": "about: agents that learn a control policy from rewards",
 }
+
+TOPICS_CV_CL = {
+    "vlm": "\"vision-language models\"",
+    "diffusion": "diffusion models",
+    "agents": "LLM agents",
+    "rag": "\"retrieval-augmented generation\" OR RAG",
+    "hallucination": "hallucination",
+    "medical": "\"medical imaging\"",
+    "rl": "reinforcement learning",
+}
+"""The second day's topics (cs.CV and cs.CL, issue 25): each with its hard negatives in the day."""
+
+SENTENCES_CV_CL = {
+    "vlm": "about: models that understand images or video together with language",
+    "diffusion": "about: generating images and video with denoising diffusion",
+    "agents": "about: language model agents that plan and use tools",
+    "rag": "about: answering questions by retrieving documents for a language model",
+    "hallucination": "about: language models inventing content that is not grounded",
+    "medical": "about: deep learning on medical scans and clinical images",
+    "rl": "about: training models with rewards and policy optimization",
+}
+
+DATA = Path(__file__).parent / "data"
+DAYS = {
+    "relevance-2025-10-14.jsonl": (TOPICS, SENTENCES),
+    "relevance-2026-02-24.jsonl": (TOPICS_CV_CL, SENTENCES_CV_CL),
+}
+"""The labelled days (bench/data/README.md) and the topics labelled on each."""
 
 
 @dataclass(frozen=True)
@@ -85,17 +115,18 @@ def load(path: Path) -> list[Paper]:
     return papers
 
 
-def matching(papers: list[Paper]) -> tuple[float, float]:
+def matching(papers: list[Paper], topics: dict[str, str], show: bool = True) -> tuple[float, float]:
     hits = false_hits = misses = 0
-    for key, text in TOPICS.items():
+    for key, text in topics.items():
         topic = parse_topic(text)
         tp = sum(1 for p in papers if topic.matches(p) and key in p.topics)
         fp = sum(1 for p in papers if topic.matches(p) and key not in p.topics)
         fn = sum(1 for p in papers if not topic.matches(p) and key in p.topics)
         missed = [p.title[:60] for p in papers if not topic.matches(p) and key in p.topics]
         wrong = [p.title[:60] for p in papers if topic.matches(p) and key not in p.topics]
-        print(f"  topic {text!r}: tp={tp} fp={fp} fn={fn}" + (f" missed={missed}" if missed else "")
-              + (f" wrong={wrong}" if wrong else ""))
+        if show:
+            print(f"  topic {text!r}: tp={tp} fp={fp} fn={fn}" + (f" missed={missed}" if missed else "")
+                  + (f" wrong={wrong}" if wrong else ""))
         hits, false_hits, misses = hits + tp, false_hits + fp, misses + fn
     return hits / max(1, hits + misses), hits / max(1, hits + false_hits)
 
@@ -133,14 +164,14 @@ def ranking(papers: list[Paper], trials: int) -> dict[int, float]:
     return results
 
 
-def costs(papers: list[Paper]) -> tuple[float, float]:
+def costs(papers: list[Paper], topic_texts: list[str]) -> tuple[float, float]:
     """CPU seconds to rank 1,000 chats × 200 papers (3 topics each), and ms to retrain on 500 ratings."""
     pool = [Paper(f"{p.base_id}.{i}", p.title, p.abstract, p.authors, p.categories, p.primary, p.topics)
             for i in range(3) for p in papers][:200]
     rng = random.Random(7)
-    rated = [Rated(p.text, p.primary == "cs.SE") for p in rng.sample(pool, 60)]
+    subject = sorted({p.primary for p in pool})[-1]
+    rated = [Rated(p.text, p.primary == subject) for p in rng.sample(pool, 60)]
     models = [train(rated[: 20 + i], [p.text for p in pool], f"m{i}") for i in range(20)]
-    topic_texts = list(TOPICS.values())
     start = time.process_time()
     corpus = Corpus(pool)
     space = Space([p.text for p in pool])
@@ -159,7 +190,7 @@ def costs(papers: list[Paper]) -> tuple[float, float]:
     return rank_s, retrain_ms
 
 
-async def embedding_threshold(papers: list[Paper]) -> None:
+async def embedding_threshold(papers: list[Paper], sentences: dict[str, str]) -> None:
     """With a key: similarities of each sentence topic to each paper, and the threshold with the best F1."""
     from services.config import DEFAULT_EMBEDDING_MODEL
     from services.ranking.embeddings import GeminiEmbedder
@@ -168,7 +199,7 @@ async def embedding_threshold(papers: list[Paper]) -> None:
                               or DEFAULT_EMBEDDING_MODEL, os.environ.get("GEMINI_BASE_URL", ""))
     vectors = await embedder.embed([f"{p.title}\n\n{p.abstract}" for p in papers], "RETRIEVAL_DOCUMENT")
     pairs = []
-    for key, sentence in SENTENCES.items():
+    for key, sentence in sentences.items():
         [topic] = await embedder.embed([sentence.split(":", 1)[1]], "RETRIEVAL_QUERY")
         pairs += [(float(v @ topic), key in p.topics) for v, p in zip(vectors, papers, strict=True)]
     best = (0.0, 0.0)
@@ -184,19 +215,29 @@ async def embedding_threshold(papers: list[Paper]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path(__file__).parent / "data" / "relevance-2025-10-14.jsonl")
+    parser.add_argument("--data", type=Path, action="append",
+                        help="a labelled day (repeatable; default: every day in bench/data)")
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--embed", action="store_true", help="measure the about: threshold (needs GEMINI_API_KEY)")
     args = parser.parse_args()
-    papers = load(args.data)
-    recall, precision = matching(papers)
-    results = ranking(papers, args.trials)
-    rank_s, retrain_ms = costs(papers)
-    print(f"cost: rank_1000_chats_x_200_papers_cpu_s={rank_s:.2f} retrain_500_ratings_ms={retrain_ms:.0f}")
-    if args.embed:
-        asyncio.run(embedding_threshold(papers))
-    print(f"relevance: topics={len(TOPICS)} recall={recall:.3f} precision={precision:.3f} "
-          f"ndcg10_0={results[0]:.3f} ndcg10_5={results[5]:.3f} ndcg10_20={results[20]:.3f}")
+    days = args.data or [DATA / name for name in DAYS]
+    first = True
+    for path in days:
+        topics, sentences = DAYS.get(path.name, (TOPICS, SENTENCES))
+        papers = load(path)
+        print(f"day {path.name}: papers={len(papers)}")
+        recall, precision = matching(papers, topics)
+        about_recall, about_precision = matching(papers, sentences, show=False)
+        results = ranking(papers, args.trials)
+        if first:
+            rank_s, retrain_ms = costs(papers, list(topics.values()))
+            print(f"cost: rank_1000_chats_x_200_papers_cpu_s={rank_s:.2f} retrain_500_ratings_ms={retrain_ms:.0f}")
+            first = False
+        if args.embed:
+            asyncio.run(embedding_threshold(papers, sentences))
+        print(f"relevance: day={path.stem.removeprefix('relevance-')} topics={len(topics)} recall={recall:.3f} "
+              f"precision={precision:.3f} about_recall={about_recall:.3f} about_precision={about_precision:.3f} "
+              f"ndcg10_0={results[0]:.3f} ndcg10_5={results[5]:.3f} ndcg10_20={results[20]:.3f}")
 
 
 if __name__ == "__main__":
