@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from services.aliases import Aliases
 from services.categories import ARCHIVES, archive_of, canonical_category
 from services.text_match import Analyzed, Needle, analyze, fold, needles
 
@@ -67,9 +68,10 @@ class Topic:
             return _about_tree(self.query)
         return _parse(self.text)
 
-    def matches(self, paper: Announced) -> bool:
-        """Whether the paper is on this topic by its words (an `about:` topic's meaning is judged elsewhere)."""
-        return _evaluate(self.tree, paper)
+    def matches(self, paper: Announced, aliases: Aliases | None = None) -> bool:
+        """Whether the paper is on this topic by its words, or by their `aliases` (an acronym the day's papers
+        define, a standing synonym); an `about:` topic's meaning is judged elsewhere."""
+        return _evaluate(self.tree, paper, aliases)
 
     def needles(self) -> list[tuple[str, Needle]]:
         """(field, needle) of every word or phrase the topic asks for, not counting what it excludes:
@@ -238,9 +240,16 @@ def _categories_in(query: str) -> set[str]:
 
 # Matching ------------------------------------------------------------------------------------------------
 
-def _found(text: Analyzed, term: Term) -> bool:
+def _found(text: Analyzed, term: Term, aliases: Aliases | None = None) -> bool:
     wanted = term.needles
-    hits = sum(1 for needle in wanted if needle.count(text))
+    if aliases and any(text.phrase_count(other) for other in aliases.of(tuple(s for n in wanted for s in n.stems))):
+        return True  # the term by another name: "VLMs" for "vision-language models"
+
+    def found(needle: Needle) -> bool:
+        return bool(needle.count(text)) or (aliases is not None and any(
+            text.phrase_count(other) for other in aliases.of(needle.stems)))
+
+    hits = sum(1 for needle in wanted if found(needle))
     return hits >= max(1, term.at_least * len(wanted) - 1e-9)
 
 
@@ -252,20 +261,20 @@ def _texts(field: str, paper: Announced) -> Analyzed:
     return analyze(paper.title + " \n " + paper.abstract)
 
 
-def _evaluate(node: Node, paper: Announced) -> bool:
+def _evaluate(node: Node, paper: Announced, aliases: Aliases | None = None) -> bool:
     if isinstance(node, Op):
-        left = _evaluate(node.left, paper)
+        left = _evaluate(node.left, paper, aliases)
         if node.name == "AND":
-            return left and _evaluate(node.right, paper)
+            return left and _evaluate(node.right, paper, aliases)
         if node.name == "OR":
-            return left or _evaluate(node.right, paper)
-        return left and not _evaluate(node.right, paper)
+            return left or _evaluate(node.right, paper, aliases)
+        return left and not _evaluate(node.right, paper, aliases)
     if node.field == "cat":
         wanted = node.words[0]
         return any(c == wanted or (wanted in ARCHIVES and archive_of(c) == wanted) for c in paper.categories)
     if node.field == "au":
         return any(_author_matches(fold(name), node) for name in paper.authors)
-    return _found(_texts(node.field, paper), node)
+    return _found(_texts(node.field, paper), node, aliases)
 
 
 def _author_matches(name: str, term: Term) -> bool:

@@ -80,3 +80,38 @@ def test_feeds_of_a_topic() -> None:
     assert parse_topic("ti:x AND cat:stat.ML").feeds() == {"stat"}
     assert parse_topic("diffusion").feeds() == set()
     assert isinstance(parse_topic("cs"), Topic)
+
+
+def test_acronyms_are_learnt_from_abstracts_as_they_define_them() -> None:
+    from services.aliases import definitions
+
+    # sentences of real abstracts (bench/data/relevance-2026-02-24.jsonl)
+    assert definitions("Recent advances in Vision Language Models (VLMs) and Vision Foundation Models (VFMs) have "
+                       "opened new opportunities") == [("VLM", "Vision Language Models"),
+                                                       ("VFM", "Vision Foundation Models")]
+    assert definitions("Vision-Language-Action (VLA) models enable instruction-following robotic manipulation") == \
+        [("VLA", "Vision-Language-Action")]
+    assert definitions("Diffusion Transformers (DiT) have emerged as a widely adopted backbone") == \
+        [("DiT", "Diffusion Transformers")]
+    assert definitions("subtypes (e.g., comorbidities) and (2) a list of things (this one)") == []
+
+
+def test_a_topic_matches_by_its_acronym_and_the_acronym_by_its_long_form() -> None:
+    from services.aliases import learn
+
+    class Paper:
+        def __init__(self, title: str, abstract: str = "") -> None:
+            self.title, self.abstract, self.authors, self.categories = title, abstract, (), ("cs.CV",)
+
+    day = [Paper("Probing VLMs on charts"),
+           Paper("A benchmark", "We test vision-language models (VLMs) on maps."),
+           Paper("Planning with LLM-based agents", "Agents built on large language models (LLMs) plan."),
+           Paper("Heat diffusion on graphs", "Graph diffusion for node classification.")]
+    aliases = learn(f"{p.title}. {p.abstract}" for p in day)
+    vlm = parse_topic('"vision-language models"')
+    assert not vlm.matches(day[0]) and vlm.matches(day[0], aliases), "VLMs, learnt from another paper of the day"
+    assert parse_topic("VLM").matches(day[1], aliases)
+    agents = parse_topic("LLM agents")
+    assert agents.matches(day[2], aliases)
+    assert parse_topic("large language models").matches(Paper("LLM serving at scale"), aliases), "standing"
+    assert not parse_topic("diffusion models").matches(day[3], aliases), "heat diffusion is no diffusion model"

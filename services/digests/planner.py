@@ -22,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from services import callback_data
+from services.aliases import learn
 from services.arxiv.announcements import Announcement, FeedReader
 from services.cards.citations import bibtex_file
 from services.cards.papers import PaperCard, PaperService
@@ -262,8 +263,9 @@ class DigestService:
         cards = await self._cards(papers, chat.language, figures=True)
         topics = [topic for _, topic in self._store.topics(chat.chat_id)]
         by_topic: dict[str, list[PaperCard]] = {}
+        aliases = learn(f"{a.title}. {a.abstract}" for a in announced.values())
         for paper in papers:  # the topic a paper came under: by its words (sentence topics too, for the file)
-            topic = next((tp for tp in topics if tp.matches(paper)), None)
+            topic = next((tp for tp in topics if tp.matches(paper, aliases)), None)
             if paper.base_id in cards:
                 by_topic.setdefault(topic.text if topic else "arXiv", []).append(cards[paper.base_id])
         writer = "an offline extract of each paper" if self._papers.offline else self._papers.model
@@ -297,10 +299,11 @@ class DigestService:
         cards = await self._cards(papers, chat.language)
         topics = [topic for _, topic in self._store.topics(chat_id)]
         sections: dict[str, list[DigestEntry]] = {}
+        aliases = learn(f"{a.title}. {a.abstract}" for a in announced.values())
         for paper in papers:
             card = cards.get(paper.base_id)
             if card is not None:
-                topic = next((tp.text for tp in topics if tp.kind != "about" and tp.matches(paper)),
+                topic = next((tp.text for tp in topics if tp.kind != "about" and tp.matches(paper, aliases)),
                              t(chat.language, "digest_rest"))
                 sections.setdefault(topic, []).append(DigestEntry(card.paper, card.summary.one_sentence))
         first = self._cap_of(chat) + 1

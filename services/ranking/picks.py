@@ -82,7 +82,8 @@ class Picker:
         found: dict[str, Announcement] = {}
         for _, paper in window.rows:
             if paper.announce_type.startswith("replace") and paper.base_id in delivered and paper.version > 1 \
-                    and (paper.base_id, paper.version) not in told and any(tp.matches(paper) for tp in topics):
+                    and (paper.base_id, paper.version) not in told \
+                    and any(tp.matches(paper, window.aliases) for tp in topics):
                 found[paper.base_id] = paper  # the newest announced version wins
         return list(found.values())
 
@@ -127,7 +128,7 @@ class Picker:
         def matches(topic: Topic, paper: Announcement) -> bool:
             if topic.kind == "about" and topic.query in about:
                 return about[topic.query].get(paper.base_id, 0.0) >= threshold
-            return topic.matches(paper)
+            return topic.matches(paper, window.aliases)
 
         for day, paper in window.rows:
             newest = max(newest, day)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from services.aliases import Aliases, learn
 from services.arxiv.announcements import Announcement
 from services.models import PaperText
 from services.ranking.taste import Space
@@ -121,6 +122,15 @@ class Window:
         self.corpus = Corpus(self.papers.values())
         self._rows = {base_id: i for i, base_id in enumerate(self.papers)}
         self._space: Space | None = None
+        self._aliases: Aliases | None = None
+
+    @property
+    def aliases(self) -> Aliases:
+        """Other names of topics' words: the acronyms these papers define, and the standing synonyms (read once
+        per window, when a topic is first matched)."""
+        if self._aliases is None:
+            self._aliases = learn(f"{a.title}. {a.abstract}" for a in self.papers.values())
+        return self._aliases
 
     @property
     def space(self) -> Space:

@@ -1,0 +1,114 @@
+"""Other names of what a topic names: acronyms the papers themselves define ("reinforcement learning (RL)", found
+by the Schwartz–Hearst method), used in both directions, and a short reviewed list of the field's standing
+synonyms. Pure functions over text; who learns them from which announcements is the caller's business.
+
+A. S. Schwartz and M. A. Hearst, "A simple algorithm for identifying abbreviation definitions in biomedical text",
+PSB 2003: a short form in parentheses after its long form, whose letters it takes in order, the first at a word's
+start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from services.text_match import stems
+
+STANDING: tuple[tuple[str, ...], ...] = (
+    ("vision-language model", "vision language model", "visual-language model", "VLM", "LVLM",
+     "large vision-language model", "multimodal large language model", "MLLM", "large multimodal model", "LMM",
+     "multimodal LLM", "video-LLM", "video LLM"),
+    ("diffusion model", "diffusion-based", "diffusion transformer", "denoising diffusion", "video diffusion",
+     "latent diffusion", "masked diffusion"),
+    ("retrieval-augmented generation", "retrieval augmented generation", "RAG", "GraphRAG"),
+    ("reinforcement learning", "RL", "policy optimization", "GRPO", "RLHF", "PPO"),
+    ("large language model", "LLM"),
+    ("LLM agent", "language agent", "agentic LLM", "LLM-based agent", "MLLM agent"),
+)
+"""Reviewed by hand (issue 25): names a reader of the first means too. Each entry's names are one another's."""
+
+_PARENS = re.compile(r"\(([^()]{2,12})\)")
+_SHORT = re.compile(r"^[A-Za-z][\w\-]*[A-Za-z0-9]?$")
+
+
+def _long_form(short: str, before: str) -> str:
+    """The shortest end of `before` whose letters the short form takes in order, its first at a word's start
+    (Schwartz and Hearst's best long form), or ""."""
+    s, index = len(short) - 1, len(before) - 1
+    while s >= 0:
+        char = short[s].lower()
+        if not char.isalnum():
+            s -= 1
+            continue
+        while index >= 0 and (before[index].lower() != char or (s == 0 and index > 0 and before[index - 1].isalnum())):
+            index -= 1
+        if index < 0:
+            return ""
+        index -= 1
+        s -= 1
+    start = before.rfind(" ", 0, index + 1) + 1
+    return before[start:].strip()
+
+
+def definitions(text: str) -> list[tuple[str, str]]:
+    """(short form, long form) of each acronym `text` defines: `large language models (LLMs)` → (LLM, large
+    language models). A plural short form is read as its singular."""
+    found: list[tuple[str, str]] = []
+    for match in _PARENS.finditer(text):
+        short = match[1].strip()
+        if not _SHORT.match(short) or len(short.split()) > 1 or not any(c.isupper() for c in short):
+            continue
+        if short.endswith("s") and len(short) > 2 and short[:-1].isupper():
+            short = short[:-1]
+        window = text[:match.start()].rstrip().split()[-(min(len(short) + 5, 2 * len(short))):]
+        long = _long_form(short, " ".join(window))
+        words = re.split(r"[\s\-]+", long)
+        if len(words) < 2 or len(words) > len(short) + 5 or long.lower().startswith(short.lower()):
+            continue
+        found.append((short, long))
+    return found
+
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """For a name (as stems), the other names that mean it: learnt definitions (with how often they were seen)
+    and the standing synonyms."""
+
+    names: dict[Key, frozenset[Key]] = field(default_factory=dict)
+    seen: Counter[tuple[Key, Key]] = field(default_factory=Counter, compare=False)
+
+    def of(self, key: Key) -> frozenset[Key]:
+        return self.names.get(key, frozenset())
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+
+def _group(names: Iterable[str]) -> list[Key]:
+    return [key for key in dict.fromkeys(tuple(stems(n)) for n in names) if key]
+
+
+def learn(texts: Iterable[str], standing: bool = True) -> Aliases:
+    """Aliases from the acronyms `texts` define, in both directions, and the standing synonyms."""
+    names: dict[Key, set[Key]] = {}
+    seen: Counter[tuple[Key, Key]] = Counter()
+
+    def link(keys: list[Key]) -> None:
+        for key in keys:
+            names.setdefault(key, set()).update(k for k in keys if k != key)
+
+    for text in texts:
+        for short, long in definitions(text):
+            keys = _group([short, long])
+            if len(keys) == 2:
+                seen[(keys[1], keys[0])] += 1
+                link(keys)
+    if standing:
+        for group in STANDING:
+            link(_group(group))
+    return Aliases({key: frozenset(others) for key, others in names.items()}, seen)
