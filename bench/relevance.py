@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.aliases import Aliases, learn
+from services.aliases import Aliases, learn_from
 from services.models import PaperText
 from services.ranking.relevance import Corpus
 from services.ranking.taste import Rated, Space, paper_terms, train
@@ -238,7 +238,7 @@ def main() -> None:
         papers = load(path)
         print(f"day {path.name}: papers={len(papers)}")
         words_recall, words_precision = matching(papers, topics, show=False)
-        aliases = learn(f"{p.title}. {p.abstract}" for p in papers)
+        aliases = learn_from(papers)
         recall, precision = matching(papers, topics, aliases=aliases)
         about_recall, about_precision = matching(papers, sentences, show=False)
         print(f"  words only: recall={words_recall:.3f} precision={words_precision:.3f}; with the day's acronyms "

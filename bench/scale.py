@@ -70,7 +70,7 @@ class InstantSender:
         self.count += 1
         return [self.count]
 
-    async def overview(self, chat_id: int, overview: Any, lang: str) -> list[int]:
+    async def overview(self, chat_id: int, overview: Any) -> list[int]:
         return await self.text(chat_id, overview.header, [])
 
     async def photos(self, chat_id: int, figures: list[FigureImage], captions: list[str]) -> list[int]:

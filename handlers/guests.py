@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 
 from handlers.common.botapi import RichRefused, answer_guest, answer_inline, edit_rich
 from handlers.common.context import Context
+from handlers.common.rich import RichMessage
 from handlers.common.rich_card import compact_card
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
@@ -44,19 +45,20 @@ def _language(context: Context, user: User | None) -> str:
     return chat.language if chat is not None else from_telegram(user.language_code)
 
 
-def _compact(context: Context, card: PaperCard) -> dict[str, Any]:
-    """The card's rich form, and its classic form for a server without rich messages."""
+def _compact(context: Context, card: PaperCard) -> RichMessage:
+    """The compact card, with its key figure when Telegram already has it."""
     figure = ""
     if card.figures:
         figure = context.services.store.figure_file(card.paper, card.figures[key_figure(card.figures)].number)
-    link = deep_link(context.bot.username or "", card.paper)
-    return {"rich": compact_card(card, link, figure), "html": card_messages(card)[0]}
+    return compact_card(card, deep_link(context.bot.username or "", card.paper), figure)
 
 
-def _content(compact: dict[str, Any], rich: bool) -> dict[str, Any]:
+def _content(context: Context, card: PaperCard, rich: bool) -> dict[str, Any]:
+    """The posted message: the compact rich card, or the classic card for a server without rich messages."""
     if rich:
-        return {"rich_message": compact["rich"].to_json()}
-    return {"message_text": compact["html"], "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+        return {"rich_message": _compact(context, card).to_json()}
+    return {"message_text": card_messages(card)[0], "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True}}
 
 
 def _article(result_id: str, title: str, description: str, content: dict[str, Any],
@@ -96,7 +98,7 @@ def _complete_later(context: Context, making: asyncio.Future[PaperCard], inline_
             log.exception("the full card for a guest or inline answer failed")
             return
         try:
-            await edit_rich(context.bot, _compact(context, card)["rich"], inline_message_id=inline_message_id)
+            await edit_rich(context.bot, _compact(context, card), inline_message_id=inline_message_id)
         except (RichRefused, TelegramError) as error:
             log.info("could not complete the posted card of %s: %s", card.paper.versioned_id, error)
 
@@ -132,14 +134,13 @@ async def on_guest(update: Update, context: Context) -> None:
             "message_text": note, "parse_mode": "HTML"}))
         return
     card, making = await _card_now(context, paper, lang, owner=caller.id if caller else 0)
-    compact = _compact(context, card)
     link = deep_link(context.bot.username or "", paper)
     try:
         posted = await answer_guest(context.bot, message.guest_query_id, _article(
-            paper.versioned_id, paper.title, "", _content(compact, True), link, lang))
+            paper.versioned_id, paper.title, "", _content(context, card, True), link, lang))
     except RichRefused:  # an older server: the classic card as it is now (its link leads to the full one)
         await answer_guest(context.bot, message.guest_query_id, _article(
-            paper.versioned_id, paper.title, "", _content(compact, False), link, lang))
+            paper.versioned_id, paper.title, "", _content(context, card, False), link, lang))
         return
     if making is not None and posted:
         _complete_later(context, making, posted)
@@ -172,7 +173,7 @@ async def on_inline(update: Update, context: Context) -> None:
         for paper in papers:
             card = services.papers.provisional(paper, lang)
             out.append(_article(paper.versioned_id, paper.title, _description(paper, lang),
-                                _content(_compact(context, card), rich), deep_link(username, paper), lang))
+                                _content(context, card, rich), deep_link(username, paper), lang))
         return out
 
     try:

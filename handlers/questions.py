@@ -166,7 +166,7 @@ async def _asked(context: Context, asked: Message, paper: PaperMeta, question: s
 
     async def partial(text: str) -> None:
         written[:] = [text]
-        drafts.show(None, "💬 " + _escape(shortened(text, ANSWER_LIMIT)))
+        drafts.show(lambda _rich: "💬 " + _escape(shortened(text, ANSWER_LIMIT)))
 
     asking = asyncio.ensure_future(services.questions.ask(paper, question, lang, history, figure, owner=chat_id,
                                                           partial=partial))

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from services.text_match import stems
 
@@ -91,6 +92,19 @@ class Aliases:
 
 def _group(names: Iterable[str]) -> list[Key]:
     return [key for key in dict.fromkeys(tuple(stems(n)) for n in names) if key]
+
+
+class Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def abstract(self) -> str: ...
+
+
+def learn_from(papers: Iterable[Titled]) -> Aliases:
+    """Aliases from the acronyms these papers define in their titles and abstracts, and the standing ones."""
+    return learn(f"{p.title}. {p.abstract}" for p in papers)
 
 
 def learn(texts: Iterable[str], standing: bool = True) -> Aliases:

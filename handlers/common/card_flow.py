@@ -15,8 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from handlers.common.botapi import RichRefused, edit_rich, send_rich
 from handlers.common.card_keyboard import keyboard_of
 from handlers.common.context import Context
-from handlers.common.drafts import Drafts
-from handlers.common.rich import RichMessage
+from handlers.common.drafts import Drafts, Render
 from handlers.common.rich_card import rich_card, slide_order
 from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
@@ -160,14 +159,14 @@ class _CardDrafts:
         self._paper, self._lang = paper, lang
         self._links = find_links(paper.abstract, paper.comment)
         self._drafts = Drafts(context, chat_id, rich)
-        self._drafts.show(*self._render(empty_summary()))
+        self._drafts.show(self._render(empty_summary()))
 
-    def _render(self, fields: SummaryFields) -> tuple[RichMessage, str]:
+    def _render(self, fields: SummaryFields) -> Render:
         card = PaperCard(self._paper, fields, self._lang, links=self._links)
-        return rich_card(card), card_messages(card)[0]
+        return lambda rich: rich_card(card) if rich else card_messages(card)[0]
 
     async def fields(self, fields: SummaryFields) -> None:
-        self._drafts.show(*self._render(fields))
+        self._drafts.show(self._render(fields))
 
     async def close(self) -> None:
         await self._drafts.close()
@@ -346,16 +345,10 @@ async def _send_card_text(context: Context, request: CardRequest, card: PaperCar
                                                  reply_markup=markup)
         sent.append(message.message_id)
     for left in earlier[len(parts):]:
-        try:
-            await context.bot.delete_message(chat_id, left)
-        except TelegramError as error:
-            log.info("could not delete a provisional card's message: %s", error)
+        await _delete(context, chat_id, left)
     store.record_paper_messages(chat_id, card.paper, [(message_id, "") for message_id in sent])
     if not earlier:
-        try:
-            await status.delete()
-        except TelegramError as error:
-            log.info("could not delete status message: %s", error)
+        await _delete(context, chat_id, status.message_id)
     return sent
 
 

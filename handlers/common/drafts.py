@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Callable
 
 from telegram.error import TelegramError
 
@@ -33,6 +34,10 @@ def draft_id() -> int:
     return next(_ids)
 
 
+Render = Callable[[bool], "RichMessage | str"]
+"""Draws a reply as far as it is written: a rich message (True) or HTML (False)."""
+
+
 class Drafts:
     """The drafts of one reply in one private chat: `show` a newer state, `close` when the message is sent."""
 
@@ -42,16 +47,17 @@ class Drafts:
         self._rich = rich
         self._can_stop = can_stop
         self.id = draft_id()
-        self._latest: tuple[RichMessage | None, str] | None = None
+        self._latest: Render | None = None
         self._news = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
-    def show(self, rich: RichMessage | None, html: str) -> None:
-        """The reply as far as it is written: as a rich message where the chat takes them, else as HTML."""
+    def show(self, render: Render) -> None:
+        """The reply as far as it is written, drawn when its draft goes (a newer state replaces one not yet
+        drawn): `render(True)` a rich message where the chat takes them, `render(False)` HTML."""
         if self._closed:
             return
-        self._latest = (rich, html)
+        self._latest = render
         self._news.set()
         if self._task is None:
             self._task = asyncio.create_task(self._run())
@@ -81,14 +87,16 @@ class Drafts:
                 return
             await asyncio.sleep(PACE_SECONDS)
 
-    async def _send(self, content: tuple[RichMessage | None, str]) -> None:
+    async def _send(self, render: Render) -> None:
         bot = self._context.bot
-        rich, html = content
-        if self._rich and rich is not None:
-            try:
-                await send_rich_draft(bot, self._chat_id, self.id, rich, self._can_stop)
-                return
-            except RichRefused:
-                self._rich = False
-                log.info("chat %s: no rich drafts on this server: text drafts", self._chat_id)
-        await send_text_draft(bot, self._chat_id, self.id, html, self._can_stop)
+        if self._rich:
+            rich = render(True)
+            if isinstance(rich, RichMessage):
+                try:
+                    await send_rich_draft(bot, self._chat_id, self.id, rich, self._can_stop)
+                    return
+                except RichRefused:
+                    self._rich = False
+                    log.info("chat %s: no rich drafts on this server: text drafts", self._chat_id)
+        html = render(False)
+        await send_text_draft(bot, self._chat_id, self.id, html if isinstance(html, str) else "", self._can_stop)

@@ -6,8 +6,6 @@ Elsewhere it is the reply it always was."""
 from __future__ import annotations
 
 import logging
-import re
-from html import unescape
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -16,6 +14,7 @@ from telegram.error import TelegramError
 from handlers.common.botapi import send_ephemeral
 from handlers.common.context import Context
 from handlers.common.rich import Ephemeral
+from services.cards.render import visible_text
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +56,9 @@ async def tell_member(update: Update, context: Context, html: str, markup: Inlin
             if query is not None:
                 return
     if query is not None:
-        await query.answer(_plain(html)[:200], show_alert=alert)
+        await query.answer(visible_text(html)[:200], show_alert=alert)
         return
     message = update.effective_message
     if message is not None:
         await message.reply_text(html, reply_markup=markup)
 
-
-def _plain(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html))

@@ -140,7 +140,7 @@ def _entry_buttons(entry: OverviewEntry, ratable: bool) -> Buttons:
     return Buttons(tuple(row))
 
 
-def rich_overview(overview: Overview, lang: str) -> RichMessage:
+def rich_overview(overview: Overview) -> RichMessage:
     """A digest's list as one rich message: a heading per topic, each paper's linked title, its line and why it
     was chosen, and its own buttons beside it (📄 the card, 👍 / 👎 where the chat rates)."""
     sections = list(overview.sections) or [(overview.header, len(overview.entries))]

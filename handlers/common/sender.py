@@ -42,10 +42,10 @@ class TelegramSender:
 
         return await self._guarded(send)
 
-    async def overview(self, chat_id: int, overview: Overview, lang: str) -> list[int]:
+    async def overview(self, chat_id: int, overview: Overview) -> list[int]:
         async def send() -> list[int]:
             try:
-                message = await send_rich(self._bot, chat_id, rich_overview(overview, lang))
+                message = await send_rich(self._bot, chat_id, rich_overview(overview))
             except RichRefused as refused:
                 raise RichNotTaken(str(refused)) from refused
             return [message.message_id]

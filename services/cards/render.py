@@ -85,10 +85,14 @@ PLAIN = Markup(
 )
 
 
+def visible_text(markup: str) -> str:
+    """What a reader reads of a bot text: its HTML tags gone, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
 def shown_length(markup: str) -> int:
     """What Telegram counts against 4,096: the text after parsing the HTML, in UTF-16 code units."""
-    text = html.unescape(re.sub(r"<[^>]+>", "", markup))
-    return len(text.encode("utf-16-le")) // 2
+    return len(visible_text(markup).encode("utf-16-le")) // 2
 
 
 def fits(markup: str) -> bool:

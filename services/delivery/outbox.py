@@ -187,7 +187,7 @@ class Outbox:
             chat = self._store.get_chat(chat_id)
             if chat is not None and chat.rich_cards(self._card_style, utcnow()):
                 try:
-                    return await sender.overview(chat_id, message.overview, chat.language)
+                    return await sender.overview(chat_id, message.overview)
                 except RichNotTaken as refused:
                     log.warning("chat %s: the server refused a rich digest (%s): classic for a day", chat_id, refused)
                     self._store.update_chat(chat_id, rich_refused_at=utcnow().isoformat())

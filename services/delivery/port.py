@@ -36,7 +36,7 @@ class RichNotTaken(Exception):
 class Sender(Protocol):
     async def text(self, chat_id: int, html: str, buttons: list[list[Button]]) -> list[int]: ...
 
-    async def overview(self, chat_id: int, overview: Overview, lang: str) -> list[int]:
+    async def overview(self, chat_id: int, overview: Overview) -> list[int]:
         """A digest's list as one rich message, each entry with its buttons beside it; `RichNotTaken` if refused."""
         ...
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, replace
 
 from services import callback_data
 from services.arxiv.announcements import Announcement
 from services.cards.papers import PaperCard
-from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten
+from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten, visible_text
 from services.i18n import t
 from services.models import Button, ChatSettings, OutboxMessage, Overview, OverviewEntry, PaperMeta
 from services.ranking.relevance import Pick
@@ -103,17 +102,12 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
     return messages
 
 
-def words(markup: str) -> str:
-    """What a reader reads of a bot text (its HTML tags gone): for a rich message, which formats by structure."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
-
 def _message(text: str, buttons: list[Button], papers: list[str], listed: list[OverviewEntry],
              linked: bool) -> OutboxMessage:
     """The entries' buttons right under them, five to a row; the same list as structure, for a rich message.
     Entries that link to the bot (`linked`: channels, most groups) carry no 👍/👎: their readers rate in the card."""
     rows = tuple(tuple(buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW))
-    header = words(text.split("\n\n", 1)[0])
+    header = visible_text(text.split("\n\n", 1)[0])  # a rich message formats by structure
     return OutboxMessage("text", text, rows, tuple(papers),
                          overview=Overview(header, tuple(listed), ratable=not linked))
 
@@ -153,8 +147,8 @@ def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[
     if channel and messages:
         via = t(chat.language, "via_bot", bot=bot_username)
         closing = messages[-1]
-        messages[-1] = replace(closing, text=f"{closing.text}\n\n{via}",
-                               overview=replace(closing.overview, footer=words(via)) if closing.overview else None)
+        footer = replace(closing.overview, footer=visible_text(via)) if closing.overview else None
+        messages[-1] = replace(closing, text=f"{closing.text}\n\n{via}", overview=footer)
     return messages
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from services import callback_data
-from services.aliases import learn
+from services.aliases import learn_from
 from services.arxiv.announcements import Announcement, FeedReader
 from services.cards.citations import bibtex_file
 from services.cards.papers import PaperCard, PaperService
@@ -263,7 +263,7 @@ class DigestService:
         cards = await self._cards(papers, chat.language, figures=True)
         topics = [topic for _, topic in self._store.topics(chat.chat_id)]
         by_topic: dict[str, list[PaperCard]] = {}
-        aliases = learn(f"{a.title}. {a.abstract}" for a in announced.values())
+        aliases = learn_from(announced.values())
         for paper in papers:  # the topic a paper came under: by its words (sentence topics too, for the file)
             topic = next((tp for tp in topics if tp.matches(paper, aliases)), None)
             if paper.base_id in cards:
@@ -299,7 +299,7 @@ class DigestService:
         cards = await self._cards(papers, chat.language)
         topics = [topic for _, topic in self._store.topics(chat_id)]
         sections: dict[str, list[DigestEntry]] = {}
-        aliases = learn(f"{a.title}. {a.abstract}" for a in announced.values())
+        aliases = learn_from(announced.values())
         for paper in papers:
             card = cards.get(paper.base_id)
             if card is not None:

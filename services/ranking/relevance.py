@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from services.aliases import Aliases, learn
+from services.aliases import Aliases, learn_from
 from services.arxiv.announcements import Announcement
 from services.models import PaperText
 from services.ranking.taste import Space
@@ -129,7 +129,7 @@ class Window:
         """Other names of topics' words: the acronyms these papers define, and the standing synonyms (read once
         per window, when a topic is first matched)."""
         if self._aliases is None:
-            self._aliases = learn(f"{a.title}. {a.abstract}" for a in self.papers.values())
+            self._aliases = learn_from(self.papers.values())
         return self._aliases
 
     @property
