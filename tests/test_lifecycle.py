@@ -55,20 +55,26 @@ def stop(process: subprocess.Popen[bytes]) -> float:
     return time.monotonic() - started
 
 
-async def test_a_card_in_progress_at_a_kill_is_finished_after_the_restart(
-        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
+async def killed_while_reading(env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, log: Path,
+                               chat_id: int) -> None:
+    """A link sent, the bot killed (-9) while it reads the slow PDF; the PDF is fast again afterwards."""
     add_paper(arxiv_fake)
     arxiv_fake.pdf_delay = 4.0
-    log = tmp_path / "bot.log"
     with bot_process(env, log) as first:
-        tg.send_text("https://arxiv.org/abs/2408.14227", chat_id=961)
-        await until(lambda: tg.texts_to(961, "") != [], what="the status message")
-        await until(lambda: any("Reading the PDF" in c.text for c in tg.calls_to("editMessageText", 961)),
+        tg.send_text("https://arxiv.org/abs/2408.14227", chat_id=chat_id)
+        await until(lambda: tg.texts_to(chat_id, "") != [], what="the status message")
+        await until(lambda: any("Reading the PDF" in c.text for c in tg.calls_to("editMessageText", chat_id)),
                     what="the PDF being read")
         first.send_signal(signal.SIGKILL)
         first.wait()
-    assert not tg.calls_to("sendPhoto", 961)
     arxiv_fake.pdf_delay = 0.0
+
+
+async def test_a_card_in_progress_at_a_kill_is_finished_after_the_restart(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
+    log = tmp_path / "bot.log"
+    await killed_while_reading(env, tg, arxiv_fake, log, 961)
+    assert not tg.calls_to("sendPhoto", 961)
     with bot_process(env, log) as second:
         await until(lambda: bool(tg.calls_to("sendPhoto", 961)), what="the card after the restart")
         elapsed = stop(second)
@@ -211,16 +217,8 @@ async def test_a_card_from_the_abstract_at_a_kill_is_completed_in_place_after_th
 async def test_a_rich_card_in_progress_at_a_kill_is_one_rich_card_after_the_restart(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, tmp_path: Path) -> None:
     env["CARD_STYLE"] = "rich"
-    add_paper(arxiv_fake)
-    arxiv_fake.pdf_delay = 4.0
     log = tmp_path / "bot.log"
-    with bot_process(env, log) as first:
-        tg.send_text("https://arxiv.org/abs/2408.14227", chat_id=962)
-        await until(lambda: any("Reading the PDF" in c.text for c in tg.calls_to("editMessageText", 962)),
-                    what="the PDF being read")
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    arxiv_fake.pdf_delay = 0.0
+    await killed_while_reading(env, tg, arxiv_fake, log, 962)
     with bot_process(env, log) as second:
         await until(lambda: bool(tg.calls_to("sendRichMessage", 962)), what="the rich card after the restart")
         stop(second)
