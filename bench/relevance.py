@@ -2,8 +2,8 @@
 
     python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl …] [--trials 30] [--embed]
 
-The data (bench/data/, committed; see bench/data/README.md): real announcement days, abstracts abridged to their
-first two sentences (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers) and 2026-02-24 (cs.CV,
+The data (bench/data/, committed; see bench/data/README.md): real announcement days with whole abstracts, as digests
+match them (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers) and 2026-02-24 (cs.CV,
 cs.CL, 70 papers; issue 25's topics). Each paper carries its primary category (the simulated readers' subject, set
 by its authors, not by us) and the day's topics it is about (labelled by hand from title and whole abstract).
 - Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels;
