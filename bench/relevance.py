@@ -122,7 +122,9 @@ class _WithAliases:
     aliases: Aliases | None
 
     def matches(self, paper: Paper) -> bool:
-        return self.topic.matches(paper, self.aliases)
+        """Matched above the cap: firmly (a paper naming the topic only in a list ranks below the papers about it)."""
+        found = self.topic.match(paper, self.aliases)
+        return found is not None and found.firm
 
 
 def matching(papers: list[Paper], topics: dict[str, str], show: bool = True,

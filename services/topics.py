@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from services.aliases import Aliases
+from services.aliases import Aliases, Key, key_of
 from services.categories import ARCHIVES, archive_of, canonical_category
-from services.text_match import Analyzed, Needle, analyze, fold, needles
+from services.closeness import Unit, units
+from services.text_match import Needle, analyze, fold, needles
 
 MAX_TOPIC_LENGTH = 200
 MAX_TOPICS_PER_CHAT = 20
@@ -49,10 +50,25 @@ class Announced(Protocol):
 
 
 @dataclass(frozen=True)
+class Match:
+    """How a paper matched a topic."""
+
+    firm: bool
+    """Its words stand together in the title or a sentence, not only as items of a list: the paper ranks among
+    those about the topic, not below them."""
+    aliases: tuple[str, ...] = ()
+    """The other names it was found by, as papers write them (`RL`), where the topic's own words were not there."""
+
+
+@dataclass(frozen=True)
 class Topic:
     kind: str  # category, author, query, keyword, about
     text: str  # as the user wrote it (trimmed), shown in /topics
     query: str  # normalized: the key for duplicates
+    also: tuple[str, ...] = ()
+    """More names the chat kept for it (proposed at /subscribe): a paper naming one matches."""
+    never: tuple[str, ...] = ()
+    """Other names the chat stopped matching it by ("stop matching RL for this topic")."""
 
     def feeds(self) -> set[str]:
         """The announcement feeds this topic needs on its own (keyword topics use the chat's archives)."""
@@ -71,7 +87,21 @@ class Topic:
     def matches(self, paper: Announced, aliases: Aliases | None = None) -> bool:
         """Whether the paper is on this topic by its words, or by their `aliases` (an acronym the day's papers
         define, a standing synonym); an `about:` topic's meaning is judged elsewhere."""
-        return _evaluate(self.tree, paper, aliases)
+        return self.match(paper, aliases) is not None
+
+    def match(self, paper: Announced, aliases: Aliases | None = None) -> Match | None:
+        """How the paper matches this topic, or None. Several words match where they stand together — in the
+        title or in one sentence of the abstract — and a paper naming them only as items of a list matches
+        without being `firm`."""
+        names = _Names(aliases, frozenset(key_of(n) for n in self.never))
+        found = _evaluate(self.tree, paper, names)
+        if found is not None and (found.firm or not self.also):
+            return found
+        for name in self.also:  # the chat's own extra names, each a phrase of its own
+            extra = _found(_units("all", paper), Term("all", tuple(name.split()), True), names)
+            if extra is not None and (found is None or extra.firm):
+                return Match(extra.firm, (name,))
+        return found
 
     def needles(self) -> list[tuple[str, Needle]]:
         """(field, needle) of every word or phrase the topic asks for, not counting what it excludes:
@@ -240,41 +270,92 @@ def _categories_in(query: str) -> set[str]:
 
 # Matching ------------------------------------------------------------------------------------------------
 
-def _found(text: Analyzed, term: Term, aliases: Aliases | None = None) -> bool:
-    wanted = term.needles
-    if aliases and any(text.phrase_count(other) for other in aliases.of(tuple(s for n in wanted for s in n.stems))):
-        return True  # the term by another name: "VLMs" for "vision-language models"
+@dataclass(frozen=True)
+class _Names:
+    """The aliases a chat's topic may use: the window's, without those the chat stopped."""
 
-    def found(needle: Needle) -> bool:
-        return bool(needle.count(text)) or (aliases is not None and any(
-            text.phrase_count(other) for other in aliases.of(needle.stems)))
+    aliases: Aliases | None
+    never: frozenset[Key]
 
-    hits = sum(1 for needle in wanted if found(needle))
-    return hits >= max(1, term.at_least * len(wanted) - 1e-9)
+    def of(self, key: Key) -> list[Key]:
+        if self.aliases is None or key in self.never:
+            return []
+        return [k for k in self.aliases.of(key) if k not in self.never]
+
+    def label(self, key: Key) -> str:
+        return self.aliases.label(key) if self.aliases else " ".join(key)
 
 
-def _texts(field: str, paper: Announced) -> Analyzed:
+def _units(field: str, paper: Announced) -> tuple[Unit, ...]:
     if field == "ti":
-        return analyze(paper.title)
+        return units(paper.title, "")
     if field == "abs":
-        return analyze(paper.abstract)
-    return analyze(paper.title + " \n " + paper.abstract)
+        return units("", paper.abstract)
+    return units(paper.title, paper.abstract)
 
 
-def _evaluate(node: Node, paper: Announced, aliases: Aliases | None = None) -> bool:
+def _found(found_in: tuple[Unit, ...], term: Term, names: _Names) -> Match | None:
+    """The term in one unit (title or sentence) — by its words, or another name of each word or of all of them —
+    firm where it is found outside list items; the best such unit: firm before listed, own words before aliases."""
+    wanted = term.needles
+    whole = names.of(tuple(s for n in wanted for s in n.stems))
+    parts = [names.of(n.stems) for n in wanted]
+    best: Match | None = None
+    for unit in found_in:
+        for text, firm in ((unit.free, True), (unit.words, False)):
+            via: list[str] = []
+            ok = True
+            for needle, others in zip(wanted, parts, strict=True):
+                if needle.count(text):
+                    continue
+                other = next((o for o in others if text.phrase_count(o)), None)
+                if other is None:
+                    ok = False
+                    break
+                via.append(names.label(other))
+            if not ok:
+                other = next((o for o in whole if text.phrase_count(o)), None)
+                if other is None:
+                    continue
+                via = [names.label(other)]
+            candidate = Match(firm, tuple(via))
+            if best is None or (candidate.firm, not candidate.aliases) > (best.firm, not best.aliases):
+                best = candidate
+            break
+        if best is not None and best.firm and not best.aliases:
+            break
+    return best
+
+
+def _share_found(paper: Announced, term: Term, names: _Names) -> Match | None:
+    """A sentence topic without embeddings: enough of its words anywhere (`at_least`)."""
+    text = analyze(paper.title + " \n " + paper.abstract)
+    hits = sum(1 for needle in term.needles
+               if needle.count(text) or any(text.phrase_count(o) for o in names.of(needle.stems)))
+    return Match(True) if hits >= max(1, term.at_least * len(term.needles) - 1e-9) else None
+
+
+def _evaluate(node: Node, paper: Announced, names: _Names) -> Match | None:
     if isinstance(node, Op):
-        left = _evaluate(node.left, paper, aliases)
+        left = _evaluate(node.left, paper, names)
         if node.name == "AND":
-            return left and _evaluate(node.right, paper, aliases)
+            right = _evaluate(node.right, paper, names) if left else None
+            return Match(left.firm and right.firm, left.aliases + right.aliases) if left and right else None
         if node.name == "OR":
-            return left or _evaluate(node.right, paper, aliases)
-        return left and not _evaluate(node.right, paper, aliases)
+            right = _evaluate(node.right, paper, names)
+            if left and right:
+                return min(left, right, key=lambda m: (not m.firm, bool(m.aliases)))
+            return left or right
+        return left if left and not _evaluate(node.right, paper, names) else None
     if node.field == "cat":
         wanted = node.words[0]
-        return any(c == wanted or (wanted in ARCHIVES and archive_of(c) == wanted) for c in paper.categories)
+        return Match(True) if any(c == wanted or (wanted in ARCHIVES and archive_of(c) == wanted)
+                                  for c in paper.categories) else None
     if node.field == "au":
-        return any(_author_matches(fold(name), node) for name in paper.authors)
-    return _found(_texts(node.field, paper), node, aliases)
+        return Match(True) if any(_author_matches(fold(name), node) for name in paper.authors) else None
+    if node.at_least < 1:
+        return _share_found(paper, node, names)
+    return _found(_units(node.field, paper), node, names)
 
 
 def _author_matches(name: str, term: Term) -> bool:
