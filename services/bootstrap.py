@@ -34,6 +34,7 @@ from services.llm.port import Summarizer
 from services.pdf.pool import PdfPool
 from services.ranking.embeddings import GeminiEmbedder, PaperEmbeddings
 from services.ranking.feedback import Feedback
+from services.ranking.names import TopicNames
 from services.ranking.search import SearchService
 from services.store import SKIPPED_KEPT, Store, utcnow
 
@@ -62,6 +63,8 @@ class Services:
     """The bot's own texts in other languages, translated once by the LLM."""
     search: SearchService
     """arXiv searched for a reader's words (inline mode, guest queries)."""
+    names: TopicNames
+    """Other names of a topic, proposed by the LLM at /subscribe."""
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -161,4 +164,5 @@ def build_services(config: Config) -> Services:
                                   card_style=config.card_style),
                     pacer=pacer, feedback=feedback,
                     questions=questions, versions=versions, catalogs=catalogs,
-                    search=SearchService(arxiv, feedback))
+                    search=SearchService(arxiv, feedback),
+                    names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm))

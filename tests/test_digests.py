@@ -196,6 +196,8 @@ async def test_each_paper_is_summarized_once_for_all_chats(env: dict[str, str], 
         services_of(running).digests.clock = clock
         for chat_id, lang in ((711, "en"), (712, "en"), (713, "zh"), (714, "en")):
             await command(running, "/subscribe diffusion", chat_id, language_code=lang)
+        assert len(gemini.requests) == 4, "each /subscribe asks once for the topic's other names"
+        gemini.requests.clear()
         await tick(running, clock, datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
         for chat_id in (711, 712, 713, 714):
             assert len(running.tg.texts_to(chat_id, "2024-08-26")) == 1

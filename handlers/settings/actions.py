@@ -7,7 +7,7 @@ import asyncio
 import html
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -24,8 +24,9 @@ from services.i18n import INTERFACE_LANGUAGES, has_catalog, t
 from services.languages import display_name, own_name, resolve
 from services.models import ChatSettings
 from services.ranking.feedback import MAX_LIKED_IDS
+from services.ranking.names import shown_names
 from services.store import utcnow
-from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, TopicError, parse_topic
+from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, Topic, TopicError, parse_topic
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,29 @@ async def subscribe(context: Context, chat: ChatSettings, text: str) -> Reply:
         return Reply(t(lang, "subscribe_limit", limit=MAX_TOPICS_PER_CHAT))
     if not store.add_topic(chat.chat_id, topic):
         return Reply(t(lang, "subscribe_duplicate", topic=escape(topic.text)))
-    kind = topic.kind
-    if kind == "about" and not context.services.config.gemini_api_key:
-        kind = "about_words"  # said when created: without a key a sentence is matched by its words
-    return Reply(t(lang, "subscribed", topic=escape(topic.text), kind=t(lang, f"kind_{kind}"),
-                   time=chat.digest_time, zone=chat.timezone))
+    sid = next(sid for sid, listed in store.topics(chat.chat_id) if listed.query == topic.query)
+    proposed = await context.services.names.propose(topic)  # once, with an LLM: kept with the topic
+    if proposed:
+        topic = replace(topic, also=tuple(proposed))
+        store.name_topic(chat.chat_id, sid, topic.also, topic.never)
+    # without a key a sentence is matched by its words: said when created
+    return subscribed(chat, sid, topic, offline=not context.services.config.gemini_api_key)
+
+
+def subscribed(chat: ChatSettings, sid: int, topic: Topic, offline: bool = False) -> Reply:
+    """The confirmation of a new topic, with the other names it matches by and a ✖ to drop each."""
+    lang = chat.language
+    kind = "about_words" if topic.kind == "about" and offline else topic.kind
+    text = t(lang, "subscribed", topic=escape(topic.text), kind=t(lang, f"kind_{kind}"), time=chat.digest_time,
+             zone=chat.timezone)
+    names = shown_names(topic)
+    if not names:
+        return Reply(text)
+    text += "\n\n" + t(lang, "names_offered", topic=escape(topic.text), names=escape(", ".join(names)))
+    buttons = [InlineKeyboardButton(t(lang, "name_drop_button", name=name[:30]),
+                                    callback_data=callback_data.DROP_NAME.build(sid, i))
+               for i, name in enumerate(names)]
+    return Reply(text, InlineKeyboardMarkup([buttons[i:i + 3] for i in range(0, len(buttons), 3)]))
 
 
 async def topics(context: Context, chat: ChatSettings, _: str = "") -> Reply:
@@ -80,7 +99,12 @@ async def topics(context: Context, chat: ChatSettings, _: str = "") -> Reply:
         return Reply(t(lang, "topics_none"))
     lines = [t(lang, "topics_list", time=chat.digest_time, zone=chat.timezone,
                paused=t(lang, "topics_paused") if chat.paused else "")]
-    lines += [f"{i}. {escape(topic.text)}" for i, (_, topic) in enumerate(listed, 1)]
+    for number, (_sid, topic) in enumerate(listed, 1):
+        lines.append(f"{number}. {escape(topic.text)}")
+        if names := shown_names(topic):
+            lines.append(t(lang, "topics_also", names=escape(", ".join(names))))
+        if topic.never:
+            lines.append(t(lang, "topics_never", names=escape(", ".join(topic.never))))
     buttons = [[InlineKeyboardButton(t(lang, "topic_remove_button", topic=topic.text[:40]),
                                      callback_data=callback_data.REMOVE_TOPIC.build(sid))] for sid, topic in listed]
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))

@@ -7,6 +7,7 @@ Everyone may read (/topics, /digest, links); in groups only admins may change to
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import ChatFullInfo, Update
 from telegram.constants import ChatType
@@ -20,6 +21,7 @@ from handlers.settings import actions
 from handlers.settings.actions import ACTIONS, Reply, escape
 from services import callback_data
 from services.i18n import t
+from services.ranking.names import shown_names
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,30 @@ async def remove_button(update: Update, context: Context) -> None:
     removed = context.services.store.remove_topic(chat.chat_id, int(callback_data.REMOVE_TOPIC.fields(query.data)[0]))
     await query.answer(removed.text if removed else None)
     reply: Reply = await actions.topics(context, settings_for(update, context))
+    if query.message is not None:
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+
+
+async def drop_name_button(update: Update, context: Context) -> None:
+    """✖ under a new topic's other names: stop matching it by that name, and show the names left."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    chat = settings_for(update, context)
+    if not await may_change(update, context):
+        await tell_member(update, context, t(chat.language, "admins_only"))
+        return
+    sid, index = (int(v) for v in callback_data.DROP_NAME.fields(query.data))
+    store = context.services.store
+    topic = store.topic(chat.chat_id, sid)  # the chat's own topic: forged data reaches no other chat's
+    names = shown_names(topic) if topic is not None else []
+    if topic is None or index >= len(names):
+        await tell_member(update, context, t(chat.language, "stop_name_gone"))
+        return
+    name = names[index]
+    topic = replace(topic, also=tuple(n for n in topic.also if n != name), never=(*topic.never, name))
+    store.name_topic(chat.chat_id, sid, topic.also, topic.never)
+    await query.answer(t(chat.language, "name_dropped", name=name, topic=topic.text))
+    reply = actions.subscribed(chat, sid, topic, offline=not context.services.config.gemini_api_key)
     if query.message is not None:
         await query.edit_message_text(reply.text, reply_markup=reply.markup)
 

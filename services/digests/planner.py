@@ -163,7 +163,9 @@ class DigestService:
                                               ((more,),)))
             if revised is not None:
                 messages.append(revised)
-            self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped, told), batch)
+            names = [(p.paper.base_id, p.topic.query, p.aliases[0]) for p in kept
+                     if p.aliases and p.paper.base_id in cards]
+            self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped, told, names), batch)
             return len(kept) - len(failed)
 
     def _queue(self, digest: QueuedDigest, batch: bool) -> None:

@@ -24,7 +24,7 @@ from services.ranking.feedback import Feedback
 from services.ranking.relevance import Pick, Window, normalized, spread
 from services.ranking.taste import like_counts
 from services.store import Store
-from services.topics import Topic
+from services.topics import Match, Topic
 
 log = logging.getLogger(__name__)
 
@@ -114,21 +114,22 @@ class Picker:
         return scores
 
     def select(self, chat: ChatSettings, topics: list[Topic], window: Window,
-               about: dict[str, dict[str, float]]) -> tuple[str, list[tuple[Topic, Announcement]]]:
-        """(newest day, [(best matching topic, paper)]) of announced papers this chat has not had.
+               about: dict[str, dict[str, float]]) -> tuple[str, list[tuple[Topic, Announcement, Match]]]:
+        """(newest day, [(best matching topic, paper, how it matched)]) of announced papers this chat has not had.
 
         A paper matching several topics goes under the most specific of them — the one matching the fewest of the
         window's papers (a keyword topic before its whole category), the chat's order breaking ties — so every
-        topic gets its own section instead of the first broad one taking all."""
+        topic gets its own section instead of the first broad one taking all; a topic the paper is about goes
+        before one it names only in a list."""
         delivered = self._store.delivered(chat.chat_id)
-        chosen: dict[str, tuple[list[Topic], Announcement]] = {}
+        chosen: dict[str, tuple[list[tuple[Topic, Match]], Announcement]] = {}
         newest = chat.last_digest_day
         threshold = self._embeddings.threshold if self._embeddings else 1.0
 
-        def matches(topic: Topic, paper: Announcement) -> bool:
+        def matched(topic: Topic, paper: Announcement) -> Match | None:
             if topic.kind == "about" and topic.query in about:
-                return about[topic.query].get(paper.base_id, 0.0) >= threshold
-            return topic.matches(paper, window.aliases)
+                return Match(True) if about[topic.query].get(paper.base_id, 0.0) >= threshold else None
+            return topic.match(paper, window.aliases)
 
         for day, paper in window.rows:
             newest = max(newest, day)
@@ -138,13 +139,16 @@ class Picker:
                 continue
             if paper.announce_type in ("cross", "replace-cross") and not chat.crosslists:
                 continue
-            matching = [tp for tp in topics if matches(tp, paper)]
+            matching = [(tp, found) for tp in topics if (found := matched(tp, paper)) is not None]
             if matching:
                 chosen[paper.base_id] = (matching, paper)
-        counts = Counter(tp for matching, _ in chosen.values() for tp in matching)
+        counts = Counter(tp for matching, _ in chosen.values() for tp, _ in matching)
         order = {tp: i for i, tp in enumerate(topics)}
-        return newest, [(min(matching, key=lambda tp: (counts[tp], order[tp])), paper)
-                        for matching, paper in chosen.values()]
+        selected = []
+        for matching, paper in chosen.values():
+            topic, found = min(matching, key=lambda m: (not m[1].firm, counts[m[0]], order[m[0]]))
+            selected.append((topic, paper, found))
+        return newest, selected
 
     def _before_history(self, paper: Announcement) -> bool:
         """A new version of a paper first submitted before the kept delivery history: the chat may have had it
@@ -153,13 +157,14 @@ class Picker:
         horizon = (self._clock() - timedelta(days=self.retention_days)).date()
         return month is None or month < (horizon.year, horizon.month)
 
-    async def rank(self, chat: ChatSettings, selected: list[tuple[Topic, Announcement]], window: Window,
+    async def rank(self, chat: ChatSettings, selected: list[tuple[Topic, Announcement, Match]], window: Window,
                    about: dict[str, dict[str, float]]) -> list[Pick]:
         """The chat's papers, most relevant first: how strongly each matches its topic (BM25, or the sentence
-        topic's similarity) blended with what the chat taught its model — the more ratings, the more it weighs."""
+        topic's similarity) blended with what the chat taught its model — the more ratings, the more it weighs; a
+        paper naming its topic only in a list after every paper about a topic."""
         lexical: dict[str, float] = {}
-        for topic in dict.fromkeys(tp for tp, _ in selected):
-            ids = [a.base_id for tp, a in selected if tp == topic]
+        for topic in dict.fromkeys(tp for tp, _, _ in selected):
+            ids = [a.base_id for tp, a, _ in selected if tp == topic]
             if topic.kind == "about" and topic.query in about:
                 raw = {b: about[topic.query].get(b, 0.0) for b in ids}
             else:
@@ -169,25 +174,29 @@ class Picker:
         taste: dict[str, float] = {}
         weight = 0.0
         if model is not None:
-            rows = [window.row(a.base_id) for _, a in selected]
-            taste = dict(zip((a.base_id for _, a in selected), spread(window.space.decision(model, rows)),
+            rows = [window.row(a.base_id) for _, a, _ in selected]
+            taste = dict(zip((a.base_id for _, a, _ in selected), spread(window.space.decision(model, rows)),
                              strict=True))
             weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
         picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)
-                      + weight * taste.get(paper.base_id, 0.0), taste.get(paper.base_id)) for topic, paper in selected]
-        picks.sort(key=lambda p: -p.score)  # stable: equal scores keep the feed's order
+                      + weight * taste.get(paper.base_id, 0.0), taste.get(paper.base_id), firm=found.firm,
+                      aliases=found.aliases) for topic, paper, found in selected]
+        picks.sort(key=lambda p: (not p.firm, -p.score))  # stable: equal scores keep the feed's order
         return picks
 
     def _reasons(self, chat: ChatSettings, picks: list[Pick], window: Window) -> list[Pick]:
-        """A short "why" for the picks where it helps: the words an either-or or sentence topic matched, and
-        how many of the chat's 👍 papers a paper resembles (when the chat's taste ranked it)."""
+        """A short "why" for the picks where it helps: the other name a paper was found by, the words an either-or
+        or sentence topic matched, and how many of the chat's 👍 papers a paper resembles (when the chat's taste
+        ranked it)."""
         tasted = self._feedback is not None and any(p.taste is not None for p in picks)
         liked = self._feedback.liked_papers(chat.chat_id) if self._feedback and tasted else []
         similar = like_counts(window.space, [window.row(p.paper.base_id) for p in picks], liked) if liked else []
         out = []
         for index, pick in enumerate(picks):
             parts = []
-            if pick.topic.kind == "about" or (pick.topic.kind == "query" and " OR " in pick.topic.query):
+            if pick.aliases:  # by another name: say which, so a wrong one can be stopped (👎)
+                parts.append(t(chat.language, "why_alias", names=", ".join(pick.aliases[:3]), topic=pick.topic.text))
+            elif pick.topic.kind == "about" or (pick.topic.kind == "query" and " OR " in pick.topic.query):
                 found = window.corpus.matched(pick.topic, pick.paper.base_id)
                 if found:
                     parts.append(t(chat.language, "why_matches", terms=", ".join(found[:4])))

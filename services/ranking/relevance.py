@@ -110,6 +110,10 @@ class Pick:
     taste: float | None = None
     """How much it is like what the chat liked (0–1 among its papers), when the chat has a taste model."""
     reason: str = ""
+    firm: bool = True
+    """The topic stands in the paper as its subject, not only as an item of a list: ranked among the firm ones."""
+    aliases: tuple[str, ...] = ()
+    """The other names of the topic the paper was found by (`RL`), when its own words were not there."""
 
 
 class Window:

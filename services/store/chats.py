@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -100,22 +101,32 @@ class ChatRecords(StoreBase):
             else:
                 self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
             for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent",
-                          "card_requests", "saved", "digest_days", "revisions_told"):
+                          "card_requests", "saved", "digest_days", "revisions_told", "matched_names"):
                 self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
 
     # Subscriptions -------------------------------------------------------------------------------------
 
     def topics(self, chat_id: int) -> list[tuple[int, Topic]]:
-        return [(row["id"], Topic(row["kind"], row["topic"], row["query"])) for row in self._rows(
-            "SELECT id, kind, topic, query FROM subscriptions WHERE chat_id = ? ORDER BY id", [chat_id])]
+        return [(row["id"], _topic(row)) for row in self._rows(
+            "SELECT id, kind, topic, query, also, never FROM subscriptions WHERE chat_id = ? ORDER BY id", [chat_id])]
 
     def add_topic(self, chat_id: int, topic: Topic) -> bool:
         """False when the chat already has this topic."""
         if any(existing.query == topic.query for _, existing in self.topics(chat_id)):
             return False
         self._table("subscriptions").insert({"chat_id": chat_id, "topic": topic.text, "kind": topic.kind,
-                                             "query": topic.query, "created_at": utcnow().isoformat()})
+                                             "query": topic.query, "also": json.dumps(list(topic.also)),
+                                             "never": json.dumps(list(topic.never)),
+                                             "created_at": utcnow().isoformat()})
         return True
+
+    def topic(self, chat_id: int, subscription_id: int) -> Topic | None:
+        return next((topic for sid, topic in self.topics(chat_id) if sid == subscription_id), None)
+
+    def name_topic(self, chat_id: int, subscription_id: int, also: tuple[str, ...], never: tuple[str, ...]) -> None:
+        """Keep the other names a chat's topic matches by, and those it stopped matching by."""
+        self.db.execute("UPDATE subscriptions SET also = ?, never = ? WHERE chat_id = ? AND id = ?",
+                        [json.dumps(list(also)), json.dumps(list(never)), chat_id, subscription_id])
 
     def remove_topic(self, chat_id: int, subscription_id: int) -> Topic | None:
         for sid, topic in self.topics(chat_id):
@@ -130,3 +141,8 @@ class ChatRecords(StoreBase):
             self.db.execute("UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'sending'", [chat_id])
             self.db.execute("UPDATE chats SET active = 0, updated_at = ? WHERE id = ?", [utcnow().isoformat(),
                                                                                         chat_id])
+
+
+def _topic(row: dict[str, Any]) -> Topic:
+    return Topic(row["kind"], row["topic"], row["query"], tuple(json.loads(row.get("also") or "[]")),
+                 tuple(json.loads(row.get("never") or "[]")))

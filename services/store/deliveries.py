@@ -22,6 +22,20 @@ class QueuedDigest:
     skipped: list[str]
     revisions: list[tuple[str, int]] = field(default_factory=list)
     """(base ID, version) of new versions the digest tells of: told once."""
+    names: list[tuple[str, str, str]] = field(default_factory=list)
+    """(base ID, topic query, other name) of papers matched only by another name of their topic: 👎 on one
+    offers to stop matching by that name."""
+
+
+@dataclass(frozen=True)
+class MatchedName:
+    """A paper a chat received because another name of its topic matched (`RL` for "reinforcement learning")."""
+
+    id: int
+    chat_id: int
+    base_id: str
+    query: str
+    name: str
 
 
 SKIPPED_KEPT = timedelta(days=7)
@@ -65,6 +79,9 @@ class DeliveryRecords(StoreBase):
                 self.db.conn.executemany(
                     "INSERT OR IGNORE INTO revisions_told (chat_id, base_id, version) VALUES (?, ?, ?)",
                     [(d.chat_id, base_id, version) for base_id, version in d.revisions])
+                self.db.conn.executemany(
+                    "INSERT INTO matched_names (chat_id, base_id, query, name, created_at) VALUES (?, ?, ?, ?, ?)",
+                    [(d.chat_id, base_id, query, name, now) for base_id, query, name in d.names])
             self.db.conn.executemany(
                 "UPDATE chats SET last_digest_day = max(coalesce(last_digest_day, ''), ?), last_digest_local = ? "
                 "WHERE id = ?", [(d.day, d.local_date, d.chat_id) for d in digests])
@@ -86,6 +103,13 @@ class DeliveryRecords(StoreBase):
                 "INSERT OR IGNORE INTO deliveries (chat_id, base_id, day, state, created_at, updated_at) "
                 "VALUES (?, ?, ?, 'queued', ?, ?)", [(chat_id, b, day, now, now) for b in base_ids])
             self._queue_messages(chat_id, day, messages, now)
+
+    def matched_name(self, chat_id: int, base_id: str = "", row_id: int = 0) -> MatchedName | None:
+        """How a paper this chat received matched by another name (the newest record), by paper or by record."""
+        where, values = ("id = ?", [row_id]) if row_id else ("base_id = ?", [base_id])
+        row = next(iter(self._rows(f"SELECT * FROM matched_names WHERE chat_id = ? AND {where} ORDER BY id DESC "
+                                   "LIMIT 1", [chat_id, *values])), None)
+        return MatchedName(row["id"], row["chat_id"], row["base_id"], row["query"], row["name"]) if row else None
 
     def told_revisions(self, chat_id: int) -> set[tuple[str, int]]:
         """(base ID, version) of the new versions this chat's digests told of."""

@@ -401,3 +401,15 @@ def m0019_figure_files(db: Database) -> None:
 def m0020_outbox_overview(db: Database) -> None:
     """A digest list's structure beside its HTML: sent as a rich message where the chat takes them."""
     db.table("outbox").add_column("overview", str)
+
+
+@migrations(name="0021_topic_names")
+def m0021_topic_names(db: Database) -> None:
+    """A topic's other names: `also`, those the chat kept when /subscribe proposed them, and `never`, those it
+    stopped matching by (JSON lists); and which other name matched a paper a chat received, for 👎 to offer
+    "stop matching RL for this topic"."""
+    db.table("subscriptions").add_column("also", str, not_null_default="[]")
+    db.table("subscriptions").add_column("never", str, not_null_default="[]")
+    db.table("matched_names").create({"id": int, "chat_id": int, "base_id": str, "query": str, "name": str,
+                                      "created_at": str}, pk="id")
+    db.table("matched_names").create_index(["chat_id", "base_id"])

@@ -22,6 +22,7 @@ class Retention(StoreBase):
                               skipped_before),
             "paper_messages": ("DELETE FROM paper_messages WHERE sent_at < ?", history_before),
             "answers": ("DELETE FROM answers WHERE created_at < ?", history_before),
+            "matched_names": ("DELETE FROM matched_names WHERE created_at < ?", history_before),
             "summaries": ("DELETE FROM summaries WHERE created_at < ?", history_before),
             "card_requests": ("DELETE FROM card_requests WHERE created_at < ?", history_before),
             "llm_calls": ("DELETE FROM llm_calls WHERE day < ?", history_before[:10]),
