@@ -12,8 +12,8 @@ by its authors, not by us) and the day's topics it is about (labelled by hand fr
   of random papers from one half of the day, the other half is ranked by the chat's taste model exactly as a
   digest ranks a category topic; NDCG@10 against the reader's subject, averaged over trials.
 - Cost: ranking 1,000 chats × 200 papers (CPU seconds), and one retrain with 500 ratings (ms).
-- `--embed` (needs GEMINI_API_KEY): cosine similarity of sentence topics to each paper, and the threshold that
-  gives the best F1 — how ABOUT_THRESHOLD is set.
+- `--embed` (needs EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL, or GEMINI_API_KEY): cosine similarity of sentence
+  topics to each paper, and the threshold that gives the best F1 — how ABOUT_THRESHOLD is set.
 
 A line a day: `relevance: day=D topics=T recall=R precision=P about_recall= about_precision= ndcg10_0=A
 ndcg10_5=B ndcg10_20=C`.
@@ -204,12 +204,18 @@ def costs(papers: list[Paper], topic_texts: list[str]) -> tuple[float, float]:
 
 
 async def embedding_threshold(papers: list[Paper], sentences: dict[str, str]) -> None:
-    """With a key: similarities of each sentence topic to each paper, and the threshold with the best F1."""
+    """With an embeddings server (EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL, e.g. a local Ollama) or a Gemini key:
+    similarities of each sentence topic to each paper, and the threshold with the best F1."""
     from services.config import DEFAULT_EMBEDDING_MODEL
-    from services.ranking.embeddings import GeminiEmbedder
+    from services.ranking.embeddings import Embedder, GeminiEmbedder, OpenAIEmbedder
 
-    embedder = GeminiEmbedder(os.environ["GEMINI_API_KEY"], os.environ.get("GEMINI_EMBEDDING_MODEL")
-                              or DEFAULT_EMBEDDING_MODEL, os.environ.get("GEMINI_BASE_URL", ""))
+    embedder: Embedder
+    if os.environ.get("EMBEDDINGS_BASE_URL"):
+        embedder = OpenAIEmbedder(os.environ["EMBEDDINGS_BASE_URL"], os.environ.get("EMBEDDINGS_API_KEY", ""),
+                                  os.environ["EMBEDDINGS_MODEL"])
+    else:
+        embedder = GeminiEmbedder(os.environ["GEMINI_API_KEY"], os.environ.get("GEMINI_EMBEDDING_MODEL")
+                                  or DEFAULT_EMBEDDING_MODEL, os.environ.get("GEMINI_BASE_URL", ""))
     vectors = await embedder.embed([f"{p.title}\n\n{p.abstract}" for p in papers], "RETRIEVAL_DOCUMENT")
     pairs = []
     for key, sentence in sentences.items():
@@ -231,7 +237,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, action="append",
                         help="a labelled day (repeatable; default: every day in bench/data)")
     parser.add_argument("--trials", type=int, default=30)
-    parser.add_argument("--embed", action="store_true", help="measure the about: threshold (needs GEMINI_API_KEY)")
+    parser.add_argument("--embed", action="store_true",
+                        help="measure the about: threshold (an embeddings server or GEMINI_API_KEY)")
     args = parser.parse_args()
     days = args.data or [DATA / name for name in DAYS]
     first = True

@@ -32,7 +32,7 @@ from services.llm.gemini import GeminiSummarizer
 from services.llm.openai_compat import OpenAISummarizer
 from services.llm.port import Summarizer
 from services.pdf.pool import PdfPool
-from services.ranking.embeddings import GeminiEmbedder, PaperEmbeddings
+from services.ranking.embeddings import Embedder, GeminiEmbedder, OpenAIEmbedder, PaperEmbeddings
 from services.ranking.feedback import Feedback
 from services.ranking.names import TopicNames
 from services.ranking.search import SearchService
@@ -136,6 +136,15 @@ def build_summarizer(config: Config) -> Summarizer:
     return FallbackSummarizer(first, second) if second is not None else first
 
 
+def build_embedder(config: Config) -> Embedder:
+    """The embeddings server when one is configured, else Gemini's (the caller checks `about_by_meaning`)."""
+    if config.embeddings_base_url and config.embeddings_model:
+        return OpenAIEmbedder(config.embeddings_base_url, config.embeddings_api_key, config.embeddings_model,
+                              timeout=config.llm_timeout)
+    return GeminiEmbedder(config.gemini_api_key, config.embedding_model, config.gemini_base_url,
+                          timeout=config.llm_timeout)
+
+
 def build_services(config: Config) -> Services:
     store = Store(config.db_path)
     arxiv = ArxivClient(config.arxiv_api_url, config.arxiv_pdf_url, delay_seconds=config.arxiv_delay_seconds,
@@ -150,10 +159,8 @@ def build_services(config: Config) -> Services:
     versions = VersionComparer(store, papers, llm, budget=config.llm_daily_budget)
     feedback = Feedback(store)
     pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
-    embeddings = PaperEmbeddings(store, GeminiEmbedder(config.gemini_api_key, config.embedding_model,
-                                                       config.gemini_base_url, timeout=config.llm_timeout),
-                                 config.about_threshold) \
-        if config.gemini_api_key else None
+    embeddings = PaperEmbeddings(store, build_embedder(config), config.about_threshold) \
+        if config.about_by_meaning else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,
                             retention_days=config.retention_days)

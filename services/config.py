@@ -108,6 +108,13 @@ class Config(BaseModel):
                                    "every update, others are refused (16–256 of A–Z a–z 0–9 _ -)", secret=True)
     embedding_model: str = _setting("GEMINI_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL,
                                     "the embedding model for `about:` topics (with a Gemini key)")
+    embeddings_base_url: str = _setting("EMBEDDINGS_BASE_URL", "", "an OpenAI-compatible `/v1/embeddings` server "
+                                        "for `about:` topics instead of Gemini's, e.g. a local Ollama at "
+                                        "`http://localhost:11434/v1`; needs `EMBEDDINGS_MODEL` and its own "
+                                        "`ABOUT_THRESHOLD` (`bench/relevance.py --embed` measures it)")
+    embeddings_model: str = _setting("EMBEDDINGS_MODEL", "", "the model of that server, e.g. `nomic-embed-text`")
+    embeddings_api_key: str = _setting("EMBEDDINGS_API_KEY", "", "its key (a local server needs none)",
+                                       secret=True)
     about_threshold: float = _setting("ABOUT_THRESHOLD", DEFAULT_ABOUT_THRESHOLD,
                                       "cosine similarity from which a paper is on an `about:` topic")
     db_path: Path = _setting("PAPERGRAM_DB", Path("data/papergram.db"),
@@ -149,7 +156,7 @@ class Config(BaseModel):
 
     @field_validator("telegram_api_url", "telegram_file_url", "arxiv_api_url", "arxiv_pdf_url", "arxiv_rss_url",
                      "arxiv_oai_url",
-                     "gemini_base_url", "openai_base_url", "webhook_url", mode="before")
+                     "gemini_base_url", "openai_base_url", "embeddings_base_url", "webhook_url", mode="before")
     @classmethod
     def _url(cls, value: Any, info: Any) -> str:
         text = str(value).strip()
@@ -233,6 +240,12 @@ class Config(BaseModel):
         if name == "openai":
             return bool(self.openai_model and (self.openai_api_key or self.openai_base_url))
         return False
+
+    @property
+    def about_by_meaning(self) -> bool:
+        """Whether `about:` topics are matched by embeddings (an embeddings server, or a Gemini key); otherwise by
+        their words."""
+        return bool(self.embeddings_base_url and self.embeddings_model) or bool(self.gemini_api_key)
 
     def provider_name(self, name: str) -> str:
         if name == "gemini":

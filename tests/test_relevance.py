@@ -228,6 +228,39 @@ async def test_a_sentence_topic_matches_by_meaning(env: dict[str, str], tg: Fake
     assert len(gemini.embedded) == 3 + 1, "each paper and the topic embedded once, not once per chat"
 
 
+async def test_a_sentence_topic_matches_by_meaning_on_a_local_embeddings_server(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
+    """No Gemini key: an OpenAI-compatible embeddings server (Ollama's) judges meaning, and only it is asked."""
+    from tests.fakes.openai import FakeOpenAI
+
+    server = FakeOpenAI()
+    server.start()
+    try:
+        env.update({"EMBEDDINGS_BASE_URL": server.url, "EMBEDDINGS_MODEL": "nomic-embed-text",
+                    "ABOUT_THRESHOLD": "0.3"})
+        server.concepts = {"accelerating": "fast", "faster": "fast", "speed": "fast", "samplers": "sampler",
+                           "sampling": "sampler", "denoising": "diffusion"}
+        add(arxiv_fake, "2408.10001", "Accelerating Denoising Samplers", "We speed up samplers of denoising models.")
+        add(arxiv_fake, "2408.10002", "Graph Neural Networks for Molecules", "Message passing for chemistry.")
+        arxiv_fake.announce("cs", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "new")])
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        async with running_bot(env, tg) as bot:
+            services_of(bot).digests.clock = clock
+            topic = "about: making diffusion sampling faster"
+            assert await command(bot, f"/subscribe {topic}", 915) == t(
+                "en", "subscribed", topic=topic, kind=t("en", "kind_about"), time="09:00", zone="UTC")
+            await tick(bot, clock, MONDAY)
+            assert digest_titles(bot, 915, "2024-08-26") == ["Accelerating Denoising Samplers"]
+        assert sorted(server.embedded) == sorted(["making diffusion sampling faster",
+                                                  "Accelerating Denoising Samplers\n\nWe speed up samplers of "
+                                                  "denoising models.",
+                                                  "Graph Neural Networks for Molecules\n\nMessage passing for "
+                                                  "chemistry."])
+        assert not server.requests, "embeddings only: no chat model was asked"
+    finally:
+        server.stop()
+
+
 async def test_a_sentence_topic_without_a_key_matches_by_its_words(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
     clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
     services_of(bot).digests.clock = clock

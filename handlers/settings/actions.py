@@ -73,7 +73,7 @@ async def subscribe(context: Context, chat: ChatSettings, text: str) -> Reply:
         topic = replace(topic, also=tuple(proposed))
         store.name_topic(chat.chat_id, sid, topic.also, topic.never)
     # without a key a sentence is matched by its words: said when created
-    return subscribed(chat, sid, topic, offline=not context.services.config.gemini_api_key)
+    return subscribed(chat, sid, topic, offline=not context.services.config.about_by_meaning)
 
 
 def subscribed(chat: ChatSettings, sid: int, topic: Topic, offline: bool = False) -> Reply:

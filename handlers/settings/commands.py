@@ -92,7 +92,7 @@ async def drop_name_button(update: Update, context: Context) -> None:
     topic = replace(topic, also=tuple(n for n in topic.also if n != name), never=(*topic.never, name))
     store.name_topic(chat.chat_id, sid, topic.also, topic.never)
     await query.answer(t(chat.language, "name_dropped", name=name, topic=topic.text))
-    reply = actions.subscribed(chat, sid, topic, offline=not context.services.config.gemini_api_key)
+    reply = actions.subscribed(chat, sid, topic, offline=not context.services.config.about_by_meaning)
     if query.message is not None:
         await query.edit_message_text(reply.text, reply_markup=reply.markup)
 

@@ -1,7 +1,10 @@
-"""Meaning, not just words: `about:` topics matched by embedding similarity (Gemini embeddings).
+"""Meaning, not just words: `about:` topics matched by embedding similarity — an OpenAI-compatible embeddings
+server when one is configured (a local Ollama needs no API), else Gemini embeddings with a Gemini key.
 
 Each announced paper is embedded once (title + abstract) and stored, shared by every chat; each sentence topic
-once. Without a key there is no embedder and sentence topics match by their words (services/topics.py).
+once. Without either there is no embedder and sentence topics match by their words (services/topics.py): static
+embeddings that ship in a wheel (WordLlama) and TF-IDF with pseudo-relevance feedback were measured on the labelled
+days and did no better than the words (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+import openai
 
 from services.llm.gemini import gemini_client
 from services.store import Store
@@ -50,6 +54,29 @@ class GeminiEmbedder:
                 model=self._model, contents=texts[start:start + BATCH],
                 config=types.EmbedContentConfig(task_type=task, output_dimensionality=DIMENSIONS))
             vectors += [unit(np.asarray(e.values or [], dtype=np.float32)) for e in response.embeddings or []]
+        if len(vectors) != len(texts):
+            raise ValueError(f"asked for {len(texts)} embeddings, got {len(vectors)}")
+        return vectors
+
+
+class OpenAIEmbedder:
+    """Any OpenAI-compatible `/v1/embeddings` server: Ollama, vLLM, llama.cpp, OpenAI."""
+
+    def __init__(self, base_url: str, api_key: str, model: str, timeout: float = 60.0) -> None:
+        self._model = model
+        self._client = openai.AsyncOpenAI(api_key=api_key or "none", base_url=base_url, timeout=timeout,
+                                          max_retries=2)
+
+    @property
+    def model(self) -> str:
+        return f"openai:{self._model}"
+
+    async def embed(self, texts: list[str], task: str) -> list[np.ndarray]:
+        vectors: list[np.ndarray] = []
+        for start in range(0, len(texts), BATCH):
+            response = await self._client.embeddings.create(model=self._model, input=texts[start:start + BATCH])
+            ordered = sorted(response.data, key=lambda item: item.index)
+            vectors += [unit(np.asarray(item.embedding, dtype=np.float32)) for item in ordered]
         if len(vectors) != len(texts):
             raise ValueError(f"asked for {len(texts)} embeddings, got {len(vectors)}")
         return vectors

@@ -36,6 +36,18 @@ def pieces(text: str, count: int) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
+def concept_vector(text: str, concepts: dict[str, str], dimensions: int) -> list[float]:
+    """A bag-of-concepts unit vector: texts sharing concepts are similar, as real embeddings of like meaning."""
+    vector = [0.0] * dimensions
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if len(word) < 4:
+            continue
+        concept = concepts.get(word, word)
+        vector[int(hashlib.md5(concept.encode()).hexdigest(), 16) % dimensions] += 1.0
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [v / norm for v in vector]
+
+
 class FakeGemini(FakeServer):
     def __init__(self) -> None:
         super().__init__()
@@ -54,14 +66,7 @@ class FakeGemini(FakeServer):
         self.stream_pieces = 40
 
     def embedding(self, text: str, dimensions: int) -> list[float]:
-        vector = [0.0] * dimensions
-        for word in re.findall(r"[a-z]+", text.lower()):
-            if len(word) < 4:
-                continue
-            concept = self.concepts.get(word, word)
-            vector[int(hashlib.md5(concept.encode()).hexdigest(), 16) % dimensions] += 1.0
-        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
-        return [v / norm for v in vector]
+        return concept_vector(text, self.concepts, dimensions)
 
     def handle(self, request: Request) -> Response:
         if request.path.endswith(":batchEmbedContents"):

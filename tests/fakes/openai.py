@@ -1,11 +1,12 @@
-"""A fake OpenAI-compatible server (`/v1/chat/completions`), as DeepSeek, Qwen, Ollama or vLLM answer it."""
+"""A fake OpenAI-compatible server (`/v1/chat/completions`, `/v1/embeddings`), as DeepSeek, Qwen, Ollama or vLLM
+answer it."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from tests.fakes.gemini import SUMMARY, pieces
+from tests.fakes.gemini import SUMMARY, concept_vector, pieces
 from tests.fakes.http import FakeServer, Request, Response
 
 
@@ -21,12 +22,17 @@ class FakeOpenAI(FakeServer):
         self.answer = "The method reads papers twice as fast [4 Experiments]."
         self.stream_seconds = 0.05
         self.stream_pieces = 40
+        self.concepts: dict[str, str] = {}
+        """word -> concept for embeddings, as the fake Gemini's."""
+        self.embedded: list[str] = []
 
     @property
     def url(self) -> str:
         return f"{self.base}/v1"
 
     def handle(self, request: Request) -> Response:
+        if request.path == "/v1/embeddings":
+            return self._embeddings(json.loads(request.body or b"{}"))
         if request.path != "/v1/chat/completions":
             return Response.json({"error": {"message": "not found"}}, 404)
         body = json.loads(request.body or b"{}")
@@ -61,3 +67,14 @@ class FakeOpenAI(FakeServer):
 
     def prompt(self, index: int = -1) -> str:
         return "\n".join(m["content"] for m in self.requests[index]["body"]["messages"])
+
+    def _embeddings(self, body: dict[str, Any]) -> Response:
+        texts = body.get("input")
+        if not body.get("model") or not isinstance(texts, list) or not all(isinstance(x, str) for x in texts):
+            return Response.json({"error": {"message": "model and input (a list of strings) are required",
+                                            "type": "invalid_request_error"}}, 400)
+        with self.lock:
+            self.embedded += texts
+        return Response.json({"object": "list", "model": body["model"], "data": [
+            {"object": "embedding", "index": i, "embedding": concept_vector(text, self.concepts, 384)}
+            for i, text in enumerate(texts)], "usage": {"prompt_tokens": 1, "total_tokens": 1}})
