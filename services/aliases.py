@@ -42,6 +42,8 @@ NARROWER: tuple[tuple[str, tuple[str, ...]], ...] = (
                          "endoscopy", "endoscopic", "colonoscopy", "ultrasound", "mammography", "dermoscopy",
                          "fundus image", "surgical video", "surgical scene")),
     ("program repair", ("automated program repair", "APR", "bug fixing", "patch generation")),
+    ("software testing", ("unit testing", "property-based testing", "mutation testing", "regression testing",
+                          "metamorphic testing", "fuzz testing", "test case generation")),
 )
 """Reviewed by hand (issue 25): kinds of a thing, found under its name but not the other way round — "medical
 imaging" finds CT scans and histopathology; "CT" does not find every medical image."""
