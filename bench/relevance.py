@@ -15,8 +15,10 @@ by its authors, not by us) and the day's topics it is about (labelled by hand fr
 - `--embed` (needs EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL, or GEMINI_API_KEY): cosine similarity of sentence
   topics to each paper, and the threshold that gives the best F1 — how ABOUT_THRESHOLD is set.
 
+- /search: each topic's words as a query over the papers holding them all, re-ranked as /search ranks (NDCG@10).
+
 A line a day: `relevance: day=D topics=T recall=R precision=P about_recall= about_precision= ndcg10_0=A
-ndcg10_5=B ndcg10_20=C`.
+ndcg10_5=B ndcg10_20=C search_ndcg10=S`.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.aliases import Aliases, learn_from
-from services.models import PaperText
+from services.models import PaperMeta, PaperText
 from services.ranking.relevance import Corpus
 from services.ranking.taste import Rated, Space, paper_terms, train
 from services.topics import Topic, parse_topic
@@ -177,6 +179,33 @@ def ranking(papers: list[Paper], trials: int) -> dict[int, float]:
     return results
 
 
+def search_ndcg(papers: list[Paper], topics: dict[str, str]) -> tuple[float, float]:
+    """/search on the day: each topic's words as the query; the papers holding every word (arXiv's `all:` AND) in
+    the listing's order stand for arXiv's answer, re-ranked as /search ranks them (no taste); NDCG@10 against the
+    topic's labels, with the listing's own order beside it."""
+    from services.ranking.search import reranked
+    from services.text_match import stems
+
+    def ndcg(ranked: list[Paper], key: str) -> float:
+        gains = [1.0 if key in p.topics else 0.0 for p in ranked]
+        dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
+        ideal = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(gains, reverse=True)[:10]))
+        return dcg / ideal if ideal else 0.0
+
+    ours, listing = [], []
+    for key, text in topics.items():
+        query = text.split(" OR ")[0].replace('"', "")
+        wanted = set(stems(query))
+        found = [p for p in papers if wanted <= set(stems(f"{p.title} {p.abstract}"))]
+        if not any(key in p.topics for p in found):
+            continue
+        metas = [PaperMeta(p.base_id, 1, p.title, p.authors, p.abstract, p.primary) for p in found]
+        order = {m.base_id: p for m, p in zip(metas, found, strict=True)}
+        ours.append(ndcg([order[m.base_id] for m in reranked(query, metas)], key))
+        listing.append(ndcg(found, key))
+    return sum(ours) / max(1, len(ours)), sum(listing) / max(1, len(listing))
+
+
 def costs(papers: list[Paper], topic_texts: list[str]) -> tuple[float, float]:
     """CPU seconds to rank 1,000 chats × 200 papers (3 topics each), and ms to retrain on 500 ratings."""
     pool = [Paper(f"{p.base_id}.{i}", p.title, p.abstract, p.authors, p.categories, p.primary, p.topics)
@@ -259,9 +288,12 @@ def main() -> None:
             first = False
         if args.embed:
             asyncio.run(embedding_threshold(papers, sentences))
+        searched, listed = search_ndcg(papers, topics)
+        print(f"  /search: ndcg10={searched:.3f} (the listing's order of the same papers: {listed:.3f})")
         print(f"relevance: day={path.stem.removeprefix('relevance-')} topics={len(topics)} recall={recall:.3f} "
               f"precision={precision:.3f} about_recall={about_recall:.3f} about_precision={about_precision:.3f} "
-              f"ndcg10_0={results[0]:.3f} ndcg10_5={results[5]:.3f} ndcg10_20={results[20]:.3f}")
+              f"ndcg10_0={results[0]:.3f} ndcg10_5={results[5]:.3f} ndcg10_20={results[20]:.3f} "
+              f"search_ndcg10={searched:.3f}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from handlers import (
     presses,
     questions,
     reading_list,
+    search,
     start,
     versions,
 )
@@ -63,6 +64,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("fig", questions.fig_command))
     app.add_handler(CommandHandler("diff", versions.diff_command))
     app.add_handler(CommandHandler("saved", reading_list.saved_command))
+    app.add_handler(CommandHandler("search", search.search))
     app.add_handler(CallbackQueryHandler(settings.remove_button, pattern=callback_data.REMOVE_TOPIC.pattern))
     app.add_handler(CallbackQueryHandler(settings.drop_name_button, pattern=callback_data.DROP_NAME.pattern))
     app.add_handler(CallbackQueryHandler(settings.pick_button, pattern=callback_data.PICK.pattern))
@@ -75,6 +77,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(papers.abstract_button, pattern=callback_data.ABSTRACT.pattern))
     app.add_handler(CallbackQueryHandler(feedback.rate_button, pattern=callback_data.RATE.pattern))
     app.add_handler(CallbackQueryHandler(feedback.stop_name_button, pattern=callback_data.STOP_NAME.pattern))
+    app.add_handler(CallbackQueryHandler(search.page_button, pattern=callback_data.SEARCH_PAGE.pattern))
     app.add_handler(CallbackQueryHandler(bibtex.bib_button, pattern=callback_data.BIB.pattern))
     app.add_handler(CallbackQueryHandler(questions.fig_button, pattern=callback_data.FIGURE.pattern))
     app.add_handler(CallbackQueryHandler(reading_list.save_button, pattern=callback_data.SAVE.pattern))

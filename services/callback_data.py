@@ -50,6 +50,8 @@ REMOVE_TOPIC = Route("rm", (r"\d{1,9}",))
 """✖ under /topics: remove that topic."""
 DROP_NAME = Route("dn", (r"\d{1,9}", r"\d{1,2}"))
 """✖ under a topic's other names (/subscribe): stop matching that topic (subscription ID) by its n-th shown name."""
+SEARCH_PAGE = Route("sp", (r"\d{1,12}", r"\d{1,2}"))
+"""◀ ▶ under a /search: that page of that search."""
 STOP_NAME = Route("sn", (r"\d{1,12}",))
 """🚫 after 👎 on a paper matched by another name of its topic: stop matching by it (the record's ID)."""
 CARD = Route("card", (_ID,))

@@ -53,7 +53,7 @@ async def test_command_menu_is_set_in_english_and_chinese(bot: RunningBot) -> No
     calls = await bot.tg.wait_for("setMyCommands", count=2)
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert [c["command"] for c in by_language[None]] == [
-        "start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-        "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang"]
+        "start", "help", "search", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume",
+        "settings", "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang"]
     assert by_language[None][0]["description"] == t("en", "menu_start")
     assert by_language["zh"][0]["description"] == t("zh", "menu_start")

@@ -27,7 +27,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "<b>Commands</b>\n"
             "<b>Papers</b> — send a link or ID; reply to a card to ask about it; /fig <code>2</code> as a reply "
             "explains figure 2; /bib as a reply gives BibTeX; /diff <code>2408.14227</code> says what changed in "
-            "its latest version; a PDF sent as a file gets its card.\n"
+            "its latest version; a PDF sent as a file gets its card; /search <code>diffusion transformers</code> "
+            "finds papers on arXiv.\n"
             "<b>Digests</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
             "<code>au:\"Yann LeCun\"</code> · <code>about: a sentence</code>; /topics, /unsubscribe <code>2</code>, "
             "/time <code>08:30 Europe/Berlin</code>, /digest (now), /pause, /resume, /export.\n"
@@ -114,6 +115,7 @@ TEXTS: dict[str, dict[str, Text]] = {
                             "Please send the link again if you still want the card.",
         "llm_name_offline": "an offline extractor (no LLM key configured)",
         "menu_start": "What Papergram does",
+        "menu_search": "Search arXiv: /search <words, au:, ti:, cat:>",
         "menu_help": "How to use Papergram",
         "menu_lang": "Language of summaries: en, zh, ja, de, …",
         "menu_subscribe": "Follow a topic: category, keywords, author or query",
@@ -251,6 +253,14 @@ TEXTS: dict[str, dict[str, Text]] = {
         "kind_about_words": "a sentence, matched by its words — no Gemini key is set, so meaning is not compared",
         "why_matches": "matches: {terms}",
         "why_alias": "matches {names} (another name for {topic})",
+        "search_usage": "🔎 <b>/search</b> finds papers on arXiv, best first (and by your 👍 once you rated some):\n"
+                        "<code>/search diffusion transformers</code>\n<code>/search au:LeCun ti:energy</code>\n"
+                        "<code>/search cat:cs.CL retrieval augmented</code>",
+        "search_header": {"one": "🔎 <b>{query}</b> · {count} paper · page {page} of {pages}",
+                          "other": "🔎 <b>{query}</b> · {count} papers · page {page} of {pages}"},
+        "search_none": "🔎 Nothing on arXiv for <b>{query}</b>. Fewer or other words may find more.",
+        "search_down": "🔎 arXiv does not answer just now; please search again in a minute.",
+        "search_gone": "This search is too old to page through; search again.",
         "names_offered": "<b>{topic}</b> also matches papers that say: {names}. ✖ drops a name.",
         "name_drop_button": "✖ {name}",
         "name_dropped": "“{name}” no longer matches {topic}.",
@@ -349,7 +359,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "help": (
             "<b>命令</b>\n"
             "<b>论文</b> — 发送链接或编号；回复卡片即可提问；对卡片回复 /fig <code>2</code> 解读图 2；回复 /bib 获取 "
-            "BibTeX；/diff <code>2408.14227</code> 说明最新版本改了什么；把 PDF 作为文件发来即可得到卡片。\n"
+            "BibTeX；/diff <code>2408.14227</code> 说明最新版本改了什么；把 PDF 作为文件发来即可得到卡片；"
+            "/search <code>diffusion transformers</code> 在 arXiv 上搜索论文。\n"
             "<b>摘要推送</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
             "<code>au:\"Yann LeCun\"</code> · <code>about: 一句话</code>；/topics、/unsubscribe <code>2</code>、"
             "/time <code>08:30 Asia/Shanghai</code>、/digest（立即）、/pause、/resume、/export。\n"
@@ -426,6 +437,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "restart_too_late": "arXiv:{id} 还没准备好我就重启了，而且已经过了一段时间。如果仍然需要卡片，请重新发送链接。",
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
         "menu_start": "Papergram 能做什么",
+        "menu_search": "搜索 arXiv：/search <关键词、au:、ti:、cat:>",
         "menu_help": "Papergram 使用说明",
         "menu_lang": "摘要语言：en、zh、ja、de……",
         "menu_subscribe": "订阅主题：分类、关键词、作者或查询",
@@ -554,6 +566,13 @@ TEXTS: dict[str, dict[str, Text]] = {
         "kind_about_words": "一句话，按词语匹配——未设置 Gemini 密钥，无法比较语义",
         "why_matches": "匹配：{terms}",
         "why_alias": "匹配 {names}（{topic} 的别名）",
+        "search_usage": "🔎 <b>/search</b> 在 arXiv 上搜索论文，最相关的在前（你点过 👍 后也按你的口味）：\n"
+                        "<code>/search diffusion transformers</code>\n<code>/search au:LeCun ti:energy</code>\n"
+                        "<code>/search cat:cs.CL retrieval augmented</code>",
+        "search_header": "🔎 <b>{query}</b> · {count} 篇 · 第 {page}/{pages} 页",
+        "search_none": "🔎 arXiv 上没有与 <b>{query}</b> 匹配的论文。少用或换用一些词也许能找到更多。",
+        "search_down": "🔎 arXiv 暂时没有响应，请一分钟后再搜索。",
+        "search_gone": "这次搜索已过期，无法翻页；请重新搜索。",
         "names_offered": "<b>{topic}</b> 也匹配写着这些名称的论文：{names}。点 ✖ 去掉一个。",
         "name_drop_button": "✖ {name}",
         "name_dropped": "“{name}”不再匹配 {topic}。",
@@ -631,6 +650,6 @@ TEXTS: dict[str, dict[str, Text]] = {
     },
 }
 
-MENU_COMMANDS = ("start", "help", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume", "settings",
-                 "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang")
+MENU_COMMANDS = ("start", "help", "search", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume",
+                 "settings", "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""

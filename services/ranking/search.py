@@ -11,14 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.arxiv.client import ArxivClient
+from services.cards.render import shorten
+from services.closeness import sentences
 from services.models import PaperMeta, PaperText
 from services.ranking.feedback import Feedback
-from services.ranking.taste import Space
+from services.ranking.taste import Space, resemblance
+from services.store import SearchHit
 from services.text_match import stems
 
 FETCHED = 30
-"""Papers read from arXiv's relevance order for each search (the re-rank sees these)."""
+"""Papers read from arXiv's relevance order for each search (the re-rank sees these; /search pages them)."""
 SHOWN = 10
+PAGE = 10
+"""Results on a /search page: each with its 📄 button, five to a row."""
 MAX_QUERY = 200
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2.0
@@ -99,7 +104,16 @@ class SearchService:
         found = await self.arxiv.search(query, FETCHED)
         taste = None
         model = await self.feedback.model(chat_id) if chat_id is not None and found else None
+        texts = [PaperText(p.title, p.abstract, p.authors) for p in found]
         if model is not None:
-            space = Space([PaperText(p.title, p.abstract, p.authors) for p in found])
-            taste = [float(x) for x in space.decision(model)]
+            taste = [float(x) for x in Space(texts).decision(model)]
+        elif chat_id is not None and found and (liked := self.feedback.liked_papers(chat_id)):
+            taste = resemblance(texts, liked)
         return reranked(text, found, taste)[:limit]
+
+
+def hit(paper: PaperMeta) -> SearchHit:
+    """A result as a /search page lists it: title, authors, date, the abstract's first sentence."""
+    first = (sentences(paper.abstract) or [""])[0]
+    date = paper.published.date().isoformat() if paper.published else ""
+    return SearchHit(paper.versioned_id, paper.title, paper.authors, date, shorten(first, 180))

@@ -152,6 +152,8 @@ def train(rated: Sequence[Rated], background: Sequence[PaperText], version: str)
     if likes < MIN_LIKES:
         return None
     dislikes = len(rated) - likes
+    if not dislikes and not background:
+        return None  # nothing to tell the likes from (no 👎, nothing announced yet): `resemblance` serves then
     papers = [r.paper for r in rated] + list(background)
     space = Space(papers)
     labels = np.array([1 if r.liked else 0 for r in rated] + [0] * len(background))
@@ -174,3 +176,13 @@ def like_counts(space: Space, rows: Sequence[int], liked: Sequence[PaperText]) -
     liked_matrix = space.transform(counts(liked))
     similarity = space.matrix[list(rows)] @ liked_matrix.T
     return [int(n) for n in np.asarray((similarity >= LIKE_SIMILARITY).sum(axis=1)).ravel()]
+
+
+def resemblance(papers: Sequence[PaperText], liked: Sequence[PaperText]) -> list[float]:
+    """How much each paper resembles the closest liked one (TF-IDF cosine, 0–1): a taste before a model can be
+    trained — a chat that liked papers but never disliked one, with nothing announced yet to contrast them."""
+    if not papers or not liked:
+        return [0.0] * len(papers)
+    space = Space([*papers, *liked])
+    similarity = space.matrix[:len(papers)] @ space.matrix[len(papers):].T
+    return [float(x) for x in np.asarray(similarity.max(axis=1).todense()).ravel()]

@@ -101,7 +101,8 @@ class ChatRecords(StoreBase):
             else:
                 self.db.execute("DELETE FROM chats WHERE id = ?", [old_id])
             for table in ("subscriptions", "deliveries", "outbox", "ratings", "chat_models", "cards_sent",
-                          "card_requests", "saved", "digest_days", "revisions_told", "matched_names"):
+                          "card_requests", "saved", "digest_days", "revisions_told", "matched_names",
+                          "searches"):
                 self.db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
 
     # Subscriptions -------------------------------------------------------------------------------------

@@ -413,3 +413,10 @@ def m0021_topic_names(db: Database) -> None:
     db.table("matched_names").create({"id": int, "chat_id": int, "base_id": str, "query": str, "name": str,
                                       "created_at": str}, pk="id")
     db.table("matched_names").create_index(["chat_id", "base_id"])
+
+
+@migrations(name="0022_searches")
+def m0022_searches(db: Database) -> None:
+    """A chat's /search results, kept so ◀ ▶ page through them without asking arXiv again (JSON list of hits)."""
+    db.table("searches").create({"id": int, "chat_id": int, "query": str, "hits": str, "created_at": str}, pk="id")
+    db.table("searches").create_index(["chat_id"])
