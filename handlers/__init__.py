@@ -83,6 +83,8 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(reading_list.save_button, pattern=callback_data.SAVE.pattern))
     app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.SAVED_PAGE.pattern))
     app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.UNSAVE.pattern))
+    app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.READ.pattern))
+    app.add_handler(CallbackQueryHandler(reading_list.export_button, pattern=callback_data.EXPORT_SAVED.pattern))
     app.add_handler(CallbackQueryHandler(errors.expired_button))  # any other button data: answered, never spins
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
                                    bibtex.bib_file))

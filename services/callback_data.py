@@ -82,6 +82,10 @@ SAVED_PAGE = Route("saved", (r"\d{1,4}",))
 """◀ ▶ in /saved."""
 UNSAVE = Route("unsave", (r"\d{1,4}", _ID))
 """✖ in /saved: remove that paper (and stay on the page)."""
+READ = Route("read", (r"\d{1,4}", _ID))
+"""✓ / ○ under /saved: mark that paper (base ID) read or unread, showing that page again."""
+EXPORT_SAVED = Route("ex", (r"bib|ris|csl",))
+"""⬇ under /saved: the reading list as a .bib, .ris or CSL-JSON file."""
 
 
 def rate(base_id: str, vote: int) -> str:

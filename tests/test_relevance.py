@@ -314,7 +314,7 @@ async def test_a_reading_list_saved_listed_removed_and_skipped_by_digests(bot: R
     bot.tg.send_text("/saved", chat_id=920)
     await bot.tg.wait_for("sendMessage", chat_id=920, count=len(bot.tg.calls_to("sendMessage", 920)) + 1)
     keyboard = bot.tg.calls_to("sendMessage", 920)[-1].params["reply_markup"]["inline_keyboard"]
-    assert markup and keyboard[0][0]["callback_data"] == "unsave:0:2408.10001"
+    assert markup and keyboard[0][2]["callback_data"] == "unsave:0:2408.10001"
     bot.tg.press("unsave:0:2408.10001", chat_id=920)
     [edited] = await bot.tg.wait_for("editMessageText", chat_id=920, contains="reading list is empty")
     assert edited.text == t("en", "saved_none")

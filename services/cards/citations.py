@@ -1,8 +1,10 @@
-"""BibTeX for arXiv papers, from arXiv's metadata only, in the `@misc{…, eprint=, archivePrefix=arXiv,
-primaryClass=}` form arXiv itself gives (plus the journal reference and DOI when arXiv has them). Pure."""
+"""A reading list for reference managers (Zotero, Mendeley, EndNote), from arXiv's metadata only: BibTeX in the
+`@misc{…, eprint=, archivePrefix=arXiv, primaryClass=}` form arXiv itself gives (plus the journal reference and DOI
+when arXiv has them), RIS, and CSL-JSON. Pure."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -57,3 +59,69 @@ def bibtex_file(papers: list[PaperMeta]) -> bytes:
             entry = entry.replace(f"@misc{{{key},", f"@misc{{{key}{chr(ord('a') + seen[key] - 2)},", 1)
         entries.append(entry)
     return "\n".join(entries).encode()
+
+
+def _arxiv_doi(paper: PaperMeta) -> str:
+    """The paper's DOI: the journal's when arXiv lists one, else the DOI arXiv assigns every paper."""
+    return paper.doi or f"10.48550/arXiv.{paper.base_id}"
+
+
+def _names(author: str) -> tuple[str, str]:
+    """(family, given) of a name as arXiv lists it ("Ada King Lovelace" → Lovelace, Ada King)."""
+    *given, family = author.split() or [""]
+    return family, " ".join(given)
+
+
+def _ris_line(tag: str, value: str) -> str:
+    return f"{tag}  - {' '.join(value.split())}"
+
+
+def ris(paper: PaperMeta) -> str:
+    """One RIS record (an unpublished work, as reference managers file preprints); one line per tag."""
+    when = paper.published or paper.updated
+    lines = [_ris_line("TY", "UNPB"), _ris_line("TI", paper.title)]
+    lines += [_ris_line("AU", ", ".join(n for n in _names(a) if n)) for a in paper.authors]
+    if when:
+        lines += [_ris_line("PY", str(when.year)), _ris_line("DA", when.strftime("%Y/%m/%d"))]
+    lines += [_ris_line("AB", paper.abstract), _ris_line("UR", f"https://arxiv.org/abs/{paper.base_id}"),
+              _ris_line("DO", _arxiv_doi(paper)), _ris_line("PB", "arXiv"),
+              _ris_line("M3", f"arXiv:{paper.versioned_id} [{paper.primary_category}]")]
+    if paper.journal_ref:
+        lines.append(_ris_line("N1", paper.journal_ref))
+    return "\r\n".join([*lines, "ER  - "]) + "\r\n"
+
+
+def ris_file(papers: list[PaperMeta]) -> bytes:
+    return "\r\n".join(ris(p) for p in papers).encode()
+
+
+def csl(paper: PaperMeta) -> dict[str, object]:
+    """One CSL-JSON item: an `article` (CSL's type for preprints) numbered by its arXiv ID."""
+    when = paper.published or paper.updated
+    item: dict[str, object] = {
+        "id": f"arXiv:{paper.base_id}",
+        "type": "article",
+        "title": paper.title,
+        "author": [{"family": family, "given": given} if given else {"literal": family}
+                   for family, given in map(_names, paper.authors)],
+        "abstract": paper.abstract,
+        "URL": f"https://arxiv.org/abs/{paper.base_id}",
+        "DOI": _arxiv_doi(paper),
+        "number": f"arXiv:{paper.versioned_id}",
+        "publisher": "arXiv",
+        "genre": "Preprint",
+    }
+    if when:
+        item["issued"] = {"date-parts": [[when.year, when.month, when.day]]}
+    if paper.journal_ref:
+        item["note"] = paper.journal_ref
+    return item
+
+
+def csl_file(papers: list[PaperMeta]) -> bytes:
+    return json.dumps([csl(p) for p in papers], ensure_ascii=False, indent=1).encode()
+
+
+EXPORTS = {"bib": ("reading-list.bib", bibtex_file), "ris": ("reading-list.ris", ris_file),
+           "csl": ("reading-list.json", csl_file)}
+"""Each export format: its file name and how it is written."""

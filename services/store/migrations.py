@@ -420,3 +420,9 @@ def m0022_searches(db: Database) -> None:
     """A chat's /search results, kept so ◀ ▶ page through them without asking arXiv again (JSON list of hits)."""
     db.table("searches").create({"id": int, "chat_id": int, "query": str, "hits": str, "created_at": str}, pk="id")
     db.table("searches").create_index(["chat_id"])
+
+
+@migrations(name="0023_saved_read")
+def m0023_saved_read(db: Database) -> None:
+    """A paper on the reading list is read or not yet (the reader marks it; the weekly digest reminds of the rest)."""
+    db.table("saved").add_column("read", int, not_null_default=0)

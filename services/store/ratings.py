@@ -27,6 +27,7 @@ class SavedPaper:
     base_id: str
     versioned_id: str
     title: str
+    read: bool = False
 
 
 class ReaderRecords(StoreBase):
@@ -127,6 +128,13 @@ class ReaderRecords(StoreBase):
 
     def saved(self, chat_id: int) -> list[SavedPaper]:
         """The chat's reading list, newest first."""
-        return [SavedPaper(row["base_id"], row["versioned_id"], row["title"] or "") for row in self._rows(
-            "SELECT base_id, versioned_id, title FROM saved WHERE chat_id = ? ORDER BY saved_at DESC, rowid DESC",
-            [chat_id])]
+        return [SavedPaper(row["base_id"], row["versioned_id"], row["title"] or "", bool(row["read"]))
+                for row in self._rows("SELECT base_id, versioned_id, title, read FROM saved WHERE chat_id = ? "
+                                      "ORDER BY saved_at DESC, rowid DESC", [chat_id])]
+
+    def mark_read(self, chat_id: int, base_id: str, read: bool) -> bool:
+        """Mark a paper of the chat's reading list read or unread; False when it is not on the list."""
+        cursor = self.db.conn.execute("UPDATE saved SET read = ? WHERE chat_id = ? AND base_id = ?",
+                                      [int(read), chat_id, base_id])
+        self.db.conn.commit()
+        return cursor.rowcount > 0

@@ -54,6 +54,9 @@ def _multipart(ctype: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes
         payload = payload[:-2] if payload.endswith(b"\r\n") else payload
         if b"filename=" in rest:
             files[name] = payload
+            named = re.search(rb'filename="([^"]*)"', rest)
+            if named:  # what the user's client saves it as: a reference manager reads the extension
+                fields[f"{name}_filename"] = named.group(1).decode()
         else:
             fields[name] = payload.decode()
     return fields, files
