@@ -69,6 +69,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(settings.drop_name_button, pattern=callback_data.DROP_NAME.pattern))
     app.add_handler(CallbackQueryHandler(settings.pick_button, pattern=callback_data.PICK.pattern))
     app.add_handler(CallbackQueryHandler(papers.card_button, pattern=callback_data.CARD.pattern))
+    app.add_handler(CallbackQueryHandler(papers.similar_button, pattern=callback_data.SIMILAR.pattern))
     app.add_handler(CallbackQueryHandler(digests.more_button, pattern=callback_data.MORE.pattern))
     app.add_handler(CallbackQueryHandler(papers.tables_button, pattern=callback_data.TABLES.pattern))
     app.add_handler(CallbackQueryHandler(versions.diff_button, pattern=callback_data.DIFF.pattern))

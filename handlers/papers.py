@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import ForceReply, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
@@ -94,6 +94,40 @@ async def tables_button(update: Update, context: Context) -> None:
         await context.bot.send_message(query.message.chat.id, t(chat.language, "no_tables", id=refs[0]))
         return
     await send_figures(context, query.message.chat.id, tables[:MAX_PHOTOS], chat.language, paper)
+
+
+async def similar_button(update: Update, context: Context) -> None:
+    """🔗 under a card: the five papers most like it, each with what it shares and its 📄."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    await query.answer()
+    chat = settings_for(update, context)
+    chat_id = query.message.chat.id
+    ref = paper_ref(callback_data.SIMILAR.fields(query.data)[0])
+    if ref is None:
+        return
+    services = context.services
+    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    try:
+        paper = (await services.papers.lookup([ref]))[ref]
+    except ArxivUnavailable:
+        await context.bot.send_message(chat_id, t(chat.language, "arxiv_down", id=ref))
+        return
+    found = await services.similar.like(paper) if paper is not None else []
+    if paper is None or not found:
+        await context.bot.send_message(chat_id, t(chat.language, "similar_none"))
+        return
+    lines = [t(chat.language, "similar_header", title=html.escape(paper.title, quote=False))]
+    for number, like in enumerate(found, 1):
+        authors = ", ".join(like.authors[:2]) + (" et al." if len(like.authors) > 2 else "")
+        lines.append(f'\n{number}. <a href="https://arxiv.org/abs/{html.escape(like.base_id)}">'
+                     f"{html.escape(like.title, quote=False)}</a>\n{html.escape(authors, quote=False)}\n<i>"
+                     + t(chat.language, "similar_shares", words=html.escape(", ".join(like.shares), quote=False))
+                     + "</i>")
+    buttons = [InlineKeyboardButton(f"📄 {number}", callback_data=callback_data.CARD.build(like.base_id))
+               for number, like in enumerate(found, 1)]
+    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup([buttons]),
+                                   disable_web_page_preview=True)
 
 
 TELEGRAM_DOWNLOAD_MB = 20

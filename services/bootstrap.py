@@ -36,6 +36,7 @@ from services.ranking.embeddings import Embedder, GeminiEmbedder, OpenAIEmbedder
 from services.ranking.feedback import Feedback
 from services.ranking.names import TopicNames
 from services.ranking.search import SearchService
+from services.ranking.similar import SimilarPapers
 from services.store import SKIPPED_KEPT, Store, utcnow
 
 log = logging.getLogger("papergram")
@@ -65,6 +66,8 @@ class Services:
     """arXiv searched for a reader's words (inline mode, guest queries)."""
     names: TopicNames
     """Other names of a topic, proposed by the LLM at /subscribe."""
+    similar: SimilarPapers
+    """🔗 papers like one: the bot's own pool and arXiv's answer for its distinctive words."""
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -172,4 +175,5 @@ def build_services(config: Config) -> Services:
                     pacer=pacer, feedback=feedback,
                     questions=questions, versions=versions, catalogs=catalogs,
                     search=SearchService(arxiv, feedback),
-                    names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm))
+                    names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm),
+                    similar=SimilarPapers(store, arxiv))

@@ -60,6 +60,8 @@ MORE = Route("more", (r"\d{4}-\d{2}-\d{2}",))
 """"Show N more" under a capped digest of that day."""
 DIFF = Route("diff", (_ID, r"\d{1,3}"))
 """🔀 under a digest's new versions: what changed in that version (base ID, version) since the one before."""
+SIMILAR = Route("sim", (_ID,))
+"""🔗 under a card (⋯ More): papers like that one."""
 TABLES = Route("tables", (_ID,))
 """📊 under a card: the paper's tables."""
 RATE = Route("rate", (r"[+-]", _ID))

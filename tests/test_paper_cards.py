@@ -313,8 +313,9 @@ async def test_tables_come_on_request(bot: RunningBot, arxiv_fake: FakeArxiv) ->
     assert rows[0][0]["callback_data"] == "fig:2408.14227v2:1" and rows[-1][0]["text"] == "◀"
     bot.tg.press(more["callback_data"], chat_id=622, under=card)
     shown = (await bot.tg.wait_for("editMessageReplyMarkup", chat_id=622, count=2))[-1]
-    [[bib, button, abstract], [back]] = shown.params["reply_markup"]["inline_keyboard"]
+    [[bib, button, abstract], [similar, back]] = shown.params["reply_markup"]["inline_keyboard"]
     assert [bib["text"], abstract["text"], back["text"]] == ["📎 BibTeX", "📄 Abstract", "◀"]
+    assert similar == {"text": "🔗 Similar papers", "callback_data": "sim:2408.14227v2"}
     assert button == {"text": "📊 Tables", "callback_data": "tables:2408.14227v2"}
     bot.tg.press(button["callback_data"], chat_id=622)
     table = (await bot.tg.wait_for("sendPhoto", chat_id=622, count=2))[-1]

@@ -1,5 +1,5 @@
-"""/search through the bench: arXiv's results re-ranked, ten a page, pages turned in place, cards a tap away, and
-the chat's taste taken into account (issue 26)."""
+"""Finding papers through the bench (issue 26): /search — arXiv's results re-ranked, ten a page, pages turned in
+place, cards a tap away, the chat's taste taken into account — and 🔗 similar papers under a card."""
 
 from __future__ import annotations
 
@@ -68,3 +68,28 @@ async def test_search_takes_the_chats_taste_into_account(bot: RunningBot, arxiv_
     assert services_of(bot).store.rating_counts(974) == (3, 0)
     tasted = await command(bot, "/search study", 974)
     assert [title.split()[0] for title in entries(tasted)][:2] == ["Message", "Message"], entries(tasted)
+
+
+async def test_similar_papers_come_from_what_the_bot_has_seen_and_from_arxiv(bot: RunningBot,
+                                                                             arxiv_fake: FakeArxiv) -> None:
+    add(arxiv_fake, "2408.10001", "Consistency Distillation of Diffusion Samplers",
+        "We distill diffusion samplers into one step with consistency training.")
+    add(arxiv_fake, "2408.10002", "Graph Neural Networks for Molecules", "Message passing on molecule graphs.")
+    add(arxiv_fake, "2408.10003", "Progressive Distillation for Fast Sampling",
+        "Distillation halves the sampling steps of diffusion models again and again.")
+    add(arxiv_fake, "2408.10004", "One-Step Diffusion via Consistency Models",
+        "Consistency models map noise to data in one step, distilled from diffusion.")
+    arxiv_fake.announce("cs", "2024-08-26", [("2408.10002", "new"), ("2408.10003", "new")])
+    services = services_of(bot)
+    await services.digests.poll({"cs"})  # the day's announcements: part of the bot's own pool
+    bot.tg.press(callback_data.SIMILAR.build("2408.10001v1"), chat_id=975)
+    [reply] = await bot.tg.wait_for("sendMessage", chat_id=975)
+    assert reply.text.startswith(t("en", "similar_header", title="Consistency Distillation of Diffusion Samplers"))
+    titles = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"\n\d+\. (<a [^>]+>.*?</a>)", reply.text)]
+    assert titles[:2] == ["One-Step Diffusion via Consistency Models", "Progressive Distillation for Fast Sampling"]
+    assert "Consistency Distillation of Diffusion Samplers" not in titles
+    assert "<i>shares: consistency, diffusion, distillation</i>" in reply.text, "the words it shares, as written"
+    asked = [r for r in arxiv_fake.api_requests if r.get("search_query")]
+    assert asked and "all:" in asked[-1]["search_query"][0], "arXiv asked for the paper's distinctive words"
+    [buttons] = reply.params["reply_markup"]["inline_keyboard"]
+    assert buttons[0] == {"text": "📄 1", "callback_data": callback_data.CARD.build("2408.10004")}

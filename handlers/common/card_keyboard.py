@@ -3,7 +3,8 @@
     main   [👍] [👎] [🔖]           (✅ on the rating given, ✅ Saved once saved)
            [❓ Ask] [🖼 Figures] [⋯ More]
     figs   [🔍 Fig. 1] [🔍 Fig. 2] [🔍 Fig. 3] … [◀]
-    more   [📎 BibTeX] [📊 Tables] [📄 Abstract] [◀]
+    more   [📎 BibTeX] [📊 Tables] [📄 Abstract]
+           [🔗 Similar papers] [◀]
 
 The buttons carry the figures' numbers (so another view can be drawn without reading the PDF again); the state
 comes from the store each time a view is drawn.
@@ -55,7 +56,7 @@ def card_keyboard(lang: str, paper_id: str, base_id: str, numbers: list[str], vi
             [button(t(lang, "bib_button"), callback_data.BIB.build(paper_id)),
              button(t(lang, "tables_button"), callback_data.TABLES.build(paper_id)),
              button(t(lang, "abstract_button"), callback_data.ABSTRACT.build(paper_id))],
-            [back]])
+            [button(t(lang, "similar_button"), callback_data.SIMILAR.build(paper_id)), back]])
     second = [button(t(lang, "ask_button"), callback_data.ASK.build(paper_id))]
     if shown:
         second.append(button(t(lang, "figures_button"), callback_data.VIEW.build("figs", paper_id, field)))

@@ -39,6 +39,13 @@ class PaperCache(StoreBase):
             pk=("base_id", "version"),
         )
 
+    def cached_papers(self, limit: int) -> list[PaperMeta]:
+        """The newest papers the bot fetched (their latest versions; not a user's uploaded PDFs): candidates for
+        "similar papers" beside the announcements."""
+        return [_meta(row) for row in self._rows(
+            "SELECT * FROM papers WHERE is_latest = 1 AND base_id NOT LIKE 'upload-%' ORDER BY fetched_at DESC "
+            "LIMIT ?", [limit])]
+
     def get_paper(self, base_id: str, version: int | None, *, max_age: timedelta) -> PaperMeta | None:
         """A stored paper fetched less than `max_age` ago; `version=None` means the latest known."""
         since = (utcnow() - max_age).isoformat()
@@ -47,20 +54,7 @@ class PaperCache(StoreBase):
         else:  # SQLite compares the text '2' equal to the integer 2 through column affinity
             where, params = "base_id = ? AND version = ? AND fetched_at >= ?", [base_id, str(version), since]
         for row in self._table("papers").rows_where(where, params, limit=1):
-            return PaperMeta(
-                base_id=row["base_id"],
-                version=row["version"],
-                title=row["title"],
-                authors=tuple(json.loads(row["authors"])),
-                abstract=row["abstract"],
-                primary_category=row["primary_category"],
-                categories=tuple(json.loads(row["categories"])),
-                comment=row["comment"] or "",
-                published=_parse_time(row["published"]),
-                updated=_parse_time(row["updated"]),
-                journal_ref=row["journal_ref"] or "",
-                doi=row["doi"] or "",
-            )
+            return _meta(row)
         return None
 
     def get_licence(self, base_id: str, *, max_age: timedelta) -> str | None:
@@ -192,3 +186,20 @@ class PaperCache(StoreBase):
             )
             for r in rows
         ]
+
+
+def _meta(row: dict[str, Any]) -> PaperMeta:
+    return PaperMeta(
+        base_id=row["base_id"],
+        version=row["version"],
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        abstract=row["abstract"],
+        primary_category=row["primary_category"],
+        categories=tuple(json.loads(row["categories"])),
+        comment=row["comment"] or "",
+        published=_parse_time(row["published"]),
+        updated=_parse_time(row["updated"]),
+        journal_ref=row["journal_ref"] or "",
+        doi=row["doi"] or "",
+    )

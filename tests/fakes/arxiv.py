@@ -145,8 +145,9 @@ class FakeArxiv(FakeServer):
         )
 
     def _search(self, query: str) -> list[FakePaper]:
-        """arXiv's search, as far as the bot uses it: `field:term` clauses joined by AND (fields all, ti, abs, au,
-        cat), a paper matching every clause, in relevance order (how often the terms occur)."""
+        """arXiv's search, as far as the bot uses it: `field:term` clauses joined by AND, each clause possibly
+        alternatives joined by OR (fields all, ti, abs, au, cat), a paper matching every clause, in relevance order
+        (how often the terms occur)."""
         clauses = [c.strip() for c in re.split(r"\s+AND\s+", query) if c.strip()]
         results: list[tuple[int, FakePaper]] = []
         for paper in self.papers.values():
@@ -155,9 +156,10 @@ class FakeArxiv(FakeServer):
             fields["all"] = " ".join(fields.values())
             score = 0
             for clause in clauses:
-                name, _, term = clause.partition(":") if ":" in clause else ("all", "", clause)
-                term = term.strip('"').lower()
-                hits = fields.get(name, fields["all"]).lower().count(term)
+                hits = 0
+                for alternative in re.split(r"\s+OR\s+", clause.strip("()")):
+                    name, _, term = alternative.partition(":") if ":" in alternative else ("all", "", alternative)
+                    hits += fields.get(name, fields["all"]).lower().count(term.strip('"').lower())
                 if not hits:
                     break
                 score += hits
