@@ -37,6 +37,7 @@ from services.ranking.feedback import Feedback
 from services.ranking.names import TopicNames
 from services.ranking.search import SearchService
 from services.ranking.similar import SimilarPapers
+from services.signals import GitHub, HuggingFace, Popularity, SemanticScholar
 from services.store import SKIPPED_KEPT, Store, utcnow
 
 log = logging.getLogger("papergram")
@@ -139,6 +140,18 @@ def build_summarizer(config: Config) -> Summarizer:
     return FallbackSummarizer(first, second) if second is not None else first
 
 
+def build_popularity(config: Config, store: Store) -> Popularity:
+    """The popularity sources whose endpoint is set (an empty URL turns one off)."""
+    timeout = config.signals_timeout
+    return Popularity(
+        store,
+        HuggingFace(config.hf_api_url, timeout) if config.hf_api_url else None,
+        GitHub(config.github_api_url, config.github_token, timeout) if config.github_api_url else None,
+        SemanticScholar(config.semantic_scholar_api_url, config.semantic_scholar_api_key, timeout)
+        if config.semantic_scholar_api_url else None,
+        timeout)
+
+
 def build_embedder(config: Config) -> Embedder:
     """The embeddings server when one is configured, else Gemini's (the caller checks `about_by_meaning`)."""
     if config.embeddings_base_url and config.embeddings_model:
@@ -157,7 +170,7 @@ def build_services(config: Config) -> Services:
     llm = build_summarizer(config)
     licences = LicenceReader(config.arxiv_oai_url, timeout=config.http_timeout, delay=config.arxiv_delay_seconds)
     papers = PaperService(store, arxiv, pdfs, llm, max_pages=config.max_pdf_pages, llm_budget=config.llm_daily_budget,
-                          licences=licences)
+                          licences=licences, popularity=build_popularity(config, store))
     questions = QuestionService(store, papers, llm, budget=config.llm_daily_budget)
     versions = VersionComparer(store, papers, llm, budget=config.llm_daily_budget)
     feedback = Feedback(store)

@@ -82,6 +82,19 @@ class Config(BaseModel):
     arxiv_rss_url: str = _setting("ARXIV_RSS_URL", "https://rss.arxiv.org/rss/", "arXiv announcement feeds")
     arxiv_oai_url: str = _setting("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai",
                                   "arXiv's OAI-PMH interface, for each paper's licence (a mirror)")
+    hf_api_url: str = _setting("HF_API_URL", "https://huggingface.co/api", "Hugging Face's API, for Daily Papers "
+                               "upvotes (`/daily_papers`); empty: no such signal")
+    github_api_url: str = _setting("GITHUB_API_URL", "https://api.github.com", "GitHub's API, for the stars and last "
+                                   "push of a repository a card links; empty: no such signal")
+    github_token: str = _setting("GITHUB_TOKEN", "", "lifts GitHub's anonymous rate limit (60 requests an hour)",
+                                 secret=True)
+    semantic_scholar_api_url: str = _setting("SEMANTIC_SCHOLAR_API_URL", "https://api.semanticscholar.org/graph/v1",
+                                             "Semantic Scholar's Graph API, for citation counts; empty: no such "
+                                             "signal")
+    semantic_scholar_api_key: str = _setting("SEMANTIC_SCHOLAR_API_KEY", "", "its key (optional: a higher rate "
+                                             "limit)", secret=True)
+    signals_timeout: float = _setting("SIGNALS_TIMEOUT", 4.0, "seconds a popularity signal may take; later, a card "
+                                      "or digest goes without it")
     llm_provider: str = _setting("LLM_PROVIDER", "gemini",
                                  "`gemini`, or `openai` for any OpenAI-compatible server (OpenAI, DeepSeek, "
                                  "Qwen, OpenRouter, Ollama, vLLM, llama.cpp)")
@@ -156,7 +169,8 @@ class Config(BaseModel):
 
     @field_validator("telegram_api_url", "telegram_file_url", "arxiv_api_url", "arxiv_pdf_url", "arxiv_rss_url",
                      "arxiv_oai_url",
-                     "gemini_base_url", "openai_base_url", "embeddings_base_url", "webhook_url", mode="before")
+                     "gemini_base_url", "openai_base_url", "embeddings_base_url", "webhook_url", "hf_api_url",
+                     "github_api_url", "semantic_scholar_api_url", mode="before")
     @classmethod
     def _url(cls, value: Any, info: Any) -> str:
         text = str(value).strip()
@@ -171,7 +185,7 @@ class Config(BaseModel):
                      "cache_days",
                      "send_concurrency", "poll_minutes", "digest_tick_seconds", "max_pdf_mb", "max_pdf_pages",
                      "http_timeout", "pdf_download_seconds", "pdf_patience_seconds", "pdf_seconds", "pdf_workers",
-                     "arxiv_delay_seconds",
+                     "arxiv_delay_seconds", "signals_timeout",
                      mode="before")
     @classmethod
     def _number(cls, value: Any, info: Any) -> float:

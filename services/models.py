@@ -114,6 +114,9 @@ class ChatSettings:
     last_digest_local: str = ""
     cards: str = ""
     """`rich` or `classic` (`/settings cards`); "" takes the bot's CARD_STYLE."""
+    popularity: str = ""
+    """How much HF upvotes, stars and citations lift a paper in this chat's ranking: `off`, `low`, `high` ("" is
+    `low`; `/settings popularity`)."""
     rich_refused_at: str = ""
     """ISO time the Bot API server last refused a rich message here: classic cards for a day after it."""
 

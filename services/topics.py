@@ -7,7 +7,9 @@ A topic is one of:
   (arXiv's `co:` and `jr:` are not offered: announcements do not carry comments or journal references);
 - keywords: `diffusion models` (every word in the title or abstract) or a quoted phrase `"diffusion model"`;
 - a sentence: `about: making diffusion sampling faster` — matched by meaning (embeddings, see
-  services/embeddings.py) when an LLM key is set, by its words otherwise.
+  services/embeddings.py) when an LLM key is set, by its words otherwise;
+- what the field is reading: `trending cs.CV`, `trending diffusion models` — the week's papers of a category or
+  keywords, ranked by Hugging Face upvotes, stars and citations (services/signals/).
 Keyword, author, query and sentence topics are matched locally against the announcements of the chat's archives.
 Words match in any inflection, case, accent and hyphenation (services/text_match.py).
 """
@@ -62,7 +64,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Topic:
-    kind: str  # category, author, query, keyword, about
+    kind: str  # category, author, query, keyword, about, trending
     text: str  # as the user wrote it (trimmed), shown in /topics
     query: str  # normalized: the key for duplicates
     also: tuple[str, ...] = ()
@@ -72,12 +74,21 @@ class Topic:
 
     def feeds(self) -> set[str]:
         """The announcement feeds this topic needs on its own (keyword topics use the chat's archives)."""
+        if self.kind == "trending":
+            return self.inner.feeds()
         if self.kind == "category":
             return {self.query.removeprefix("cat:")}
         return {archive_of(c) for c in _categories_in(self.query)}
 
     @property
+    def inner(self) -> Topic:
+        """A trending topic's category or keywords (any other topic is its own)."""
+        return parse_topic(self.text[len(TRENDING_PREFIX):]) if self.kind == "trending" else self
+
+    @property
     def tree(self) -> Node:
+        if self.kind == "trending":
+            return self.inner.tree
         if self.kind == "category":
             return Term("cat", (self.query.removeprefix("cat:"),), False)
         if self.kind == "about":
@@ -109,6 +120,8 @@ class Topic:
         return _wanted(self.tree)
 
 
+TRENDING_PREFIX = "trending "
+"""`trending cs.CV`: the week's papers of what follows, ranked by what the field is reading."""
 ABOUT_PREFIX = "about:"
 ABOUT_MIN_SHARE = 0.5
 """Without embeddings, a sentence topic matches a paper holding at least this share of its content words."""
@@ -126,6 +139,11 @@ def parse_topic(text: str) -> Topic:
         raise TopicError("empty")
     if len(text) > MAX_TOPIC_LENGTH:
         raise TopicError("too_long")
+    if text.lower().startswith(TRENDING_PREFIX) and len(text) > len(TRENDING_PREFIX):
+        inner = parse_topic(text[len(TRENDING_PREFIX):])
+        if inner.kind in ("about", "trending"):
+            raise TopicError("syntax")
+        return Topic("trending", TRENDING_PREFIX + inner.text, "trending:" + inner.query)
     if text.lower().startswith(ABOUT_PREFIX):
         sentence = text[len(ABOUT_PREFIX):].strip()
         if not needles(sentence, False, sentence=True):

@@ -41,6 +41,7 @@ from services.cards.render import (
     key_figure,
     pdf_url,
     shorten,
+    signals_line,
     structured_lines,
 )
 from services.i18n import t
@@ -75,6 +76,8 @@ def _header(card: PaperCard, compact: bool) -> list[Block]:
     for link in _links(card):
         facts += [" · ", link]
     blocks.append(Paragraph(facts))
+    if popular := signals_line(card.signals, lang):
+        blocks.append(Paragraph(popular))
     return blocks
 
 

@@ -25,6 +25,7 @@ from services.languages import display_name, own_name, resolve
 from services.models import ChatSettings
 from services.ranking.feedback import MAX_LIKED_IDS
 from services.ranking.names import shown_names
+from services.ranking.picks import POPULARITY
 from services.store import utcnow
 from services.topics import MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CHAT, Topic, TopicError, parse_topic
 
@@ -188,6 +189,7 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
                        crosslists=on(chat.crosslists), quiet=on(chat.quiet_note),
                        group_cards="here" if chat.group_cards_here else "private", figures=chat.figure_policy,
                        cards=chat.cards or context.services.config.card_style,
+                       popularity=chat.popularity or "low",
                        archives=chat.archives or ",".join(context.services.config.discovery_archives),
                        language=lang, time=chat.digest_time, zone=chat.timezone))
     name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
@@ -199,6 +201,8 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
         store.update_chat(chat.chat_id, group_cards_here=value == "here")
     elif name == "figures" and value in POLICIES:
         store.update_chat(chat.chat_id, figures=value)
+    elif name == "popularity" and value in POPULARITY:
+        store.update_chat(chat.chat_id, popularity=value)
     elif name == "cards" and value in CARD_STYLES:
         store.update_chat(chat.chat_id, cards=value, rich_refused_at="")
     elif name == "archives" and value and all(a in ARCHIVES for a in value.split(",")):

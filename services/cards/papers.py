@@ -26,6 +26,7 @@ from services.llm.prompt import PROMPT_VERSION
 from services.models import UPLOAD_PREFIX, FigureImage, FigureRegion, PaperMeta, PaperRef, PdfContent
 from services.pdf.extractor import EXTRACTOR_VERSION
 from services.pdf.pool import PdfPool, PdfResult
+from services.signals import Popularity, Signals
 from services.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ MAX_UPLOADS = 8
 """PDFs users sent kept in memory for their crops and tables (each at most MAX_PDF_MB)."""
 METADATA_MAX_AGE = timedelta(days=1)
 LICENCE_MAX_AGE = timedelta(days=30)
+SIGNALS_GRACE = 1.5
+"""Seconds a card whose text is ready still waits for its popularity line (read beside the PDF and the LLM); later
+it goes without, and the signals read on are cached for the next card."""
 """A licence is read again after a month (a new version may change it)."""
 
 
@@ -77,6 +81,8 @@ class PaperCard:
     out at once, `PaperService.with_figures` waits for them."""
     regions: list[FigureRegion] = field(default_factory=list)
     """Where the figures being drawn are (their numbers name the card's 🔍 buttons before the crops exist)."""
+    signals: Signals | None = None
+    """HF upvotes, the linked repository's stars, citations: when known within the grace (`SIGNALS_GRACE`)."""
     licence: str = ""
     """The paper's licence URI as arXiv states it ("" when not learnt in time): shown on the card."""
     provisional: bool = False
@@ -117,7 +123,7 @@ everyone else."""
 class PaperService:
     def __init__(self, store: Store, arxiv: ArxivClient, pdfs: PdfPool, summarizer: Summarizer,
                  *, max_pages: int = 60, downloads: int = DOWNLOADS, llm_budget: int = 0,
-                 licences: LicenceReader | None = None) -> None:
+                 licences: LicenceReader | None = None, popularity: Popularity | None = None) -> None:
         self._store = store
         self._arxiv = arxiv
         self._pdfs = pdfs
@@ -135,6 +141,8 @@ class PaperService:
         """LLM calls allowed per UTC day (0: no limit); past it cards use the offline extract, marked so."""
         self._licences = licences
         self._reading_licence: dict[str, asyncio.Task[Licence]] = {}
+        self.popularity = popularity
+        """What the field is reading (HF upvotes, stars, citations): a line on cards and digest entries."""
 
     @property
     def model(self) -> str:
@@ -265,12 +273,18 @@ class PaperService:
                 regions = result.regions
                 rendering = self._draw(paper, data, regions, owner)
         assert content is not None
+        links = find_links(paper.abstract, paper.comment, content.first_page)
+        signalling = asyncio.ensure_future(self.popularity.of(
+            [paper], {paper.base_id: links.code} if links.code else None)) \
+            if self.popularity is not None and self.popularity.enabled and paper.from_arxiv else None
         try:
             summary, extractive, llm_failure = await self._summary(paper, content, language, cached, progress,
                                                                    drafting)
         except BaseException:  # cancelled (shutdown) or failed: the crops are not wanted any more
             if rendering is not None and not shared:
                 rendering.cancel()
+            if signalling is not None:
+                signalling.cancel()
             raise
         removed = 0
         stated = known or ""
@@ -288,7 +302,8 @@ class PaperService:
             summary=summary,
             numbers_removed=removed,
             language=language,
-            links=find_links(paper.abstract, paper.comment, content.first_page),
+            links=links,
+            signals=(await _within(signalling, SIGNALS_GRACE)).get(paper.base_id),
             affiliation=verified_affiliation(summary.affiliation, content.first_page),
             figures=figures or [],
             extractive=extractive,
@@ -418,3 +433,15 @@ class PaperService:
         # bounded, and fair: one chat's slow PDFs (or a digest's many) hold at most three of the slots
         async with self._downloads_of.slot(owner), self._downloads:
             return await self._arxiv.download_pdf(paper)
+
+
+async def _within(task: asyncio.Future[dict[str, Signals]] | None, seconds: float) -> dict[str, Signals]:
+    """The task's result if it comes within `seconds`, else {} (it goes on, and fills the day's cache)."""
+    if task is None:
+        return {}
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), seconds)
+    except TimeoutError:
+        return {}
+    except Exception:  # never: Popularity is quiet; a card does not fail for a signal
+        return {}

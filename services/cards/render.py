@@ -17,6 +17,7 @@ from services.cards.papers import PaperCard
 from services.cards.versions import VersionChanges
 from services.i18n import t
 from services.models import FigureImage, PaperMeta, PaperRef
+from services.signals import Signals
 
 MESSAGE_LIMIT = 4096
 """Telegram's limit, counted in UTF-16 units of the text a reader sees (after the markup is parsed)."""
@@ -182,7 +183,9 @@ def render_card(card: PaperCard, m: Markup = HTML) -> list[str]:
     header_authors = authors_line(paper.authors, lang, HEADER_AUTHORS if m.compact else MAX_AUTHORS)
     # facts and links on one line where the screen allows: the header is four lines of a phone
     line = f"{facts} · {urls}" if m.compact and url_list else facts if m.compact else f"{facts}\n{urls}"
-    paragraphs = ["\n".join([title, m.italic(m.escape(header_authors)), line])]
+    popular = signals_line(card.signals, lang)
+    header = [title, m.italic(m.escape(header_authors)), line, *([m.escape(popular)] if popular else [])]
+    paragraphs = ["\n".join(header)]
     if card.extractive and lang != "en":
         paragraphs.append(m.italic(say("note_extract_language")))  # said first: the prose below is English
     gist = [f"{m.bold(say('card_contribution'))} {m.escape(shorten(s.one_sentence, TLDR_LIMIT))}"] \
@@ -433,3 +436,28 @@ def figure_terms(licence: Licence, policy: str, paper: PaperMeta, lang: str) -> 
     if not licence.allows_figures(policy):
         return False, figures_elsewhere(paper, licence, lang)
     return True, figure_credit(paper, licence, lang)
+
+
+def compact_count(number: int) -> str:
+    """1400 → 1.4k, 25300 → 25k: a count as a glance reads it."""
+    if number < 1000:
+        return str(number)
+    if number < 10_000:
+        return f"{number / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+    if number < 1_000_000:
+        return f"{number // 1000}k"
+    return f"{number / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
+
+
+def signals_line(signals: Signals | None, lang: str) -> str:
+    """"▲ 212 on HF · ★ 1.4k · 35 citations": what the field is reading, one short line ("" with no signal)."""
+    if not signals:
+        return ""
+    parts = []
+    if signals.upvotes:
+        parts.append(t(lang, "signal_upvotes", count=compact_count(signals.upvotes)))
+    if signals.stars:
+        parts.append(t(lang, "signal_stars", count=compact_count(signals.stars)))
+    if signals.citations:
+        parts.append(t(lang, "signal_citations", count=signals.citations))
+    return " · ".join(parts)

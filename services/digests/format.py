@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from services import callback_data
 from services.arxiv.announcements import Announcement
 from services.cards.papers import PaperCard
-from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten, visible_text
+from services.cards.render import MESSAGE_LIMIT, abs_url, card_messages, shorten, signals_line, visible_text
 from services.i18n import t
 from services.models import Button, ChatSettings, OutboxMessage, Overview, OverviewEntry, PaperMeta
 from services.ranking.relevance import Pick
@@ -27,6 +27,8 @@ class DigestEntry:
     one_sentence: str
     reason: str = ""
     """Why the paper was chosen, one line, only when it helps ("matches: …", "like 2 papers you rated 👍")."""
+    popular: str = ""
+    """What the field is reading of it ("▲ 212 on HF · 35 citations"), when known."""
 
 
 def rating_buttons(paper: PaperMeta) -> tuple[tuple[Button, ...], ...]:
@@ -43,8 +45,8 @@ def deep_link(bot_username: str, paper: PaperMeta) -> str:
 def overview_messages(topic: str, day: str, entries: list[DigestEntry], lang: str, first_number: int = 1,
                       total: int | None = None, bot_username: str = "") -> list[OutboxMessage]:
     """See `_overview`; rendered once for every chat that gets the same list (messages are frozen: shared)."""
-    key = (topic, day, tuple((e.paper.versioned_id, e.one_sentence, e.reason) for e in entries), lang, first_number,
-           total, bot_username)
+    key = (topic, day, tuple((e.paper.versioned_id, e.one_sentence, e.reason, e.popular) for e in entries), lang,
+           first_number, total, bot_username)
     rendered = _rendered.get(key)
     if rendered is None:
         rendered = _overview(topic, day, entries, lang, first_number, total, bot_username)
@@ -75,6 +77,8 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
         line = f'{number}. <b><a href="{abs_url(entry.paper)}">{title}</a></b>'
         if entry.one_sentence:
             line += "\n" + html.escape(shorten(entry.one_sentence, ENTRY_LINE_LIMIT), quote=False)
+        if entry.popular:
+            line += "\n" + html.escape(entry.popular, quote=False)
         if entry.reason:
             line += "\n<i>" + html.escape(shorten(entry.reason, 200), quote=False) + "</i>"
         blocks.append((number, entry, line))
@@ -94,8 +98,9 @@ def _overview(topic: str, day: str, entries: list[DigestEntry], lang: str, first
         else:
             buttons.append(Button(label, callback_data.CARD.build(entry.paper.versioned_id)))
         papers.append(entry.paper.base_id)
+        one_line = shorten(entry.one_sentence, ENTRY_LINE_LIMIT) if entry.one_sentence else ""
         listed.append(OverviewEntry(number, entry.paper.title, abs_url(entry.paper),
-                                    shorten(entry.one_sentence, ENTRY_LINE_LIMIT) if entry.one_sentence else "",
+                                    "\n".join(x for x in (one_line, entry.popular) if x),
                                     shorten(entry.reason, 200) if entry.reason else "", entry.paper.base_id,
                                     buttons[-1]))
     messages.append(_message(text, buttons, papers, listed, bool(bot_username)))
@@ -136,8 +141,9 @@ def digest_messages(chat: ChatSettings, day: str, kept: list[Pick], cards: dict[
     for pick in kept:
         card = cards.get(pick.paper.base_id)
         if card is not None:
+            popular = signals_line(card.signals or pick.popular, chat.language)
             by_topic.setdefault(pick.topic.text, []).append(
-                DigestEntry(card.paper, card.summary.one_sentence, pick.reason))
+                DigestEntry(card.paper, card.summary.one_sentence, pick.reason, popular))
     for topic_text, entries in by_topic.items():
         messages += overview_messages(topic_text, day, entries, chat.language,
                                       total=(totals or {}).get(topic_text, len(entries)),

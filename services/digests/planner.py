@@ -96,7 +96,7 @@ class DigestService:
                  embeddings: PaperEmbeddings | None = None, retention_days: int = 90) -> None:
         self._store = store
         self._picker = Picker(store, lambda: self.clock(), feedback=feedback, embeddings=embeddings,
-                              retention_days=retention_days)
+                              retention_days=retention_days, popularity=papers.popularity)
         self._card_memo: dict[tuple[str, int, str], PaperCard] = {}
         """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._pending: list[QueuedDigest] = []
@@ -152,6 +152,9 @@ class DigestService:
                 # else: today's batch may still come (feeds are rebuilt hours after 20:00 US Eastern): wait
                 return 0
             kept = self._in_topic_order(topics, chosen.kept)
+            popularity = self._papers.popularity
+            if popularity is not None and popularity.enabled:  # one batch for the digest; each card reads the cache
+                await popularity.of([p.paper for p in kept], today=self.clock().date())
             cards = await self._cards([p.paper for p in kept], chat.language, figures=chat.mode == "full")
             failed = [p.paper.base_id for p in kept if p.paper.base_id not in cards]
             skipped = failed + skipped  # a card that could not be made now is offered by "Show N more", not lost

@@ -145,6 +145,9 @@ TEXTS: dict[str, dict[str, Text]] = {
         "more_button": "⋯ More",
         "abstract_button": "📄 Abstract",
         "similar_button": "🔗 Similar papers",
+        "signal_upvotes": "▲ {count} on HF",
+        "signal_stars": "★ {count}",
+        "signal_citations": {"one": "{count} citation", "other": "{count} citations"},
         "similar_header": "🔗 <b>Papers like</b> {title}",
         "similar_shares": "shares: {words}",
         "similar_none": "I know no paper like this one yet, and arXiv found none for its words.",
@@ -259,6 +262,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "kind_query": "query",
         "kind_about": "a sentence, matched by meaning",
         "kind_about_words": "a sentence, matched by its words — no Gemini key is set, so meaning is not compared",
+        "kind_trending": "the week's papers ranked by Hugging Face upvotes, stars and citations",
         "why_matches": "matches: {terms}",
         "why_alias": "matches {names} (another name for {topic})",
         "search_usage": "🔎 <b>/search</b> finds papers on arXiv, best first (and by your 👍 once you rated some):\n"
@@ -322,6 +326,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "credit — channels; noncommercial: non-commercial licences too)\n"
             "cards: {cards} (rich: one message with a table and a slideshow of figures; classic: text and an "
             "album)\n"
+            "popularity: {popularity} (off, low, high: how much Hugging Face upvotes, stars and citations lift a "
+            "paper in the ranking)\n"
             "language: {language} · digest at {time} ({zone})\n\n"
             "Change with e.g. <code>/settings mode full</code>, <code>/settings replacements on</code>, "
             "<code>/settings archives cs,stat</code>."
@@ -474,6 +480,9 @@ TEXTS: dict[str, dict[str, Text]] = {
         "more_button": "⋯ 更多",
         "abstract_button": "📄 摘要原文",
         "similar_button": "🔗 相似论文",
+        "signal_upvotes": "HF ▲ {count}",
+        "signal_stars": "★ {count}",
+        "signal_citations": "被引 {count} 次",
         "similar_header": "🔗 <b>与此相似的论文</b>：{title}",
         "similar_shares": "共同点：{words}",
         "similar_none": "暂时没有与这篇相似的论文，arXiv 上也没有找到。",
@@ -579,6 +588,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "kind_query": "查询",
         "kind_about": "一句话，按语义匹配",
         "kind_about_words": "一句话，按词语匹配——未设置 Gemini 密钥，无法比较语义",
+        "kind_trending": "本周论文，按 Hugging Face 点赞、代码星标和引用排序",
         "why_matches": "匹配：{terms}",
         "why_alias": "匹配 {names}（{topic} 的别名）",
         "search_usage": "🔎 <b>/search</b> 在 arXiv 上搜索论文，最相关的在前（你点过 👍 后也按你的口味）：\n"
@@ -638,6 +648,7 @@ TEXTS: dict[str, dict[str, Text]] = {
             "figures：{figures}（all：全部；licensed：仅发许可允许任何人转载的图并署名——频道默认；"
             "noncommercial：也包括非商业许可）\n"
             "cards：{cards}（rich：一条富文本消息，含表格和图片轮播；classic：文字加相册）\n"
+            "popularity：{popularity}（off、low、high：Hugging Face 点赞、代码星标和引用对排序的影响）\n"
             "语言：{language} · 摘要时间 {time}（{zone}）\n\n"
             "修改示例：<code>/settings mode full</code>、<code>/settings replacements on</code>、"
             "<code>/settings archives cs,stat</code>。"

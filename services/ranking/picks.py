@@ -23,6 +23,7 @@ from services.ranking.embeddings import PaperEmbeddings
 from services.ranking.feedback import Feedback
 from services.ranking.relevance import Pick, Window, normalized, spread
 from services.ranking.taste import like_counts
+from services.signals import Popularity, Signals
 from services.store import Store
 from services.topics import Match, Topic
 
@@ -30,6 +31,11 @@ log = logging.getLogger(__name__)
 
 MAX_TASTE_WEIGHT = 0.8
 """However many ratings a chat gave, a paper's match with the topic still counts for a fifth of its rank."""
+POPULARITY = {"off": 0.0, "low": 0.15, "high": 0.4}
+"""How much what the field is reading (upvotes, stars, citations) weighs in a chat's ranking (`/settings
+popularity`; "" is low)."""
+TRENDING_DAYS = 7
+"""A `trending` topic looks at the week's announcements."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,10 @@ class Picks:
 
 class Picker:
     def __init__(self, store: Store, clock: Callable[[], datetime], *, feedback: Feedback | None = None,
-                 embeddings: PaperEmbeddings | None = None, retention_days: int = 90) -> None:
+                 embeddings: PaperEmbeddings | None = None, retention_days: int = 90,
+                 popularity: Popularity | None = None) -> None:
         self._store = store
+        self._popularity = popularity if popularity is not None and popularity.enabled else None
         self._clock = clock
         self._feedback = feedback
         self._embeddings = embeddings
@@ -61,17 +69,36 @@ class Picker:
         self._last_window: Window | None = None
 
     async def picks(self, chat: ChatSettings, topics: list[Topic], cap: int) -> Picks:
-        """The chat's papers of its window: the best `cap` kept (with their reasons), the rest skipped."""
+        """The chat's papers of its window: the best `cap` kept (with their reasons), the rest skipped. A
+        `trending` topic's papers come from the week's announcements, ranked by what the field is reading."""
         window = self._window(chat)
         about = await self._about_scores(topics, window)
-        newest, selected = self.select(chat, topics, window, about)
+        newest, selected = self.select(chat, [tp for tp in topics if tp.kind != "trending"], window, about)
+        trending = await self._trending(chat, [tp for tp in topics if tp.kind == "trending"], newest,
+                                        {a.base_id for _, a, _ in selected})
         revised = self.revised(chat, topics, window)
-        if not selected:
+        if not selected and not trending:
             return Picks(newest, [], [], revised=revised)
         ranked = await self.rank(chat, selected, window, about)
+        ranked = sorted([*ranked, *trending], key=lambda p: (not p.firm, -p.score))
         kept = self._reasons(chat, ranked[:cap], window)
         return Picks(newest, kept, [p.paper.base_id for p in ranked[cap:]], dict(Counter(p.topic.text for p in ranked)),
                      revised)
+
+    async def _trending(self, chat: ChatSettings, topics: list[Topic], newest: str, taken: set[str]) -> list[Pick]:
+        """Papers of the week (up to the digest's day) on `trending` topics, the chat has not had, each with a
+        signal, best first: scored by upvotes, stars and citations, 0–1 among them."""
+        if not topics or not newest or self._popularity is None:
+            return []
+        since = (datetime.fromisoformat(newest) - timedelta(days=TRENDING_DAYS)).date().isoformat()
+        week = Window(("trending", 0, since), self._store.announcements(since, newest))
+        _, found = self.select(replace(chat, last_digest_day=""), topics, week, {})
+        found = [f for f in found if f[1].base_id not in taken]
+        signals = await self._popularity.of([a for _, a, _ in found], today=datetime.fromisoformat(newest).date(),
+                                            days=TRENDING_DAYS)
+        scored = [(tp, a, signals[a.base_id]) for tp, a, _ in found if a.base_id in signals]
+        values = spread([s.score for _, _, s in scored])
+        return [Pick(tp, a, value, popular=sig) for (tp, a, sig), value in zip(scored, values, strict=True)]
 
     def revised(self, chat: ChatSettings, topics: list[Topic], window: Window) -> list[Announcement]:
         """Announced new versions of papers this chat had, on its topics, that it was not told of yet."""
@@ -178,9 +205,17 @@ class Picker:
             taste = dict(zip((a.base_id for _, a, _ in selected), spread(window.space.decision(model, rows)),
                              strict=True))
             weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
-        picks = [Pick(topic, paper, (1 - weight) * lexical.get(paper.base_id, 0.0)
-                      + weight * taste.get(paper.base_id, 0.0), taste.get(paper.base_id), firm=found.firm,
-                      aliases=found.aliases) for topic, paper, found in selected]
+        score = {a.base_id: (1 - weight) * lexical.get(a.base_id, 0.0) + weight * taste.get(a.base_id, 0.0)
+                 for _, a, _ in selected}
+        lift = POPULARITY.get(chat.popularity or "low", POPULARITY["low"])
+        signals: dict[str, Signals] = {}
+        if lift and self._popularity is not None and selected:
+            signals = await self._popularity.of([a for _, a, _ in selected], today=self._clock().date())
+            popular = dict(zip(score, spread([signals[b].score if b in signals else 0.0 for b in score]),
+                               strict=True))
+            score = {b: (1 - lift) * value + lift * popular[b] for b, value in score.items()}
+        picks = [Pick(topic, paper, score[paper.base_id], taste.get(paper.base_id), firm=found.firm,
+                      aliases=found.aliases, popular=signals.get(paper.base_id)) for topic, paper, found in selected]
         picks.sort(key=lambda p: (not p.firm, -p.score))  # stable: equal scores keep the feed's order
         return picks
 

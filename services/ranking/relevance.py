@@ -16,6 +16,7 @@ from services.aliases import Aliases, learn_from
 from services.arxiv.announcements import Announcement
 from services.models import PaperText
 from services.ranking.taste import Space
+from services.signals import Signals
 from services.text_match import Analyzed, Needle, analyze
 from services.topics import Announced, Topic
 
@@ -114,6 +115,8 @@ class Pick:
     """The topic stands in the paper as its subject, not only as an item of a list: ranked among the firm ones."""
     aliases: tuple[str, ...] = ()
     """The other names of the topic the paper was found by (`RL`), when its own words were not there."""
+    popular: Signals | None = None
+    """What the field is reading of it, when that was asked (popularity in the ranking, trending topics)."""
 
 
 class Window:

@@ -13,11 +13,12 @@ from services.store.paper_cache import PaperCache
 from services.store.ratings import ReaderRecords
 from services.store.retention import Retention
 from services.store.searches import Search, SearchHit, SearchRecords
+from services.store.signals import SignalRecords
 from services.store.usage import UsageRecords
 
 __all__ = ["SKIPPED_KEPT", "PaperMessage", "QueuedDigest", "Search", "SearchHit", "Store", "StoreBase", "utcnow"]
 
 
 class Store(ChatRecords, FeedRecords, DeliveryRecords, CardRequests, ReaderRecords, UsageRecords, PaperCache,
-            ConversationRecords, SearchRecords, Retention):
+            ConversationRecords, SearchRecords, SignalRecords, Retention):
     """Typed reads and writes; callers never see rows or SQL."""

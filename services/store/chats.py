@@ -38,6 +38,7 @@ class ChatRecords(StoreBase):
             group_cards_here=bool(row.get("group_cards_here") or 0),
             figures=row.get("figures") or "",
             cards=row.get("cards") or "",
+            popularity=row.get("popularity") or "",
             rich_refused_at=row.get("rich_refused_at") or "",
             last_digest_day=row.get("last_digest_day") or "",
             last_digest_local=row.get("last_digest_local") or "",

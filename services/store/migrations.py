@@ -426,3 +426,16 @@ def m0022_searches(db: Database) -> None:
 def m0023_saved_read(db: Database) -> None:
     """A paper on the reading list is read or not yet (the reader marks it; the weekly digest reminds of the rest)."""
     db.table("saved").add_column("read", int, not_null_default=0)
+
+
+@migrations(name="0024_signals")
+def m0024_signals(db: Database) -> None:
+    """Popularity signals read today (a day of Hugging Face upvotes, a repository's stars, a paper's citations):
+    each source is asked at most once a day per key."""
+    db.table("signals").create({"source": str, "key": str, "day": str, "value": str}, pk=("source", "key"))
+
+
+@migrations(name="0025_popularity")
+def m0025_popularity(db: Database) -> None:
+    """How much what the field is reading lifts a paper in this chat's ranking: `off`, `low`, `high` ("" = low)."""
+    db.table("chats").add_column("popularity", str, not_null_default="")

@@ -24,6 +24,7 @@ class Retention(StoreBase):
             "answers": ("DELETE FROM answers WHERE created_at < ?", history_before),
             "matched_names": ("DELETE FROM matched_names WHERE created_at < ?", history_before),
             "searches": ("DELETE FROM searches WHERE created_at < ?", skipped_before),
+            "signals": ("DELETE FROM signals WHERE day < ?", skipped_before[:10]),
             "summaries": ("DELETE FROM summaries WHERE created_at < ?", history_before),
             "card_requests": ("DELETE FROM card_requests WHERE created_at < ?", history_before),
             "llm_calls": ("DELETE FROM llm_calls WHERE day < ?", history_before[:10]),
