@@ -114,6 +114,9 @@ class ChatSettings:
     last_digest_local: str = ""
     cards: str = ""
     """`rich` or `classic` (`/settings cards`); "" takes the bot's CARD_STYLE."""
+    schedule: str = ""
+    """When the digest comes: "" every announcement day, `weekly:fri` once a week on that day (`/settings
+    schedule`); a weekly digest holds the week's best, and what the reading list has unread."""
     popularity: str = ""
     """How much HF upvotes, stars and citations lift a paper in this chat's ranking: `off`, `low`, `high` ("" is
     `low`; `/settings popularity`)."""

@@ -13,6 +13,7 @@ import pytest
 from bot import build_application
 from handlers.common.sender import TelegramSender, digest_sender
 from handlers.presses import REPEAT_SECONDS
+from services.arxiv.ids import find_papers
 from services.bootstrap import Services
 from services.config import load_config
 from services.delivery.outbox import SEND_CONCURRENCY
@@ -638,3 +639,37 @@ async def test_a_new_version_of_a_paper_the_chat_had_comes_as_what_changed(bot: 
 
     await tick(bot, clock, datetime(2024, 8, 28, 9, 30, tzinfo=UTC))
     assert len(bot.tg.texts_to(790, t("en", "digest_revised"))) == 1, "told once"
+
+
+async def test_a_weekly_digest_gathers_the_week_once_and_reminds_of_unread_papers(
+        bot: RunningBot, arxiv_fake: FakeArxiv, clock: Clock) -> None:
+    """`/settings schedule weekly fri`: nothing on other days; on Friday the week's papers, ranked as a daily
+    digest, and the reading list's unread papers; the next week only what is new."""
+    await command(bot, "/subscribe diffusion", 760)
+    assert await command(bot, "/settings schedule weekly friday", 760) == t(
+        "en", "settings_set", name="schedule", value="weekly fri")
+    paper(arxiv_fake, "2408.19999", "Diffusion Reading Saved Earlier")
+    [ref] = find_papers("2408.19999")
+    saved = (await services_of(bot).papers.lookup([ref]))[ref]
+    assert saved is not None
+    services_of(bot).store.save_paper_for(760, saved)
+    week = ["2024-08-26", "2024-08-27", "2024-08-28", "2024-08-29", "2024-08-30"]
+    for number, day in enumerate(week):
+        base_id = f"2408.{10100 + number}"
+        paper(arxiv_fake, base_id, f"Diffusion Study {number}")
+        arxiv_fake.announce("cs", day, [(base_id, "new")])
+        await tick(bot, clock, datetime.fromisoformat(f"{day}T09:30:00+00:00"))
+        if day != "2024-08-30":
+            assert bot.tg.texts_to(760, "new paper") == [], f"a weekly chat gets nothing on {day}"
+    [digest] = bot.tg.texts_to(760, "new paper")
+    assert digest.startswith("<b>diffusion</b> — 2024-08-30 · 5 new papers")
+    assert all(f"Diffusion Study {n}" in digest for n in range(5))
+    [reminder] = bot.tg.texts_to(760, "📚")
+    assert reminder == (t("en", "unread_reminder", count=1) + '\n1. <a href="https://arxiv.org/abs/2408.19999v1">'
+                        "Diffusion Reading Saved Earlier</a>")
+
+    paper(arxiv_fake, "2409.10100", "Diffusion Study Next Week")
+    arxiv_fake.announce("cs", "2024-09-06", [("2409.10100", "new"), ("2408.10100", "replace")])
+    await tick(bot, clock, datetime(2024, 9, 6, 9, 30, tzinfo=UTC))
+    [_, next_week] = bot.tg.texts_to(760, "new paper")
+    assert next_week.startswith("<b>diffusion</b> — 2024-09-06 · 1 new paper") and "Next Week" in next_week

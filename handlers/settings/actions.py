@@ -19,7 +19,7 @@ from services.arxiv.ids import find_papers
 from services.arxiv.licences import POLICIES
 from services.categories import ARCHIVES
 from services.config import CARD_STYLES
-from services.digests.planner import valid_zone
+from services.digests.planner import WEEKDAYS, valid_zone
 from services.i18n import INTERFACE_LANGUAGES, has_catalog, t
 from services.languages import display_name, own_name, resolve
 from services.models import ChatSettings
@@ -190,6 +190,7 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
                        group_cards="here" if chat.group_cards_here else "private", figures=chat.figure_policy,
                        cards=chat.cards or context.services.config.card_style,
                        popularity=chat.popularity or "low",
+                       schedule=chat.schedule.replace(":", " ") or "daily",
                        archives=chat.archives or ",".join(context.services.config.discovery_archives),
                        language=lang, time=chat.digest_time, zone=chat.timezone))
     name, value = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
@@ -201,6 +202,12 @@ async def settings(context: Context, chat: ChatSettings, text: str) -> Reply:
         store.update_chat(chat.chat_id, group_cards_here=value == "here")
     elif name == "figures" and value in POLICIES:
         store.update_chat(chat.chat_id, figures=value)
+    elif name == "schedule" and value in ("daily", "weekly"):
+        day = (parts[2].lower()[:3] if len(parts) > 2 else "mon") if value == "weekly" else ""
+        if value == "weekly" and day not in WEEKDAYS:
+            return Reply(t(lang, "settings_bad"))
+        store.update_chat(chat.chat_id, schedule=f"weekly:{day}" if day else "")
+        value = f"weekly {day}" if day else value
     elif name == "popularity" and value in POPULARITY:
         store.update_chat(chat.chat_id, popularity=value)
     elif name == "cards" and value in CARD_STYLES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import logging
 import os
 import tempfile
@@ -78,14 +79,18 @@ def _digest_moment(chat: ChatSettings, now: datetime) -> datetime:
     return local_now(chat, now).replace(hour=hours, minute=minutes, second=0, microsecond=0)
 
 
-def zone_clocks(zones: list[str], now: datetime) -> dict[str, tuple[str, str]]:
-    """Each zone's (HH:MM, YYYY-MM-DD) at `now`: a chat is due when its digest time has passed today and
-    today's digest is not made (`Store.due_chats`). Computed once per zone (tens of thousands of chats share a
-    few dozen zones); an unknown zone reads as UTC, as `local_now` does."""
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+UNREAD_SHOWN = 5
+
+
+def zone_clocks(zones: list[str], now: datetime) -> dict[str, tuple[str, str, str]]:
+    """Each zone's (HH:MM, YYYY-MM-DD, weekday) at `now`: a chat is due when its digest time has passed today,
+    today's digest is not made and — a weekly chat — today is its day (`Store.due_chats`). Computed once per zone
+    (tens of thousands of chats share a few dozen zones); an unknown zone reads as UTC, as `local_now` does."""
     clocks = {}
     for zone in zones:
         moment = local_now(ChatSettings(0, "private", timezone=zone), now)
-        clocks[zone] = (moment.strftime("%H:%M"), moment.date().isoformat())
+        clocks[zone] = (moment.strftime("%H:%M"), moment.date().isoformat(), WEEKDAYS[moment.weekday()])
     return clocks
 
 
@@ -166,10 +171,25 @@ class DigestService:
                                               ((more,),)))
             if revised is not None:
                 messages.append(revised)
+            if chat.schedule and (reminder := self._unread_reminder(chat)) is not None:
+                messages.append(reminder)
             names = [(p.paper.base_id, p.topic.query, p.aliases[0]) for p in kept
                      if p.aliases and p.paper.base_id in cards]
             self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped, told, names), batch)
             return len(kept) - len(failed)
+
+    def _unread_reminder(self, chat: ChatSettings) -> OutboxMessage | None:
+        """A weekly digest's last message: what the chat saved and has not marked read yet (the newest five),
+        each a 📄 away."""
+        unread = [r for r in self._store.saved(chat.chat_id) if not r.read]
+        if not unread:
+            return None
+        shown = unread[:UNREAD_SHOWN]
+        lines = [t(chat.language, "unread_reminder", count=len(unread))]
+        lines += [f'{n}. <a href="https://arxiv.org/abs/{html.escape(r.versioned_id)}">'
+                  f"{html.escape(r.title, quote=False)}</a>" for n, r in enumerate(shown, 1)]
+        buttons = tuple(Button(f"📄 {n}", callback_data.CARD.build(r.versioned_id)) for n, r in enumerate(shown, 1))
+        return OutboxMessage("text", "\n".join(lines), (buttons,) if chat.type != "channel" else ())
 
     def _queue(self, digest: QueuedDigest, batch: bool) -> None:
         """Write the digest now, or with the run's next batch of chats (one transaction for many)."""

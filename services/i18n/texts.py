@@ -87,6 +87,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "saved_already": "It is on this chat's reading list already (/saved).",
         "saved_removed": "Removed from the reading list.",
         "saved_read": "Marked read.",
+        "unread_reminder": {"one": "📚 {count} paper on your reading list is still unread:",
+                            "other": "📚 {count} papers on your reading list are still unread:"},
         "saved_unread": "Marked unread.",
         "saved_export_caption": {"one": "The reading list ({count} paper) for Zotero, Mendeley or EndNote: {kind}.",
                                  "other": "The reading list ({count} papers) for Zotero, Mendeley or EndNote: {kind}."},
@@ -328,6 +330,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "album)\n"
             "popularity: {popularity} (off, low, high: how much Hugging Face upvotes, stars and citations lift a "
             "paper in the ranking)\n"
+            "schedule: {schedule} (daily; weekly fri: the week's best once a week, with what the reading list "
+            "has unread)\n"
             "language: {language} · digest at {time} ({zone})\n\n"
             "Change with e.g. <code>/settings mode full</code>, <code>/settings replacements on</code>, "
             "<code>/settings archives cs,stat</code>."
@@ -424,6 +428,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "saved_already": "已经在本聊天的阅读列表中（/saved）。",
         "saved_removed": "已从阅读列表中移除。",
         "saved_read": "已标记为已读。",
+        "unread_reminder": "📚 阅读列表中还有 {count} 篇未读：",
         "saved_unread": "已标记为未读。",
         "saved_export_caption": "阅读列表（{count} 篇），可导入 Zotero、Mendeley 或 EndNote：{kind}。",
         "menu_saved": "本聊天的阅读列表",
@@ -649,6 +654,7 @@ TEXTS: dict[str, dict[str, Text]] = {
             "noncommercial：也包括非商业许可）\n"
             "cards：{cards}（rich：一条富文本消息，含表格和图片轮播；classic：文字加相册）\n"
             "popularity：{popularity}（off、low、high：Hugging Face 点赞、代码星标和引用对排序的影响）\n"
+            "schedule：{schedule}（daily：每个发布日；weekly fri：每周一次，本周最佳，并提醒阅读列表中未读的论文）\n"
             "语言：{language} · 摘要时间 {time}（{zone}）\n\n"
             "修改示例：<code>/settings mode full</code>、<code>/settings replacements on</code>、"
             "<code>/settings archives cs,stat</code>。"

@@ -117,9 +117,12 @@ class Picker:
     def _window(self, chat: ChatSettings) -> Window:
         """The announcements this chat's next digest looks at; chats planning the same days share one."""
         after = chat.last_digest_day
-        if not after:  # a chat's first digest starts with the newest announcement day, not the archive
+        if not after:  # a chat's first digest starts with the newest announcement day (weekly: its week)
             days = self._store.announcement_days()
-            after = days[-2] if len(days) > 1 else ""
+            if chat.schedule and days:
+                after = (datetime.fromisoformat(days[-1]) - timedelta(days=TRENDING_DAYS)).date().isoformat()
+            else:
+                after = days[-2] if len(days) > 1 else ""
         count, last = self._store.announcements_version(after)
         key = (after, count, str(last))
         if self._last_window is None or self._last_window.key != key:

@@ -439,3 +439,9 @@ def m0024_signals(db: Database) -> None:
 def m0025_popularity(db: Database) -> None:
     """How much what the field is reading lifts a paper in this chat's ranking: `off`, `low`, `high` ("" = low)."""
     db.table("chats").add_column("popularity", str, not_null_default="")
+
+
+@migrations(name="0026_schedule")
+def m0026_schedule(db: Database) -> None:
+    """When the digest comes: "" every announcement day, `weekly:fri` once a week on that day."""
+    db.table("chats").add_column("schedule", str, not_null_default="")
