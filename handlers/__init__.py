@@ -21,6 +21,7 @@ from telegram.ext import (
 from handlers import (
     bibtex,
     chats,
+    compare,
     digests,
     errors,
     feedback,
@@ -65,6 +66,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("diff", versions.diff_command))
     app.add_handler(CommandHandler("saved", reading_list.saved_command))
     app.add_handler(CommandHandler("search", search.search))
+    app.add_handler(CommandHandler("compare", compare.compare_command))
     app.add_handler(CallbackQueryHandler(settings.remove_button, pattern=callback_data.REMOVE_TOPIC.pattern))
     app.add_handler(CallbackQueryHandler(settings.drop_name_button, pattern=callback_data.DROP_NAME.pattern))
     app.add_handler(CallbackQueryHandler(settings.pick_button, pattern=callback_data.PICK.pattern))
@@ -86,6 +88,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.UNSAVE.pattern))
     app.add_handler(CallbackQueryHandler(reading_list.saved_buttons, pattern=callback_data.READ.pattern))
     app.add_handler(CallbackQueryHandler(reading_list.export_button, pattern=callback_data.EXPORT_SAVED.pattern))
+    app.add_handler(CallbackQueryHandler(compare.saved_button, pattern=callback_data.COMPARE_SAVED.pattern))
     app.add_handler(CallbackQueryHandler(errors.expired_button))  # any other button data: answered, never spins
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.FileExtension("bib"),
                                    bibtex.bib_file))

@@ -15,11 +15,12 @@ from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.citations import EXPORTS as EXPORT_FILES
+from services.cards.compare import MAX_PAPERS
 from services.i18n import t
 from services.store.ratings import SavedPaper
 
-PAGE = 5
-"""Papers a page: one row of buttons each, short enough for a phone's screen."""
+PAGE = MAX_PAPERS
+"""Papers a page: one row of buttons each, short enough for a phone's screen — and what 🆚 compares."""
 EXPORTS = (("bib", "⬇ .bib"), ("ris", "⬇ .ris"), ("csl", "⬇ CSL-JSON"))
 
 
@@ -44,7 +45,9 @@ def listing(chat_id: int, lang: str, rows: list[SavedPaper], page: int) -> tuple
         ([InlineKeyboardButton("▶", callback_data=forward)] if page < pages - 1 else [])
     exports = [InlineKeyboardButton(label, callback_data=callback_data.EXPORT_SAVED.build(kind))
                for kind, label in EXPORTS]
-    return "\n".join(lines), InlineKeyboardMarkup([*buttons, *([nav] if nav else []), exports])
+    compare = [[InlineKeyboardButton(t(lang, "compare_button"), callback_data=callback_data.COMPARE_SAVED.build(page))]
+               ] if len(shown) > 1 else []
+    return "\n".join(lines), InlineKeyboardMarkup([*buttons, *([nav] if nav else []), exports, *compare])
 
 
 async def save_button(update: Update, context: Context) -> None:

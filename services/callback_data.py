@@ -86,6 +86,8 @@ UNSAVE = Route("unsave", (r"\d{1,4}", _ID))
 """✖ in /saved: remove that paper (and stay on the page)."""
 READ = Route("read", (r"\d{1,4}", _ID))
 """✓ / ○ under /saved: mark that paper (base ID) read or unread, showing that page again."""
+COMPARE_SAVED = Route("cmp", (r"\d{1,4}",))
+"""🆚 under /saved: that page's papers side by side."""
 EXPORT_SAVED = Route("ex", (r"bib|ris|csl",))
 """⬇ under /saved: the reading list as a .bib, .ris or CSL-JSON file."""
 

@@ -38,7 +38,7 @@ async def test_the_reading_list_reopens_cards_marks_read_and_exports_three_forma
         '2. <a href="https://arxiv.org/abs/2408.10001v1">Graph Neural Networks &amp; &lt;Molecules&gt;</a>']
     keyboard = bot.tg.calls_to("sendMessage", 980)[-1].params["reply_markup"]["inline_keyboard"]
     assert [[b["text"] for b in row] for row in keyboard] == [
-        ["📄 1", "○ 1", "✖ 1"], ["📄 2", "○ 2", "✖ 2"], ["⬇ .bib", "⬇ .ris", "⬇ CSL-JSON"]]
+        ["📄 1", "○ 1", "✖ 1"], ["📄 2", "○ 2", "✖ 2"], ["⬇ .bib", "⬇ .ris", "⬇ CSL-JSON"], ["🆚 Compare"]]
     assert keyboard[0][0]["callback_data"] == callback_data.CARD.build("2408.10002v2")
 
     bot.tg.press(keyboard[1][1]["callback_data"], chat_id=980)

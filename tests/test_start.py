@@ -54,6 +54,6 @@ async def test_command_menu_is_set_in_english_and_chinese(bot: RunningBot) -> No
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert [c["command"] for c in by_language[None]] == [
         "start", "help", "search", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume",
-        "settings", "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang"]
+        "settings", "like", "saved", "compare", "bib", "fig", "diff", "channel", "export", "usage", "lang"]
     assert by_language[None][0]["description"] == t("en", "menu_start")
     assert by_language["zh"][0]["description"] == t("zh", "menu_start")

@@ -28,7 +28,7 @@ TEXTS: dict[str, dict[str, Text]] = {
             "<b>Papers</b> — send a link or ID; reply to a card to ask about it; /fig <code>2</code> as a reply "
             "explains figure 2; /bib as a reply gives BibTeX; /diff <code>2408.14227</code> says what changed in "
             "its latest version; a PDF sent as a file gets its card; /search <code>diffusion transformers</code> "
-            "finds papers on arXiv.\n"
+            "finds papers on arXiv; /compare <code>2403.03206 2210.02747</code> puts papers side by side.\n"
             "<b>Digests</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
             "<code>au:\"Yann LeCun\"</code> · <code>about: a sentence</code>; /topics, /unsubscribe <code>2</code>, "
             "/time <code>08:30 Europe/Berlin</code>, /digest (now), /pause, /resume, /export.\n"
@@ -122,6 +122,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "llm_name_offline": "an offline extractor (no LLM key configured)",
         "menu_start": "What Papergram does",
         "menu_search": "Search arXiv: /search <words, au:, ti:, cat:>",
+        "menu_compare": "Compare 2–5 papers side by side",
         "menu_help": "How to use Papergram",
         "menu_lang": "Language of summaries: en, zh, ja, de, …",
         "menu_subscribe": "Follow a topic: category, keywords, author or query",
@@ -147,6 +148,18 @@ TEXTS: dict[str, dict[str, Text]] = {
         "more_button": "⋯ More",
         "abstract_button": "📄 Abstract",
         "similar_button": "🔗 Similar papers",
+        "compare_usage": ("🆚 <b>/compare</b> 2 to 5 papers side by side, e.g. "
+                          "<code>/compare 2403.03206 2210.02747</code>."),
+        "compare_working": {"one": "🆚 Comparing {count} paper…", "other": "🆚 Comparing {count} papers…"},
+        "compare_title": {"one": "🆚 {count} paper side by side", "other": "🆚 {count} papers side by side"},
+        "compare_aspect_problem": "Problem",
+        "compare_aspect_method": "Method",
+        "compare_aspect_data": "Data and compute",
+        "compare_aspect_result": "Main result",
+        "compare_aspect_limitation": "Limitation",
+        "compare_unknown": "arXiv does not know {ids}: I compared the others.",
+        "compare_none": "—",
+        "compare_button": "🆚 Compare",
         "signal_upvotes": "▲ {count} on HF",
         "signal_stars": "★ {count}",
         "signal_citations": {"one": "{count} citation", "other": "{count} citations"},
@@ -378,7 +391,8 @@ TEXTS: dict[str, dict[str, Text]] = {
             "<b>命令</b>\n"
             "<b>论文</b> — 发送链接或编号；回复卡片即可提问；对卡片回复 /fig <code>2</code> 解读图 2；回复 /bib 获取 "
             "BibTeX；/diff <code>2408.14227</code> 说明最新版本改了什么；把 PDF 作为文件发来即可得到卡片；"
-            "/search <code>diffusion transformers</code> 在 arXiv 上搜索论文。\n"
+            "/search <code>diffusion transformers</code> 在 arXiv 上搜索论文；"
+            "/compare <code>2403.03206 2210.02747</code> 并排比较论文。\n"
             "<b>摘要推送</b> — /subscribe <code>cs.CV</code> · <code>diffusion models</code> · "
             "<code>au:\"Yann LeCun\"</code> · <code>about: 一句话</code>；/topics、/unsubscribe <code>2</code>、"
             "/time <code>08:30 Asia/Shanghai</code>、/digest（立即）、/pause、/resume、/export。\n"
@@ -460,6 +474,7 @@ TEXTS: dict[str, dict[str, Text]] = {
         "llm_name_offline": "离线抽取器（未配置大模型密钥）",
         "menu_start": "Papergram 能做什么",
         "menu_search": "搜索 arXiv：/search <关键词、au:、ti:、cat:>",
+        "menu_compare": "并排比较 2–5 篇论文",
         "menu_help": "Papergram 使用说明",
         "menu_lang": "摘要语言：en、zh、ja、de……",
         "menu_subscribe": "订阅主题：分类、关键词、作者或查询",
@@ -485,6 +500,18 @@ TEXTS: dict[str, dict[str, Text]] = {
         "more_button": "⋯ 更多",
         "abstract_button": "📄 摘要原文",
         "similar_button": "🔗 相似论文",
+        "compare_usage": ("🆚 <b>/compare</b> 并排比较 2 到 5 篇论文，例如 "
+                          "<code>/compare 2403.03206 2210.02747</code>。"),
+        "compare_working": "🆚 正在比较 {count} 篇论文……",
+        "compare_title": "🆚 {count} 篇论文并排比较",
+        "compare_aspect_problem": "问题",
+        "compare_aspect_method": "方法",
+        "compare_aspect_data": "数据与算力",
+        "compare_aspect_result": "主要结果",
+        "compare_aspect_limitation": "局限",
+        "compare_unknown": "arXiv 上没有 {ids}：已比较其余的论文。",
+        "compare_none": "—",
+        "compare_button": "🆚 比较",
         "signal_upvotes": "HF ▲ {count}",
         "signal_stars": "★ {count}",
         "signal_citations": "被引 {count} 次",
@@ -683,5 +710,5 @@ TEXTS: dict[str, dict[str, Text]] = {
 }
 
 MENU_COMMANDS = ("start", "help", "search", "subscribe", "topics", "unsubscribe", "time", "digest", "pause", "resume",
-                 "settings", "like", "saved", "bib", "fig", "diff", "channel", "export", "usage", "lang")
+                 "settings", "like", "saved", "compare", "bib", "fig", "diff", "channel", "export", "usage", "lang")
 """Commands shown in Telegram's menu, in order; descriptions are the `menu_<name>` texts."""
