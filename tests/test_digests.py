@@ -668,8 +668,13 @@ async def test_a_weekly_digest_gathers_the_week_once_and_reminds_of_unread_paper
     assert reminder == (t("en", "unread_reminder", count=1) + '\n1. <a href="https://arxiv.org/abs/2408.19999v1">'
                         "Diffusion Reading Saved Earlier</a>")
 
+    paper(arxiv_fake, "2409.10099", "Diffusion Study Monday Next")
+    arxiv_fake.announce("cs", "2024-09-02", [("2409.10099", "new"), ("2408.10101", "cross")])
+    await tick(bot, clock, datetime(2024, 9, 2, 9, 30, tzinfo=UTC))
     paper(arxiv_fake, "2409.10100", "Diffusion Study Next Week")
     arxiv_fake.announce("cs", "2024-09-06", [("2409.10100", "new"), ("2408.10100", "replace")])
-    await tick(bot, clock, datetime(2024, 9, 6, 9, 30, tzinfo=UTC))
+    await tick(bot, clock, datetime(2024, 9, 6, 9, 30, tzinfo=UTC))  # seven announcement days in all
     [_, next_week] = bot.tg.texts_to(760, "new paper")
-    assert next_week.startswith("<b>diffusion</b> — 2024-09-06 · 1 new paper") and "Next Week" in next_week
+    assert next_week.startswith("<b>diffusion</b> — 2024-09-06 · 2 new papers"), next_week
+    assert "Monday Next" in next_week and "Next Week" in next_week
+    assert not any(f"Diffusion Study {n}</a>" in next_week for n in range(5)), "nothing the chat had"
