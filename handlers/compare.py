@@ -1,9 +1,8 @@
-"""/compare (and 🆚 under the reading list): two to five papers side by side, as a rich table where the chat takes
-rich messages, as an image-free HTML list otherwise."""
+"""/compare (and 🆚 under the reading list): two to five papers side by side (services/cards/compare.py), as a rich
+table where the chat takes rich messages, as an image-free HTML list otherwise."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
 
@@ -18,7 +17,7 @@ from handlers.common.rich import Heading, Link, RichMessage, RichText, Table
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
-from services.cards.compare import ASPECTS, MAX_PAPERS, MIN_PAPERS, Compared, column
+from services.cards.compare import ASPECTS, MAX_PAPERS, MIN_PAPERS, Compared
 from services.cards.render import shorten
 from services.i18n import t
 from services.models import ChatSettings, PaperRef
@@ -70,8 +69,7 @@ async def compare(context: Context, chat: ChatSettings, chat_id: int, refs: list
     if len(known) < MIN_PAPERS:
         await status.edit_text(t(lang, "compare_unknown", ids=", ".join(unknown)) + "\n" + t(lang, "compare_usage"))
         return
-    cards = await asyncio.gather(*(services.papers.card(m, lang, owner=chat_id, figures=False) for m in known))
-    columns = [column(card) for card in cards]
+    columns = await services.comparer.columns(known, lang, owner=chat_id)
     note = t(lang, "compare_unknown", ids=", ".join(unknown)) if unknown else ""
     if rich_here(context, chat_id):
         try:

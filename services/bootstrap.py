@@ -15,6 +15,7 @@ from typing import Any
 from services.arxiv.announcements import FeedReader
 from services.arxiv.client import ArxivClient
 from services.arxiv.licences import LicenceReader
+from services.cards.compare import Comparer
 from services.cards.papers import PaperService
 from services.cards.questions import QuestionService
 from services.cards.versions import VersionComparer
@@ -69,6 +70,8 @@ class Services:
     """Other names of a topic, proposed by the LLM at /subscribe."""
     similar: SimilarPapers
     """🔗 papers like one: the bot's own pool and arXiv's answer for its distinctive words."""
+    comparer: Comparer
+    """/compare: papers side by side, from their cards and one checked LLM call."""
     chat_limits: KeyedLimiter = field(default_factory=lambda: KeyedLimiter(PAPERS_PER_CHAT))
     last_poll: datetime | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -189,4 +192,5 @@ def build_services(config: Config) -> Services:
                     questions=questions, versions=versions, catalogs=catalogs,
                     search=SearchService(arxiv, feedback),
                     names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm),
-                    similar=SimilarPapers(store, arxiv))
+                    similar=SimilarPapers(store, arxiv),
+                    comparer=Comparer(store, papers, llm, budget=config.llm_daily_budget))

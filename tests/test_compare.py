@@ -43,6 +43,9 @@ async def test_three_papers_side_by_side_with_their_numbers_checked(
     three(arxiv_fake)
     gemini.summary["performance"] = "FID 1.23 on ImageNet."  # a number no test paper states: dropped as on a card
     gemini.summary["limitations"] = "Only English papers."
+    cells_written = {"problem": "Summaries drift from their papers.", "method": "", "data": "",
+                     "result": "FID 1.23 on ImageNet.", "limitation": "English only."}
+    gemini.answer = json.dumps({"papers": [cells_written] * 3})  # the comparison call: one for the three
     env.update(with_gemini(env, gemini), CARD_STYLE="rich")
     async with running_bot(env, tg) as bot:
         assert await command(bot, "/compare 2408.14227", 980) == t("en", "compare_usage")
@@ -52,12 +55,16 @@ async def test_three_papers_side_by_side_with_their_numbers_checked(
         rows = cells(message if isinstance(message, dict) else json.loads(message))
         assert [row[0] for row in rows] == ["", "Problem", "Method", "Data and compute", "Main result", "Limitation"]
         assert rows[0][1:] == [f"Faithful Summaries Part {n}" for n in (1, 2, 3)]
+        assert rows[1][1:] == ["Summaries drift from their papers."] * 3, "the LLM's cells answer the same questions"
+        assert rows[2][1:] == ["We read with attention."] * 3, "a cell the LLM left empty keeps the card's field"
+        assert rows[3][1:] == ["—"] * 3, "nothing checked to say (the card's '8 GPUs' is no number of the paper)"
         assert rows[4][1:] == ["Twice as fast on ArxivBench."] * 3, "the unchecked number never reaches the table"
-        assert rows[5][1:] == ["Only English papers."] * 3
+        assert rows[5][1:] == ["English only."] * 3
+        assert sum(1 for r in gemini.requests if "You compare research papers" in json.dumps(r["body"])) == 1
         assert "1.23" not in str(table.params)
         [status] = bot.tg.calls_to("sendMessage", 980)[-1:]
         assert status.text == t("en", "compare_working", count=3)
-        assert bot.tg.calls_to("deleteMessage", 980), "the status goes when the table comes"
+        assert await bot.tg.wait_for("deleteMessage", chat_id=980), "the status goes when the table comes"
 
 
 async def test_a_chat_without_rich_messages_gets_a_list_and_the_reading_list_compares_its_page(
