@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -12,7 +11,7 @@ from telegram.error import TelegramError
 from handlers.common.card_keyboard import show_state
 from handlers.common.chat import settings_for
 from handlers.common.context import Context
-from handlers.common.permissions import may_change
+from handlers.common.permissions import changing
 from handlers.common.quiet import tell_member
 from services import callback_data
 from services.i18n import t
@@ -64,27 +63,22 @@ def _stop_offer(context: Context, chat: ChatSettings, base_id: str) -> tuple[str
 
 async def stop_name_button(update: Update, context: Context) -> None:
     """🚫 after a 👎: the topic no longer matches by that other name (for whoever may change the chat's topics)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    chat = settings_for(update, context)
-    if not await may_change(update, context):
-        await tell_member(update, context, t(chat.language, "admins_only"))
+    press = await changing(update, context, callback_data.STOP_NAME)
+    if press is None:
         return
-    store = context.services.store
-    matched = store.matched_name(chat.chat_id, row_id=int(callback_data.STOP_NAME.fields(query.data)[0]))
+    chat, store = press.chat, context.services.store
+    matched = store.matched_name(chat.chat_id, row_id=int(press.fields[0]))  # the chat's own: forged data is vain
     found = next(((sid, tp) for sid, tp in store.topics(chat.chat_id) if matched and tp.query == matched.query), None)
     if matched is None or found is None:
         await tell_member(update, context, t(chat.language, "stop_name_gone"))
         return
     sid, topic = found
-    if matched.name not in topic.never:
-        topic = replace(topic, also=tuple(n for n in topic.also if n != matched.name),
-                        never=(*topic.never, matched.name))
-        store.name_topic(chat.chat_id, sid, topic.also, topic.never)
+    topic = topic.without_name(matched.name)
+    store.name_topic(chat.chat_id, sid, topic.also, topic.never)
     done = t(chat.language, "stop_name_done", name=html.escape(matched.name, quote=False),
              topic=html.escape(topic.text, quote=False))
     try:
-        await query.edit_message_text(done)
-        await query.answer()
+        await press.query.edit_message_text(done)
+        await press.query.answer()
     except TelegramError:  # an ephemeral offer (a group) is not edited this way: said to the member instead
         await tell_member(update, context, done)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from services.aliases import Aliases, Key, key_of
@@ -94,6 +94,12 @@ class Topic:
         if self.kind == "about":
             return _about_tree(self.query)
         return _parse(self.text)
+
+    def without_name(self, name: str) -> Topic:
+        """This topic no longer matching by `name` (one of its other names): dropped from those it keeps, added to
+        those it stopped."""
+        never = self.never if name in self.never else (*self.never, name)
+        return replace(self, also=tuple(n for n in self.also if n != name), never=never)
 
     def matches(self, paper: Announced, aliases: Aliases | None = None) -> bool:
         """Whether the paper is on this topic by its words, or by their `aliases` (an acronym the day's papers

@@ -4,14 +4,18 @@ a group's 20-messages-a-minute budget is for digests, not checks)."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
-from telegram import (
-    Update,
-)
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from handlers.common.chat import settings_for
 from handlers.common.context import Context
+from handlers.common.quiet import tell_member
+from services.callback_data import Route
+from services.i18n import t
+from services.models import ChatSettings
 
 ADMIN_CACHE_SIZE = 10_000
 ADMIN_CACHE_SECONDS = 300
@@ -57,3 +61,24 @@ async def bot_can_post(context: Context, channel_id: int) -> bool:
         return False
     return me.status == ChatMemberStatus.OWNER or (
         me.status in ADMINS and bool(getattr(me, "can_post_messages", False)))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A pressed button that changes the chat's settings, from someone who may change them."""
+
+    query: CallbackQuery
+    chat: ChatSettings
+    fields: tuple[str, ...]
+
+
+async def changing(update: Update, context: Context, route: Route) -> Change | None:
+    """The press, when its member may change the chat's topics and settings; else None, and they are told (alone,
+    in a group)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    chat = settings_for(update, context)
+    if not await may_change(update, context):
+        await tell_member(update, context, t(chat.language, "admins_only"))
+        return None
+    return Change(query, chat, route.fields(query.data))

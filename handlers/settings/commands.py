@@ -7,7 +7,6 @@ Everyone may read (/topics, /digest, links); in groups only admins may change to
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from telegram import ChatFullInfo, Update
 from telegram.constants import ChatType
@@ -15,7 +14,7 @@ from telegram.error import TelegramError
 
 from handlers.common.chat import argument, chat_title, settings_for
 from handlers.common.context import Context
-from handlers.common.permissions import bot_can_post, is_admin, may_change
+from handlers.common.permissions import bot_can_post, changing, is_admin, may_change
 from handlers.common.quiet import ephemeral_command, tell_member
 from handlers.settings import actions
 from handlers.settings.actions import ACTIONS, Reply, escape
@@ -60,41 +59,34 @@ async def command(update: Update, context: Context) -> None:
 
 async def remove_button(update: Update, context: Context) -> None:
     """A ✖ button under /topics: remove that topic and show the list again."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    chat = settings_for(update, context)
-    if not await may_change(update, context):
-        await tell_member(update, context, t(chat.language, "admins_only"))
+    press = await changing(update, context, callback_data.REMOVE_TOPIC)
+    if press is None:
         return
-    removed = context.services.store.remove_topic(chat.chat_id, int(callback_data.REMOVE_TOPIC.fields(query.data)[0]))
-    await query.answer(removed.text if removed else None)
-    reply: Reply = await actions.topics(context, settings_for(update, context))
-    if query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    removed = context.services.store.remove_topic(press.chat.chat_id, int(press.fields[0]))
+    await press.query.answer(removed.text if removed else None)
+    reply: Reply = await actions.topics(context, press.chat)
+    if press.query.message is not None:
+        await press.query.edit_message_text(reply.text, reply_markup=reply.markup)
 
 
 async def drop_name_button(update: Update, context: Context) -> None:
     """✖ under a new topic's other names: stop matching it by that name, and show the names left."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    chat = settings_for(update, context)
-    if not await may_change(update, context):
-        await tell_member(update, context, t(chat.language, "admins_only"))
+    press = await changing(update, context, callback_data.DROP_NAME)
+    if press is None:
         return
-    sid, index = (int(v) for v in callback_data.DROP_NAME.fields(query.data))
+    chat, (sid, index) = press.chat, (int(v) for v in press.fields)
     store = context.services.store
     topic = store.topic(chat.chat_id, sid)  # the chat's own topic: forged data reaches no other chat's
     names = shown_names(topic) if topic is not None else []
     if topic is None or index >= len(names):
         await tell_member(update, context, t(chat.language, "stop_name_gone"))
         return
-    name = names[index]
-    topic = replace(topic, also=tuple(n for n in topic.also if n != name), never=(*topic.never, name))
+    topic = topic.without_name(names[index])
     store.name_topic(chat.chat_id, sid, topic.also, topic.never)
-    await query.answer(t(chat.language, "name_dropped", name=name, topic=topic.text))
+    await press.query.answer(t(chat.language, "name_dropped", name=names[index], topic=topic.text))
     reply = actions.subscribed(chat, sid, topic, offline=not context.services.config.about_by_meaning)
-    if query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    if press.query.message is not None:
+        await press.query.edit_message_text(reply.text, reply_markup=reply.markup)
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -150,13 +142,10 @@ async def channel_command(update: Update, context: Context) -> None:
 
 async def pick_button(update: Update, context: Context) -> None:
     """A common choice under a bare /subscribe or /lang: the command run with it, for whoever may change."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    chat = settings_for(update, context)
-    name, value = callback_data.PICK.fields(query.data)
-    if not await may_change(update, context):
-        await tell_member(update, context, t(chat.language, "admins_only"))
+    press = await changing(update, context, callback_data.PICK)
+    if press is None or press.query.message is None:
         return
-    await query.answer()
-    reply = await ACTIONS[name][0](context, chat, value)
-    await context.bot.send_message(query.message.chat.id, reply.text, reply_markup=reply.markup)
+    name, value = press.fields
+    await press.query.answer()
+    reply = await ACTIONS[name][0](context, press.chat, value)
+    await context.bot.send_message(press.query.message.chat.id, reply.text, reply_markup=reply.markup)
