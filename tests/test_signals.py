@@ -71,6 +71,11 @@ async def test_a_signal_source_down_or_slow_costs_a_card_nothing_but_its_line(
         assert "citation" not in card.text and "▲" not in card.text
         assert elapsed < 6.0, f"the card waited {elapsed:.1f} s for a source"
         assert not [c for c in bot.tg.calls_to("sendMessage", 992) if "error" in c.text.lower()]
+        asked = sum(signals.hits.values())
+        add_paper(arxiv_fake, "2408.14228", abstract="We propose another summarizer. " + CODE)
+        bot.tg.send_text("2408.14228", chat_id=993)
+        await card_of(bot, 993)
+        assert sum(signals.hits.values()) == asked, "a source that failed rests: the next card does not wait on it"
 
 
 async def test_a_trending_topic_ranks_the_weeks_papers_by_what_the_field_is_reading(

@@ -67,6 +67,7 @@ class Picker:
         self.retention_days = retention_days
         """How long what a chat received is kept (RETENTION_DAYS); see `_before_history`."""
         self._last_window: Window | None = None
+        self._week: Window | None = None
 
     async def picks(self, chat: ChatSettings, topics: list[Topic], cap: int) -> Picks:
         """The chat's papers of its window: the best `cap` kept (with their reasons), the rest skipped. A
@@ -91,7 +92,11 @@ class Picker:
         if not topics or not newest or self._popularity is None:
             return []
         since = (datetime.fromisoformat(newest) - timedelta(days=TRENDING_DAYS)).date().isoformat()
-        week = Window(("trending", 0, since), self._store.announcements(since, newest))
+        count, last = self._store.announcements_version(since)
+        key = (since, count, f"{last}:{newest}")
+        if self._week is None or self._week.key != key:  # chats planning the same week share its window
+            self._week = Window(key, self._store.announcements(since, newest))
+        week = self._week
         _, found = self.select(replace(chat, last_digest_day=""), topics, week, {})
         found = [f for f in found if f[1].base_id not in taken]
         signals = await self._popularity.of([a for _, a, _ in found], today=datetime.fromisoformat(newest).date(),

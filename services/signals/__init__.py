@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,6 +28,9 @@ __all__ = ["GitHub", "HuggingFace", "Popularity", "SemanticScholar", "Signals", 
 
 HF_DAYS = 3
 """Hugging Face lists a paper on the day it is submitted there, usually within days of arXiv's announcement."""
+RESTING = 600.0
+"""Seconds a source that failed or was late is left alone: ten thousand chats planned in a minute must not each
+wait for a server that is down."""
 
 
 class Announced(Protocol):
@@ -68,6 +72,8 @@ class Popularity:
         self._github = github
         self._scholar = scholar
         self.timeout = timeout
+        self._resting: dict[str, float] = {}
+        """Sources that failed or were late, and until when (monotonic seconds) they are not asked."""
 
     @property
     def enabled(self) -> bool:
@@ -108,18 +114,25 @@ class Popularity:
             missing = [b for b in wanted if b not in known]
             if missing and self._scholar is not None:
                 fresh = await self._scholar.citations(missing)
-                self._store.save_signals("s2", _stamp(), {b: {"c": c, "i": i} for b, (c, i) in fresh.items()})
-                known.update({b: {"c": c, "i": i} for b, (c, i) in fresh.items()})
-            cites.update({b: (int(v["c"]), int(v["i"])) for b, v in known.items()})
+                # a paper Semantic Scholar does not know yet is remembered as such for the day: not asked again
+                answered = {b: ({"c": fresh[b][0], "i": fresh[b][1]} if b in fresh else {}) for b in missing}
+                self._store.save_signals("s2", _stamp(), answered)
+                known.update(answered)
+            cites.update({b: (int(v["c"]), int(v["i"])) for b, v in known.items() if v})
 
-        jobs = [job() for job, source in ((from_hf, self._hf), (from_github, self._github),
-                                          (from_scholar, self._scholar)) if source is not None]
-        tasks = [asyncio.ensure_future(self._quiet(job)) for job in jobs]
-        _, late = await asyncio.wait(tasks, timeout=self.timeout)
-        for task in late:
-            task.cancel()
-        if late:
-            log.info("popularity: %d source(s) slower than %.1f s, left out", len(late), self.timeout)
+        now = time.monotonic()
+        jobs = (("hf", from_hf, self._hf), ("github", from_github, self._github), ("s2", from_scholar, self._scholar))
+        sources = [(name, job) for name, job, source in jobs
+                   if source is not None and self._resting.get(name, 0.0) <= now]
+        tasks = {asyncio.ensure_future(self._quiet(name, job())): name for name, job in sources}
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=self.timeout)
+            for task in late:
+                task.cancel()
+                self._rest(tasks[task])
+            if late:
+                log.info("popularity: %s slower than %.1f s, left out", ", ".join(tasks[t] for t in late),
+                         self.timeout)
         found = {}
         for p in papers:
             star = stars.get(p.base_id)
@@ -130,12 +143,15 @@ class Popularity:
                 found[p.base_id] = signals
         return found
 
-    @staticmethod
-    async def _quiet(job: Awaitable[None]) -> None:
+    async def _quiet(self, name: str, job: Awaitable[None]) -> None:
         try:
             await job
-        except Exception as error:  # a source down or answering nonsense: no signal from it
-            log.info("a popularity source failed: %s", error)
+        except Exception as error:  # a source down or answering nonsense: no signal from it, for a while
+            log.info("popularity source %s failed: %s", name, error)
+            self._rest(name)
+
+    def _rest(self, name: str) -> None:
+        self._resting[name] = time.monotonic() + RESTING
 
     async def _cached(self, source: str, key: str, fetch: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         stored = self._store.signals(source, [key], _stamp())
