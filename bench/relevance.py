@@ -4,7 +4,8 @@
 
 The data (bench/data/, committed; see bench/data/README.md): real announcement days with whole abstracts, as digests
 match them (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers) and 2026-02-24 (cs.CV,
-cs.CL, 70 papers; issue 25's topics). Each paper carries its primary category (the simulated readers' subject, set
+cs.CL, 70 papers; issue 25's topics) and 2026-02-26 (the same topics, 43 papers, labelled after the matching
+rules were written and never tuned on: held out). Each paper carries its primary category (the simulated readers' subject, set
 by its authors, not by us) and the day's topics it is about (labelled by hand from title and whole abstract).
 - Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels;
   the same for the day's `about:` sentences as matched offline (half their content words).
@@ -90,6 +91,7 @@ DATA = Path(__file__).parent / "data"
 DAYS = {
     "relevance-2025-10-14.jsonl": (TOPICS, SENTENCES),
     "relevance-2026-02-24.jsonl": (TOPICS_CV_CL, SENTENCES_CV_CL),
+    "relevance-2026-02-26.jsonl": (TOPICS_CV_CL, SENTENCES_CV_CL),
 }
 """The labelled days (bench/data/README.md) and the topics labelled on each."""
 

@@ -113,8 +113,9 @@ class Analyzed:
         """How often the stems occur in this order, one after the other."""
         if len(phrase) == 1:
             return self.counts.get(phrase[0], 0) + (phrase[0] in self.joined)
-        if any(s not in self.counts for s in phrase):
-            return int("".join(phrase) in self.joined)
+        if any(s not in self.counts for s in phrase):  # the words written as one: "X-ray" as "Xray"
+            joined = "".join(phrase)
+            return self.counts.get(joined, 0) + int(joined in self.joined)
         n = len(phrase)
         return sum(1 for i in range(len(self.stems) - n + 1) if self.stems[i:i + n] == phrase)
 

