@@ -3,10 +3,10 @@
     python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl …] [--trials 30] [--embed]
 
 The data (bench/data/, committed; see bench/data/README.md): real announcement days with whole abstracts, as digests
-match them (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers) and 2026-02-24 (cs.CV,
-cs.CL, 70 papers; issue 25's topics) and 2026-02-26 (the same topics, 43 papers, labelled after the matching
-rules were written and never tuned on: held out). Each paper carries its primary category (the simulated readers' subject, set
-by its authors, not by us) and the day's topics it is about (labelled by hand from title and whole abstract).
+match them (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers), 2026-02-24 (cs.CV, cs.CL,
+70 papers; issue 25's topics) and 2026-02-26 (the same topics, 43 papers, labelled after the matching rules were
+written and never tuned on: held out). Each paper carries its primary category (the simulated readers' subject,
+set by its authors, not by us) and the day's topics it is about (labelled by hand from title and whole abstract).
 - Matching: for each topic as a user would type it, recall and precision of `Topic.matches` against the labels;
   the same for the day's `about:` sentences as matched offline (half their content words).
 - Ranking: readers who like one subject (one primary category) follow all the day's categories; after k ratings
