@@ -192,5 +192,5 @@ def build_services(config: Config) -> Services:
                     questions=questions, versions=versions, catalogs=catalogs,
                     search=SearchService(arxiv, feedback),
                     names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm),
-                    similar=SimilarPapers(store, arxiv),
+                    similar=SimilarPapers(store, arxiv, embeddings),
                     comparer=Comparer(store, papers, llm, budget=config.llm_daily_budget))

@@ -7,8 +7,10 @@ import re
 
 from services import callback_data
 from services.i18n import t
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, running_bot
 from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.openai import FakeOpenAI
+from tests.fakes.telegram import FakeTelegram
 from tests.test_digests import command, services_of
 from tests.test_relevance import add
 
@@ -93,3 +95,29 @@ async def test_similar_papers_come_from_what_the_bot_has_seen_and_from_arxiv(bot
     assert asked and "all:" in asked[-1]["search_query"][0], "arXiv asked for the paper's distinctive words"
     [buttons] = reply.params["reply_markup"]["inline_keyboard"]
     assert buttons[0] == {"text": "📄 1", "callback_data": callback_data.CARD.build("2408.10004")}
+
+
+async def test_similar_papers_by_meaning_with_an_embeddings_server(env: dict[str, str], tg: FakeTelegram,
+                                                                   arxiv_fake: FakeArxiv) -> None:
+    """With an embedder (as for `about:` topics), TF-IDF's nearest papers are ordered by meaning."""
+    server = FakeOpenAI()
+    server.start()
+    try:
+        # words of like meaning embed alike: progressive distillation is what the paper does, in other words
+        server.concepts = {"progressive": "consistency", "halves": "distillation", "sampling": "samplers",
+                           "steps": "step", "again": "distill"}
+        env.update({"EMBEDDINGS_BASE_URL": server.url, "EMBEDDINGS_MODEL": "nomic-embed-text"})
+        add(arxiv_fake, "2408.10001", "Consistency Distillation of Diffusion Samplers",
+            "We distill diffusion samplers into one step with consistency training.")
+        add(arxiv_fake, "2408.10003", "Progressive Distillation for Fast Sampling",
+            "Distillation halves the sampling steps of diffusion models again and again.")
+        add(arxiv_fake, "2408.10004", "One-Step Diffusion via Consistency Models",
+            "Consistency models map noise to data in one step, distilled from diffusion.")
+        async with running_bot(env, tg) as bot:
+            bot.tg.press(callback_data.SIMILAR.build("2408.10001v1"), chat_id=976)
+            [reply] = await bot.tg.wait_for("sendMessage", chat_id=976)
+            titles = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"\n\d+\. (<a [^>]+>.*?</a>)", reply.text)]
+            assert titles == ["Progressive Distillation for Fast Sampling", "One-Step Diffusion via Consistency Models"]
+        assert len(server.embedded) == 3, "the paper and its two candidates, each embedded once"
+    finally:
+        server.stop()

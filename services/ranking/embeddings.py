@@ -115,3 +115,11 @@ class PaperEmbeddings:
         topic = (await self._vectors({f"topic:{query}": sentence}, "RETRIEVAL_QUERY"))[f"topic:{query}"]
         vectors = await self._vectors({f"paper:{b}": f"{t}\n\n{a}" for b, t, a in papers}, "RETRIEVAL_DOCUMENT")
         return {b: float(vectors[f"paper:{b}"] @ topic) for b, _, _ in papers if f"paper:{b}" in vectors}
+
+    async def likeness(self, paper: tuple[str, str, str], others: Sequence[tuple[str, str, str]]) -> dict[str, float]:
+        """Cosine similarity of a paper (base_id, title, abstract) to each of `others`: papers embedded once, as
+        for sentence topics (a paper's vector serves both)."""
+        texts = {f"paper:{b}": f"{t}\n\n{a}" for b, t, a in (paper, *others)}
+        vectors = await self._vectors(texts, "RETRIEVAL_DOCUMENT")
+        mine = vectors[f"paper:{paper[0]}"]
+        return {b: float(vectors[f"paper:{b}"] @ mine) for b, _, _ in others if f"paper:{b}" in vectors}

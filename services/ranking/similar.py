@@ -2,7 +2,8 @@
 arXiv finds for the paper's most distinctive words — each with the words it shares, so a reader sees why.
 
 TF-IDF over title and abstract (stems, the title counted twice), document frequencies from the pool itself: a
-word every paper uses says nothing, a word three papers share says much.
+word every paper uses says nothing, a word three papers share says much. With an embedder configured (as for
+`about:` topics), TF-IDF's nearest `RERANKED` are ordered by meaning instead: embedded once each, stored.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from dataclasses import dataclass
 
 from services.arxiv.client import ArxivClient, ArxivUnavailable
 from services.models import PaperMeta
+from services.ranking.embeddings import PaperEmbeddings
 from services.store import Store
 from services.text_match import FILLER, fold, stem, words
 
 log = logging.getLogger(__name__)
 
 SHOWN = 5
+RERANKED = 30
+"""TF-IDF's nearest papers an embedder orders by meaning (each embedded once, then read from the store)."""
 POOL = 2000
 """Announcements and fetched papers compared (the newest)."""
 QUERY_WORDS = 4
@@ -103,9 +107,10 @@ def distinctive(paper: PaperMeta, pool: Sequence[PaperMeta], count: int = QUERY_
 
 
 class SimilarPapers:
-    def __init__(self, store: Store, arxiv: ArxivClient) -> None:
+    def __init__(self, store: Store, arxiv: ArxivClient, embeddings: PaperEmbeddings | None = None) -> None:
         self._store = store
         self._arxiv = arxiv
+        self._embeddings = embeddings
 
     async def like(self, paper: PaperMeta) -> list[Similar]:
         """Papers like `paper`: the bot's own pool and arXiv's answer for its distinctive words (arXiv down: the
@@ -121,4 +126,14 @@ class SimilarPapers:
                     pool.setdefault(found.base_id, found)
             except ArxivUnavailable as error:
                 log.info("similar papers from the bot's own pool only: %s", error)
-        return nearest(paper, list(pool.values()))
+        if self._embeddings is None:
+            return nearest(paper, list(pool.values()))
+        candidates = nearest(paper, list(pool.values()), RERANKED)
+        try:
+            likeness = await self._embeddings.likeness((paper.base_id, paper.title, paper.abstract),
+                                                       [(c.base_id, pool[c.base_id].title, pool[c.base_id].abstract)
+                                                        for c in candidates])
+        except Exception as error:  # the embedder is down: TF-IDF's order stands
+            log.warning("similar papers by words only: %s", error)
+            return candidates[:SHOWN]
+        return sorted(candidates, key=lambda c: -likeness.get(c.base_id, -1.0))[:SHOWN]
