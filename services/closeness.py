@@ -18,6 +18,9 @@ from services.text_match import Analyzed, analyze
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
 """A sentence ends at . ! or ? before a capital, digit or opening mark ("e.g. by" does not end one)."""
 
+_COMMA = re.compile(r",(?!\d{3}(?!\d))")
+"""A comma that separates (not the one of "12,640 frames")."""
+
 SHORT_ITEM = 4
 """Words an item of a list has at most ("RAG", "finance", "the SWaT dataset")."""
 
@@ -57,7 +60,7 @@ def listed(sentence: str) -> tuple[str, str]:
     """(the sentence without its list items, its list items). A list: items separated by commas, the inner ones
     at most `SHORT_ITEM` words, at least two of them or one before a closing "and …"/"or …"; the first item
     closes a longer lead-in (its last words, or what follows its "(") and the last opens a longer ending."""
-    parts = sentence.split(",")
+    parts = _COMMA.split(sentence)
     if len(parts) < 3:
         return sentence, ""
     cores = [_core(p) for p in parts]
