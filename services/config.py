@@ -59,6 +59,8 @@ def _setting(env: str, default: Any, description: str, *, secret: bool = False, 
     return Field(default, alias=env, description=description, repr=not secret, json_schema_extra=extra)
 
 CARD_STYLES = ("rich", "classic")
+SWITCHABLE = ("hf_api_url", "github_api_url", "semantic_scholar_api_url")
+"""Endpoints a value of `off` turns off: the popularity sources, which the bot works without."""
 _CHOICES: dict[str, tuple[tuple[str, ...], Any]] = {
     "log_level": (LOG_LEVELS, str.upper), "card_style": (CARD_STYLES, str.lower),
     "llm_provider": (PROVIDERS, str.lower), "llm_fallback": (PROVIDERS, str.lower)}
@@ -83,13 +85,13 @@ class Config(BaseModel):
     arxiv_oai_url: str = _setting("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai",
                                   "arXiv's OAI-PMH interface, for each paper's licence (a mirror)")
     hf_api_url: str = _setting("HF_API_URL", "https://huggingface.co/api", "Hugging Face's API, for Daily Papers "
-                               "upvotes (`/daily_papers`); empty: no such signal")
+                               "upvotes (`/daily_papers`); `off`: no such signal")
     github_api_url: str = _setting("GITHUB_API_URL", "https://api.github.com", "GitHub's API, for the stars and last "
-                                   "push of a repository a card links; empty: no such signal")
+                                   "push of a repository a card links; `off`: no such signal")
     github_token: str = _setting("GITHUB_TOKEN", "", "lifts GitHub's anonymous rate limit (60 requests an hour)",
                                  secret=True)
     semantic_scholar_api_url: str = _setting("SEMANTIC_SCHOLAR_API_URL", "https://api.semanticscholar.org/graph/v1",
-                                             "Semantic Scholar's Graph API, for citation counts; empty: no such "
+                                             "Semantic Scholar's Graph API, for citation counts; `off`: no such "
                                              "signal")
     semantic_scholar_api_key: str = _setting("SEMANTIC_SCHOLAR_API_KEY", "", "its key (optional: a higher rate "
                                              "limit)", secret=True)
@@ -174,6 +176,8 @@ class Config(BaseModel):
     @classmethod
     def _url(cls, value: Any, info: Any) -> str:
         text = str(value).strip()
+        if info.field_name in SWITCHABLE and text.lower() == "off":
+            return ""  # a popularity source turned off (an empty variable means the default host)
         parts = urlsplit(text)
         if text and (parts.scheme not in ("http", "https") or not parts.netloc):
             raise ValueError(f"{_env(info.field_name)} must be an http(s) URL, got {text!r}")

@@ -28,6 +28,21 @@ def test_defaults_point_at_the_real_services() -> None:
     assert "offline" in config.llm_name
 
 
+def test_the_test_environment_reaches_no_host_but_the_fakes(tmp_path: Path) -> None:
+    """Every endpoint the suite's bot reads is a fake on 127.0.0.1, or off (a popularity source: `off`; an empty
+    variable would mean the real host)."""
+    from tests.fakes.arxiv import FakeArxiv
+    from tests.fakes.environment import fake_env
+    from tests.fakes.telegram import FakeTelegram
+
+    config = load_config(fake_env(FakeTelegram("1:abc"), FakeArxiv(), str(tmp_path / "x.db")))
+    urls = {name: getattr(config, name) for name in type(config).model_fields if name.endswith("_url")}
+    assert {name: url for name, url in urls.items()
+            if url and not url.startswith("http://127.0.0.1:") and name != "webhook_url"} == {}
+    assert config.hf_api_url == config.github_api_url == config.semantic_scholar_api_url == ""
+    assert load_config({"TELEGRAM_BOT_TOKEN": "1:abc", "HF_API_URL": ""}).hf_api_url == "https://huggingface.co/api"
+
+
 def test_every_problem_is_reported_on_its_own_line() -> None:
     with pytest.raises(ConfigError) as raised:
         load_config({"TELEGRAM_API_URL": "ftp://x", "LOG_LEVEL": "LOUD", "MAX_PDF_MB": "lots"})

@@ -264,8 +264,8 @@ def test_terminal_summarize_prints_the_card_and_writes_figures(arxiv_fake: FakeA
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "GEMINI_API_KEY")}
     env.update({"ARXIV_API_URL": arxiv_fake.api_url, "ARXIV_PDF_URL": arxiv_fake.pdf_url,
                 "ARXIV_OAI_URL": arxiv_fake.oai_url, "PAPERGRAM_DB": str(tmp_path / "cli.db"),
-                "ARXIV_DELAY_SECONDS": "0", "HF_API_URL": "", "GITHUB_API_URL": "",
-                "SEMANTIC_SCHOLAR_API_URL": ""})
+                "ARXIV_DELAY_SECONDS": "0", "HF_API_URL": "off", "GITHUB_API_URL": "off",
+                "SEMANTIC_SCHOLAR_API_URL": "off"})
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "summarize", "https://arxiv.org/abs/2408.14227", "--out",
          str(tmp_path / "out")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)

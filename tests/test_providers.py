@@ -106,8 +106,8 @@ def test_the_openai_key_never_reaches_a_log(arxiv_fake: FakeArxiv, openai_fake: 
     env: dict[str, Any] = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM", "GEMINI"))}
     env.update({"ARXIV_API_URL": arxiv_fake.api_url, "ARXIV_PDF_URL": arxiv_fake.pdf_url, "LOG_LEVEL": "DEBUG",
                 "ARXIV_OAI_URL": arxiv_fake.oai_url,
-                "PAPERGRAM_DB": str(tmp_path / "cli.db"), "ARXIV_DELAY_SECONDS": "0", "HF_API_URL": "",
-                "GITHUB_API_URL": "", "SEMANTIC_SCHOLAR_API_URL": ""})
+                "PAPERGRAM_DB": str(tmp_path / "cli.db"), "ARXIV_DELAY_SECONDS": "0", "HF_API_URL": "off",
+                "GITHUB_API_URL": "off", "SEMANTIC_SCHOLAR_API_URL": "off"})
     with_openai(env, openai_fake)
     result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "summarize", "2408.14227"], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=120)

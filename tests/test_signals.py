@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import Clock, running_bot
+from services.i18n import t
+from tests.conftest import Clock, RunningBot, running_bot
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.signals import FakeSignals
 from tests.fakes.telegram import FakeTelegram
@@ -105,6 +106,12 @@ async def test_a_trending_topic_ranks_the_weeks_papers_by_what_the_field_is_read
                           "Paper 2408.10018 of 2024-08-26", "Paper 2408.10019 of 2024-08-26"], titles
         [digest] = bot.tg.texts_to(993, "new paper")
         assert "\n90 citations\n" in digest and "\n▲ 40 on HF\n" in digest
+
+
+async def test_a_trending_topic_on_a_bot_without_popularity_sources_says_it_will_stay_empty(
+        bot: RunningBot) -> None:
+    reply = await command(bot, "/subscribe trending cs.CV", 996)
+    assert reply.endswith("\n\n" + t("en", "trending_off"))
 
 
 async def test_popularity_lifts_a_paper_as_far_as_the_chat_wants(

@@ -74,7 +74,11 @@ async def subscribe(context: Context, chat: ChatSettings, text: str) -> Reply:
         topic = replace(topic, also=tuple(proposed))
         store.name_topic(chat.chat_id, sid, topic.also, topic.never)
     # without a key a sentence is matched by its words: said when created
-    return subscribed(chat, sid, topic, offline=not context.services.config.about_by_meaning)
+    reply = subscribed(chat, sid, topic, offline=not context.services.config.about_by_meaning)
+    popularity = context.services.papers.popularity
+    if topic.kind == "trending" and (popularity is None or not popularity.enabled):
+        reply = Reply(reply.text + "\n\n" + t(lang, "trending_off"), reply.markup)
+    return reply
 
 
 def subscribed(chat: ChatSettings, sid: int, topic: Topic, offline: bool = False) -> Reply:

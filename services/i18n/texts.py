@@ -278,6 +278,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "kind_about": "a sentence, matched by meaning",
         "kind_about_words": "a sentence, matched by its words — no Gemini key is set, so meaning is not compared",
         "kind_trending": "the week's papers ranked by Hugging Face upvotes, stars and citations",
+        "trending_off": ("⚠️ This bot reads no popularity source (its operator turned Hugging Face, GitHub and "
+                         "Semantic Scholar off), so this topic will stay empty until one is on."),
         "why_matches": "matches: {terms}",
         "why_alias": "matches {names} (another name for {topic})",
         "search_usage": "🔎 <b>/search</b> finds papers on arXiv, best first (and by your 👍 once you rated some):\n"
@@ -621,6 +623,8 @@ TEXTS: dict[str, dict[str, Text]] = {
         "kind_about": "一句话，按语义匹配",
         "kind_about_words": "一句话，按词语匹配——未设置 Gemini 密钥，无法比较语义",
         "kind_trending": "本周论文，按 Hugging Face 点赞、代码星标和引用排序",
+        "trending_off": ("⚠️ 本机器人未读取任何热度来源（运营者关闭了 Hugging Face、GitHub 和 Semantic Scholar），"
+                         "此主题将一直为空，直到开启其一。"),
         "why_matches": "匹配：{terms}",
         "why_alias": "匹配 {names}（{topic} 的别名）",
         "search_usage": "🔎 <b>/search</b> 在 arXiv 上搜索论文，最相关的在前（你点过 👍 后也按你的口味）：\n"

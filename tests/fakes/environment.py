@@ -21,6 +21,6 @@ def fake_env(tg: FakeTelegram, arxiv: FakeArxiv, db: str, **more: str) -> dict[s
         "DIGEST_TICK_SECONDS": "0",
         "CARD_STYLE": "classic",  # the suite's card tests read classic cards; tests of rich cards ask for them
         # popularity signals off unless a test starts their fake (tests/fakes/signals.py): no host but fakes
-        "HF_API_URL": "", "GITHUB_API_URL": "", "SEMANTIC_SCHOLAR_API_URL": "",
+        "HF_API_URL": "off", "GITHUB_API_URL": "off", "SEMANTIC_SCHOLAR_API_URL": "off",
         **more,
     }
