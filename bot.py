@@ -32,7 +32,8 @@ from handlers.webhook import start_webhook, stop_webhook
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.bootstrap import Services, build_services
-from services.cards.render import PLAIN, card_text, figure_caption
+from services.cards.figure_captions import figure_caption
+from services.cards.render import PLAIN, card_text
 from services.config import Config, ConfigError, load_config, load_dotenv_file
 from services.i18n import MENU_COMMANDS, t
 from services.languages import resolve

@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import add_corpus_argument, resolve
 from services.cards.checks import verified_affiliation
+from services.cards.figure_captions import figure_caption
 from services.cards.links import find_links
 from services.cards.papers import PaperCard
-from services.cards.render import PLAIN, figure_caption, render_card
+from services.cards.render import PLAIN, render_card
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import SummaryFields
 from services.models import FigureImage, PaperMeta

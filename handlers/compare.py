@@ -18,7 +18,7 @@ from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.compare import ASPECTS, MAX_PAPERS, MIN_PAPERS, Compared
-from services.cards.render import shorten
+from services.cards.render import abs_link, shorten
 from services.i18n import t
 from services.models import ChatSettings, PaperRef
 from services.store import utcnow
@@ -94,8 +94,7 @@ def _rich(columns: list[Compared], lang: str, note: str) -> RichMessage:
 def _classic(columns: list[Compared], lang: str, note: str) -> str:
     """The same, as text a phone reads top to bottom: the papers numbered, then each aspect with a line per paper."""
     lines = [f"<b>{html.escape(t(lang, 'compare_title', count=len(columns)), quote=False)}</b>"]
-    lines += [f'{n}. <a href="https://arxiv.org/abs/{html.escape(c.versioned_id)}">'
-              f"{html.escape(c.title, quote=False)}</a>" for n, c in enumerate(columns, 1)]
+    lines += [f"{n}. {abs_link(c.versioned_id, c.title)}" for n, c in enumerate(columns, 1)]
     for i, aspect in enumerate(ASPECTS):
         lines.append(f"\n<b>{html.escape(t(lang, f'compare_aspect_{aspect}'), quote=False)}</b>")
         lines += [f"{n}. {html.escape(c.cells[i] or t(lang, 'compare_none'), quote=False)}"

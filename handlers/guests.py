@@ -22,8 +22,9 @@ from handlers.common.rich import RichMessage
 from handlers.common.rich_card import compact_card
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
+from services.cards.figure_captions import key_figure
 from services.cards.papers import PaperCard
-from services.cards.render import authors_line, card_messages, key_figure, shorten
+from services.cards.render import authors_line, card_messages, shorten
 from services.digests.format import deep_link
 from services.i18n import t
 from services.languages import from_telegram

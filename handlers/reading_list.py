@@ -4,8 +4,6 @@ list is the group's: any member may save, as with 👍."""
 
 from __future__ import annotations
 
-import html
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers.common.card_keyboard import show_state
@@ -16,6 +14,7 @@ from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
 from services.cards.citations import EXPORTS as EXPORT_FILES
 from services.cards.compare import MAX_PAPERS
+from services.cards.render import abs_link
 from services.i18n import t
 from services.store.ratings import SavedPaper
 
@@ -33,8 +32,8 @@ def listing(chat_id: int, lang: str, rows: list[SavedPaper], page: int) -> tuple
     page = max(0, min(page, pages - 1))
     shown = rows[page * PAGE:(page + 1) * PAGE]
     lines = [t(lang, "saved_header", count=len(rows), page=page + 1, pages=pages)]
-    lines += [f'{page * PAGE + i}. {"✓ " if r.read else ""}<a href="https://arxiv.org/abs/{r.versioned_id}">'
-              f'{html.escape(r.title, quote=False)}</a>' for i, r in enumerate(shown, 1)]
+    lines += [f'{page * PAGE + i}. {"✓ " if r.read else ""}{abs_link(r.versioned_id, r.title)}'
+              for i, r in enumerate(shown, 1)]
     buttons = [[InlineKeyboardButton(f"📄 {page * PAGE + i}", callback_data=callback_data.CARD.build(r.versioned_id)),
                 InlineKeyboardButton(("✓ " if r.read else "○ ") + str(page * PAGE + i),
                                      callback_data=callback_data.READ.build(page, r.base_id)),

@@ -10,7 +10,6 @@ start.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -95,11 +94,10 @@ Key = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Aliases:
-    """For a name (as stems), the other names that mean it: learnt definitions (with how often they were seen)
-    and the standing synonyms and kinds."""
+    """For a name (as stems), the other names that mean it: learnt definitions and the standing synonyms and
+    kinds."""
 
     names: dict[Key, frozenset[Key]] = field(default_factory=dict)
-    seen: Counter[tuple[Key, Key]] = field(default_factory=Counter, compare=False)
     labels: dict[Key, str] = field(default_factory=dict, compare=False)
     """A name as papers write it (`RL`, `multimodal large language models`), to say why a paper matched."""
 
@@ -134,7 +132,6 @@ def key_of(name: str) -> Key:
 def learn(texts: Iterable[str], standing: bool = True) -> Aliases:
     """Aliases from the acronyms `texts` define, in both directions, and the standing synonyms and kinds."""
     names: dict[Key, set[Key]] = {}
-    seen: Counter[tuple[Key, Key]] = Counter()
     labels: dict[Key, str] = {}
 
     def label(group: Iterable[str]) -> list[Key]:
@@ -154,7 +151,6 @@ def learn(texts: Iterable[str], standing: bool = True) -> Aliases:
         for short, long in definitions(text):
             keys = label([short, long])
             if len(keys) == 2:
-                seen[(keys[1], keys[0])] += 1
                 link(keys)
     if standing:
         for group in STANDING:
@@ -163,4 +159,4 @@ def learn(texts: Iterable[str], standing: bool = True) -> Aliases:
             [broad_key, *kind_keys] = label((broad, *kinds))
             for key in [broad_key, *names.get(broad_key, ())]:
                 names.setdefault(key, set()).update(kind_keys)
-    return Aliases({key: frozenset(others) for key, others in names.items()}, seen, labels)
+    return Aliases({key: frozenset(others) for key, others in names.items()}, labels)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pymupdf
 
 from services.cards.checks import verified_affiliation
+from services.cards.figure_captions import figure_caption
 from services.cards.links import PaperLinks, find_links
 from services.cards.papers import PaperCard
-from services.cards.render import CAPTION_LIMIT, card_messages, figure_caption, shorten, split_messages
+from services.cards.render import CAPTION_LIMIT, card_messages, shorten, split_messages
 from services.concurrency import KeyedLimiter
 from services.llm.extractive import ExtractiveSummarizer
 from services.llm.port import SummaryFields

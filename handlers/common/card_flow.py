@@ -20,9 +20,10 @@ from handlers.common.rich_card import rich_card, slide_order
 from handlers.common.sender import TelegramSender
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import find_papers
+from services.cards.figure_captions import figure_credit, figure_groups, figure_terms
 from services.cards.links import find_links
 from services.cards.papers import PaperCard, Stage
-from services.cards.render import HTML, PLAIN, Markup, card_messages, figure_credit, figure_groups, figure_terms
+from services.cards.render import HTML, PLAIN, Markup, card_messages
 from services.i18n import t
 from services.llm.partial import empty_summary
 from services.llm.port import SummaryFields

@@ -25,6 +25,7 @@ from handlers.common.rich import (
     with_math,
 )
 from services import callback_data
+from services.cards.figure_captions import figure_caption, key_figure
 from services.cards.papers import PaperCard
 from services.cards.render import (
     PLAIN,
@@ -37,8 +38,6 @@ from services.cards.render import (
     authors_line,
     card_notes,
     facts_line,
-    figure_caption,
-    key_figure,
     pdf_url,
     shorten,
     signals_line,

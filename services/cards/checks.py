@@ -7,7 +7,7 @@ import re
 
 from services.llm.port import SummaryFields
 from services.models import PaperMeta, PdfContent
-from services.numbers import keep_supported, links_in, statements
+from services.numbers import Statements, keep_supported, links_in, statements
 from services.text_match import normalize
 
 
@@ -24,6 +24,13 @@ def verified_affiliation(claimed: str, first_page: str) -> str:
     return ""
 
 
+def stated(paper: PaperMeta, content: PdfContent, *more: str) -> tuple[Statements, set[str]]:
+    """What the paper states — its numbers (about what) and its links — in its metadata, its text and any `more`
+    (a figure's caption): what prose written about it may say."""
+    texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page, *more]
+    return statements(texts), set().union(*(links_in(text) for text in texts))
+
+
 _PROSE_FIELDS = ("one_sentence", "background", "past_methods", "method", "results", "significance", "innovation",
                  "performance", "workload", "limitations")
 
@@ -31,8 +38,7 @@ _PROSE_FIELDS = ("one_sentence", "background", "past_methods", "method", "result
 def checked_numbers(summary: SummaryFields, paper: PaperMeta, content: PdfContent) -> tuple[SummaryFields, int]:
     """The summary without the sentences whose numbers or links the paper does not state; and how many were
     dropped."""
-    texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page]
-    known, links = statements(texts), set().union(*(links_in(text) for text in texts))
+    known, links = stated(paper, content)
     changes: dict[str, object] = {}
     removed = 0
     for name in _PROSE_FIELDS:

@@ -10,12 +10,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from services.cards.checks import stated
 from services.cards.papers import PaperCard, PaperService
 from services.cards.render import shorten
 from services.languages import prompt_name
 from services.llm.port import Summarizer, SummaryFailed
 from services.models import PaperMeta
-from services.numbers import keep_supported, links_in, statements
+from services.numbers import keep_supported
 from services.store import Store
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,7 @@ class Comparer:
             return columns
         out = []
         for col, cells, card, doc in zip(columns, answered, cards, documents, strict=True):
-            texts = [card.paper.title, card.paper.abstract, card.paper.comment, doc.text, doc.first_page]
-            known, links = statements(texts), set().union(*(links_in(text) for text in texts))
+            known, links = stated(card.paper, doc)
             kept = []
             for aspect, fallback in zip(ASPECTS, col.cells, strict=True):
                 value = cells.get(aspect, "") if isinstance(cells, dict) else ""

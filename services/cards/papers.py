@@ -37,10 +37,10 @@ MAX_UPLOADS = 8
 """PDFs users sent kept in memory for their crops and tables (each at most MAX_PDF_MB)."""
 METADATA_MAX_AGE = timedelta(days=1)
 LICENCE_MAX_AGE = timedelta(days=30)
+"""A licence is read again after a month (a new version may change it)."""
 SIGNALS_GRACE = 1.5
 """Seconds a card whose text is ready still waits for its popularity line (read beside the PDF and the LLM); later
 it goes without, and the signals read on are cached for the next card."""
-"""A licence is read again after a month (a new version may change it)."""
 
 
 class Stage(Enum):

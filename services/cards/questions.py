@@ -12,12 +12,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from services.cards.checks import stated
 from services.cards.papers import PaperService
 from services.cards.passages import Passage, best_passages, citing, passages_of
 from services.languages import prompt_name
 from services.llm.port import Partial, Summarizer, SummaryFailed
 from services.models import FigureRegion, PaperMeta, PdfContent
-from services.numbers import keep_supported, links_in, statements
+from services.numbers import keep_supported
 from services.store import Store
 from services.text_match import fold
 
@@ -112,9 +113,7 @@ class QuestionService:
     def checked(paper: PaperMeta, content: PdfContent, written: str,
                 figure: FigureRegion | None = None) -> tuple[str, int]:
         """`written` without the sentences stating numbers or links the paper does not (and how many went)."""
-        texts = [paper.title, paper.abstract, paper.comment, content.text, content.first_page,
-                 figure.caption if figure else ""]
-        known, links = statements(texts), set().union(*(links_in(text) for text in texts))
+        known, links = stated(paper, content, figure.caption if figure else "")
         return keep_supported(_plain(written), known, links)
 
     async def stopped(self, paper: PaperMeta, written: str, figure: FigureRegion | None = None,

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from services.arxiv.licences import Licence
-from services.cards.render import figure_groups, figure_terms
+from services.cards.figure_captions import figure_groups, figure_terms
 from services.delivery.pacing import Pacer
 from services.delivery.port import ChatGone, ChatMoved, RichNotTaken, Sender, SendFailed
 from services.models import OutboxMessage, PaperMeta, QueuedMessage

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from services.cards.figure_captions import figure_caption
 from services.cards.papers import PaperCard
-from services.cards.render import Markup, figure_caption, render_card
+from services.cards.render import Markup, render_card
 
 _SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 

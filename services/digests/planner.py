@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import html
 import logging
 import os
 import tempfile
@@ -27,6 +26,7 @@ from services.aliases import learn_from
 from services.arxiv.announcements import Announcement, FeedReader
 from services.cards.citations import bibtex_file
 from services.cards.papers import PaperCard, PaperService
+from services.cards.render import abs_link
 from services.categories import DEFAULT_ARCHIVES
 from services.digests.discovery import FeedPoller, PollReport
 from services.digests.format import DigestEntry, digest_messages, overview_messages, revisions_message
@@ -186,8 +186,7 @@ class DigestService:
             return None
         shown = unread[:UNREAD_SHOWN]
         lines = [t(chat.language, "unread_reminder", count=len(unread))]
-        lines += [f'{n}. <a href="https://arxiv.org/abs/{html.escape(r.versioned_id)}">'
-                  f"{html.escape(r.title, quote=False)}</a>" for n, r in enumerate(shown, 1)]
+        lines += [f"{n}. {abs_link(r.versioned_id, r.title)}" for n, r in enumerate(shown, 1)]
         buttons = tuple(Button(f"📄 {n}", callback_data.CARD.build(r.versioned_id)) for n, r in enumerate(shown, 1))
         return OutboxMessage("text", "\n".join(lines), (buttons,) if chat.type != "channel" else ())
 

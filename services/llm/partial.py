@@ -21,8 +21,8 @@ def empty_summary() -> SummaryFields:
     return SummaryFields.model_construct(**values)
 
 
-def _closed(prefix: str) -> str | None:
-    """`prefix` with its open string, arrays and objects closed; None when it ends where no value can be cut."""
+def _closed(prefix: str) -> str:
+    """`prefix` with its open string, arrays and objects closed (it may still not parse: a key without its value)."""
     stack: list[str] = []
     in_string = escaped = False
     for char in prefix:
@@ -55,14 +55,12 @@ def _parsed(prefix: str) -> dict[str, Any] | None:
         return None
     text = text[start:]
     for _ in range(40):
-        closed = _closed(text)
-        if closed is not None:
-            try:
-                value = json.loads(closed)
-            except ValueError:
-                pass
-            else:
-                return value if isinstance(value, dict) else None
+        try:
+            value = json.loads(_closed(text))
+        except ValueError:
+            pass
+        else:
+            return value if isinstance(value, dict) else None
         cut = text.rfind(",")
         if cut <= 0:
             return None

@@ -47,17 +47,16 @@ def arxiv_query(text: str) -> str:
 def _field_bm25(wanted: list[str], docs: list[Counter[str]]) -> list[float]:
     """Okapi BM25 of each document for the wanted words, with this field's own document frequencies."""
     average = sum(sum(d.values()) for d in docs) / len(docs) or 1.0
+    having = {word: sum(1 for d in docs if word in d) for word in wanted}
+    idf = {word: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for word, n in having.items()}
     scores = []
     for doc in docs:
         length = sum(doc.values())
         score = 0.0
         for word in wanted:
             tf = doc.get(word, 0)
-            if not tf:
-                continue
-            having = sum(1 for d in docs if word in d)
-            idf = math.log(1 + (len(docs) - having + 0.5) / (having + 0.5))
-            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+            if tf:
+                score += idf[word] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
         scores.append(score)
     return scores
 

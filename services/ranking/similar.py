@@ -8,6 +8,7 @@ word every paper uses says nothing, a word three papers share says much. With an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections import Counter
@@ -68,39 +69,50 @@ def _norm(vector: dict[str, float]) -> float:
     return math.sqrt(sum(v * v for v in vector.values())) or 1.0
 
 
-def nearest(paper: PaperMeta, pool: Sequence[PaperMeta], count: int = SHOWN) -> list[Similar]:
+Bag = tuple[Counter[str], dict[str, str]]
+
+
+def bags_of(pool: Sequence[PaperMeta], known: dict[str, Bag] | None = None) -> dict[str, Bag]:
+    """Each paper's bag by base ID (those in `known` reused): stemming a pool of thousands is the costly part, done
+    once for both the arXiv query and the ranking."""
+    known = known or {}
+    return {p.base_id: known.get(p.base_id) or _bag(p.title, p.abstract) for p in pool}
+
+
+def nearest(paper: PaperMeta, pool: Sequence[PaperMeta], count: int = SHOWN,
+            bags: dict[str, Bag] | None = None) -> list[Similar]:
     """The `count` papers of `pool` most like `paper` (cosine of TF-IDF), each with the words they share most."""
     others = {p.base_id: p for p in pool if p.base_id != paper.base_id and p.title}
     if not others:
         return []
-    bags = {b: _bag(p.title, p.abstract) for b, p in others.items()}
+    bags = bags_of(list(others.values()), bags)
     mine, surface = _bag(paper.title, paper.abstract)
     df: Counter[str] = Counter()
-    for bag, _ in bags.values():
-        df.update(bag.keys())
+    for base_id in others:
+        df.update(bags[base_id][0].keys())
     df.update(mine.keys())
-    n = len(bags) + 1
+    n = len(others) + 1
     target = _weights(mine, df, n)
     target_norm = _norm(target)
     found = []
-    for base_id, (bag, _) in bags.items():
-        weights = _weights(bag, df, n)
+    for base_id, p in others.items():
+        weights = _weights(bags[base_id][0], df, n)
         shared = {k: target[k] * weights[k] for k in target.keys() & weights.keys()}
         score = sum(shared.values()) / (target_norm * _norm(weights))
         if score > 0:
             top = sorted(shared, key=lambda k: (-shared[k], k))[:SHARED_SHOWN]
-            p = others[base_id]
             found.append(Similar(base_id, p.title, p.authors, tuple(surface[k] for k in top), score))
     found.sort(key=lambda s: -s.score)
     return found[:count]
 
 
-def distinctive(paper: PaperMeta, pool: Sequence[PaperMeta], count: int = QUERY_WORDS) -> list[str]:
+def distinctive(paper: PaperMeta, pool: Sequence[PaperMeta], count: int = QUERY_WORDS,
+                bags: dict[str, Bag] | None = None) -> list[str]:
     """The paper's words that the pool uses least and the paper most: what to ask arXiv for."""
     mine, surface = _bag(paper.title, paper.abstract)
     df: Counter[str] = Counter()
-    for p in pool:
-        df.update(_bag(p.title, p.abstract)[0].keys())
+    for bag, _ in bags_of(pool, bags).values():
+        df.update(bag.keys())
     weights = _weights(mine, df, len(pool) + 1)
     ranked = sorted(weights, key=lambda k: (-weights[k], k))
     return [fold(surface[k]) for k in ranked if surface[k].isalpha()][:count]
@@ -119,16 +131,19 @@ class SimilarPapers:
         for a in self._store.recent_announcements(POOL):
             pool.setdefault(a.base_id, PaperMeta(a.base_id, a.version, a.title, a.authors, a.abstract,
                                                  a.categories[0] if a.categories else "", a.categories))
-        query = distinctive(paper, list(pool.values()))
+        bags = await asyncio.to_thread(bags_of, list(pool.values()))  # pure Python over thousands: off the loop
+        query = await asyncio.to_thread(distinctive, paper, list(pool.values()), QUERY_WORDS, bags)
         if query:
             try:
                 for found in await self._arxiv.search(" OR ".join(f"all:{w}" for w in query), FROM_ARXIV):
                     pool.setdefault(found.base_id, found)
             except ArxivUnavailable as error:
                 log.info("similar papers from the bot's own pool only: %s", error)
+        papers = list(pool.values())
+        count = SHOWN if self._embeddings is None else RERANKED
+        candidates = await asyncio.to_thread(nearest, paper, papers, count, bags)
         if self._embeddings is None:
-            return nearest(paper, list(pool.values()))
-        candidates = nearest(paper, list(pool.values()), RERANKED)
+            return candidates
         try:
             likeness = await self._embeddings.likeness((paper.base_id, paper.title, paper.abstract),
                                                        [(c.base_id, pool[c.base_id].title, pool[c.base_id].abstract)

@@ -9,6 +9,8 @@ import re
 
 import httpx
 
+from services.signals.http import client, read_json
+
 _REPO = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})(?:[/#?]|$)",
                    re.IGNORECASE)
 
@@ -32,12 +34,15 @@ class GitHub:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
-        async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as client:
-            response = await client.get(f"{self._base}/repos/{name}", headers=headers)
-        if response.status_code == 404:
-            return None
-        response.raise_for_status()
-        body = response.json()
+        try:
+            async with client(self._timeout) as http:
+                body = await read_json(http, "GET", f"{self._base}/repos/{name}", headers=headers)
+        except httpx.HTTPStatusError as error:
+            if error.response.status_code == 404:
+                return None
+            raise
+        if not isinstance(body, dict):
+            raise ValueError("not a repository")
         stars = body.get("stargazers_count")
         if not isinstance(stars, int):
             raise ValueError("no stargazers_count")

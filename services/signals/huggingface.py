@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import httpx
-
 from services.arxiv.ids import find_papers
-
-MAX_BYTES = 5_000_000
+from services.signals.http import client, read_json
 
 
 class HuggingFace:
@@ -18,13 +15,10 @@ class HuggingFace:
 
     async def upvotes(self, day: date) -> dict[str, int]:
         """Upvotes of the arXiv papers listed on `day` (by base ID). Raises on a failure (the caller is quiet)."""
-        async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as client:
-            response = await client.get(f"{self._base}/daily_papers", params={"date": day.isoformat()})
-        response.raise_for_status()
-        if len(response.content) > MAX_BYTES:
-            raise ValueError("daily papers answer too large")
+        async with client(self._timeout) as http:
+            answer = await read_json(http, "GET", f"{self._base}/daily_papers", params={"date": day.isoformat()})
         found: dict[str, int] = {}
-        for item in response.json():
+        for item in answer:
             paper = item.get("paper") if isinstance(item, dict) else None
             refs = find_papers(str(paper.get("id", ""))) if isinstance(paper, dict) else []
             votes = paper.get("upvotes") if isinstance(paper, dict) else None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import httpx
+from services.signals.http import client, read_json
 
 BATCH = 500
 """IDs a batch request may carry."""
@@ -19,14 +19,15 @@ class SemanticScholar:
         """(citations, influential citations) of each paper Semantic Scholar knows. Raises on a failure."""
         headers = {"x-api-key": self._key} if self._key else {}
         found: dict[str, tuple[int, int]] = {}
-        async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as client:
+        async with client(self._timeout) as http:
             for start in range(0, len(base_ids), BATCH):
                 chunk = base_ids[start:start + BATCH]
-                response = await client.post(f"{self._base}/paper/batch",
-                                             params={"fields": "citationCount,influentialCitationCount"},
-                                             json={"ids": [f"ARXIV:{b}" for b in chunk]}, headers=headers)
-                response.raise_for_status()
-                for base_id, item in zip(chunk, response.json(), strict=False):
+                answer = await read_json(http, "POST", f"{self._base}/paper/batch",
+                                         params={"fields": "citationCount,influentialCitationCount"},
+                                         json={"ids": [f"ARXIV:{b}" for b in chunk]}, headers=headers)
+                if not isinstance(answer, list):
+                    raise ValueError("not a list of papers")
+                for base_id, item in zip(chunk, answer, strict=False):
                     if isinstance(item, dict) and isinstance(item.get("citationCount"), int):
                         found[base_id] = (item["citationCount"], int(item.get("influentialCitationCount") or 0))
         return found
