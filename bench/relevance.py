@@ -1,6 +1,7 @@
 """How well digests find and rank what a reader means, on real arXiv titles and abstracts.
 
-    python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl …] [--trials 30] [--embed]
+    python bench/relevance.py [--data bench/data/relevance-2025-10-14.jsonl …] [--trials 30] [--embed] [--check]
+                              [--ceiling]
 
 The data (bench/data/, committed; see bench/data/README.md): real announcement days with whole abstracts, as digests
 match them (arXiv metadata is CC0) — 2025-10-14 (cs.CR, cs.NI, cs.SE, 110 papers), 2026-02-24 (cs.CV, cs.CL,
@@ -16,6 +17,10 @@ set by its authors, not by us) and the day's topics it is about (labelled by han
 - `--embed` (needs EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL, or GEMINI_API_KEY): cosine similarity of sentence
   topics to each paper, and the threshold that gives the best F1 — how ABOUT_THRESHOLD is set.
 
+- `--check` (needs an LLM as the bot reads it: GEMINI_API_KEY, or LLM_PROVIDER=openai and its server): recall and
+  precision after the bot's second look at the papers words cannot decide (services/ranking/check.py), and its calls.
+- `--ceiling`: the same, answered by the labels through the fake OpenAI server (a perfect reader): its ceiling.
+
 - /search: each topic's words as a query over the papers holding them all, re-ranked as /search ranks (NDCG@10).
 
 A line a day: `relevance: day=D topics=T recall=R precision=P about_recall= about_precision= ndcg10_0=A
@@ -30,7 +35,9 @@ import json
 import math
 import os
 import random
+import re
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,15 +259,83 @@ async def embedding_threshold(papers: list[Paper], sentences: dict[str, str]) ->
     for key, sentence in sentences.items():
         [topic] = await embedder.embed([sentence.split(":", 1)[1]], "RETRIEVAL_QUERY")
         pairs += [(float(v @ topic), key in p.topics) for v, p in zip(vectors, papers, strict=True)]
-    best = (0.0, 0.0)
-    for step in range(40, 95):
+    best = (0.0, 0.0, 0.0, 0.0)
+    for step in range(5, 95):
         threshold = step / 100
         tp = sum(1 for s, y in pairs if s >= threshold and y)
         fp = sum(1 for s, y in pairs if s >= threshold and not y)
         fn = sum(1 for s, y in pairs if s < threshold and y)
         f1 = 2 * tp / max(1, 2 * tp + fp + fn)
-        best = max(best, (f1, threshold))
-    print(f"embeddings: best_threshold={best[1]:.2f} f1={best[0]:.3f} pairs={len(pairs)}")
+        best = max(best, (f1, threshold, tp / max(1, tp + fn), tp / max(1, tp + fp)))
+    print(f"embeddings: model={embedder.model} best_threshold={best[1]:.2f} f1={best[0]:.3f} recall={best[2]:.3f} "
+          f"precision={best[3]:.3f} pairs={len(pairs)}")
+
+
+async def with_check(papers: list[Paper], topics: dict[str, str], sentences: dict[str, str]) -> None:
+    """With an LLM configured (as the bot reads it: GEMINI_API_KEY, or LLM_PROVIDER=openai and its server): the
+    bot's second look at the papers words cannot decide (services/ranking/check.py), and the figures after it."""
+    from services.arxiv.announcements import Announcement
+    from services.bootstrap import build_summarizer
+    from services.config import load_config
+    from services.llm.extractive import ExtractiveSummarizer
+    from services.ranking.check import TopicCheck, judged
+    from services.ranking.relevance import Window
+    from services.store import Store
+
+    llm = build_summarizer(load_config(require_token=False))
+    if isinstance(llm, ExtractiveSummarizer):
+        print("  check: no LLM configured (GEMINI_API_KEY, or LLM_PROVIDER=openai with OPENAI_BASE_URL)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        check = TopicCheck(Store(Path(tmp) / "bench.db"), llm)
+        window = Window(("bench", len(papers), ""), [("day", Announcement(
+            p.base_id, 1, p.title, p.authors, p.abstract, p.categories, "new")) for p in papers])
+        parsed = {text: parse_topic(text) for text in [*topics.values(), *sentences.values()]}
+        verdicts = await check.verdicts(list(parsed.values()), window)
+    figures = []
+    for group in (topics, sentences):
+        tp = fp = fn = 0
+        for key, text in group.items():
+            topic = parsed[text]
+            for paper in papers:
+                found = judged(topic.match(paper, window.aliases), verdicts.get(topic.query, {}).get(paper.base_id),
+                               topic.kind)
+                hit, wanted = found is not None and found.firm, key in paper.topics
+                tp, fp, fn = tp + (hit and wanted), fp + (hit and not wanted), fn + (wanted and not hit)
+        figures += [tp / max(1, tp + fn), tp / max(1, tp + fp)]
+    print(f"  check: model={llm.model} calls={check.calls} recall={figures[0]:.3f} precision={figures[1]:.3f} "
+          f"about_recall={figures[2]:.3f} about_precision={figures[3]:.3f}")
+
+
+def ceiling(papers: list[Paper], topics: dict[str, str], sentences: dict[str, str]) -> None:
+    """`--check` answered by the labels through the fake OpenAI server (a perfect reader): what the choice of
+    papers to ask about allows, whatever the model."""
+    from tests.fakes.openai import FakeOpenAI
+
+    titles = {" ".join(p.title.split()): p for p in papers}
+    keys = {text: key for key, text in topics.items()} | {s.split(":", 1)[1].strip(): k for k, s in sentences.items()}
+
+    def reader(asked: str) -> str:
+        key = keys[asked.split("\n", 1)[0].removeprefix("Topic: ").strip()]
+        numbered = re.finditer(r"^(\d+)\. (.+)$", asked, re.M)
+        wanted = [m[1] for m in numbered if m[2].strip() in titles and key in titles[m[2].strip()].topics]
+        return ", ".join(wanted) or "none"
+
+    fake = FakeOpenAI()
+    fake.answer = reader
+    fake.start()
+    saved = {k: os.environ.get(k) for k in ("LLM_PROVIDER", "OPENAI_BASE_URL", "OPENAI_MODEL", "GEMINI_API_KEY")}
+    os.environ.update({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.url, "OPENAI_MODEL": "labels",
+                       "GEMINI_API_KEY": ""})
+    try:
+        asyncio.run(with_check(papers, topics, sentences))
+    finally:
+        fake.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def main() -> None:
@@ -270,6 +345,10 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--embed", action="store_true",
                         help="measure the about: threshold (an embeddings server or GEMINI_API_KEY)")
+    parser.add_argument("--check", action="store_true",
+                        help="matching after the configured LLM's second look (GEMINI_API_KEY or an OpenAI server)")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="--check answered by the labels (a perfect reader): what its choice of papers allows")
     args = parser.parse_args()
     days = args.data or [DATA / name for name in DAYS]
     first = True
@@ -290,6 +369,10 @@ def main() -> None:
             first = False
         if args.embed:
             asyncio.run(embedding_threshold(papers, sentences))
+        if args.check:
+            asyncio.run(with_check(papers, topics, sentences))
+        if args.ceiling:
+            ceiling(papers, topics, sentences)
         searched, listed = search_ndcg(papers, topics)
         print(f"  /search: ndcg10={searched:.3f} (the listing's order of the same papers: {listed:.3f})")
         print(f"relevance: day={path.stem.removeprefix('relevance-')} topics={len(topics)} recall={recall:.3f} "

@@ -16,7 +16,7 @@ from services import callback_data
 from services.arxiv.client import ArxivUnavailable
 from services.arxiv.ids import MAX_PAPERS_PER_MESSAGE, find_papers
 from services.callback_data import Route
-from services.cards.render import abs_link, shorten
+from services.cards.render import abs_link, authors_line, shorten
 from services.i18n import t
 from services.models import PaperMeta, PaperRef
 
@@ -119,7 +119,7 @@ async def similar_button(update: Update, context: Context) -> None:
         return
     lines = [t(chat.language, "similar_header", title=html.escape(paper.title, quote=False))]
     for number, like in enumerate(found, 1):
-        authors = ", ".join(like.authors[:2]) + (" et al." if len(like.authors) > 2 else "")
+        authors = authors_line(like.authors, chat.language, most=2)
         lines.append(f"\n{number}. {abs_link(like.base_id, like.title)}\n{html.escape(authors, quote=False)}\n<i>"
                      + t(chat.language, "similar_shares", words=html.escape(", ".join(like.shares), quote=False))
                      + "</i>")

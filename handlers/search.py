@@ -13,7 +13,7 @@ from handlers.common.context import Context
 from handlers.common.quiet import tell_member
 from services import callback_data
 from services.arxiv.client import ArxivUnavailable
-from services.cards.render import abs_link
+from services.cards.render import abs_link, authors_line
 from services.i18n import t
 from services.ranking.search import FETCHED, MAX_QUERY, PAGE, hit
 from services.store import Search
@@ -29,7 +29,7 @@ def page_of(search: Search, page: int, lang: str) -> tuple[str, InlineKeyboardMa
     lines = [t(lang, "search_header", query=html.escape(search.query, quote=False), count=len(search.hits),
                page=page + 1, pages=pages)]
     for number, found in enumerate(shown, page * PAGE + 1):
-        authors = ", ".join(found.authors[:MAX_AUTHORS]) + (" et al." if len(found.authors) > MAX_AUTHORS else "")
+        authors = authors_line(found.authors, lang, most=MAX_AUTHORS)
         lines.append(f"\n{number}. <b>{abs_link(found.versioned_id, found.title)}</b>\n"
                      f"{html.escape(authors)} · {found.date}"
                      + (f"\n<i>{html.escape(found.line)}</i>" if found.line else ""))

@@ -33,6 +33,7 @@ from services.llm.gemini import GeminiSummarizer
 from services.llm.openai_compat import OpenAISummarizer
 from services.llm.port import Summarizer
 from services.pdf.pool import PdfPool
+from services.ranking.check import CALL_TIMEOUT, TopicCheck
 from services.ranking.embeddings import Embedder, GeminiEmbedder, OpenAIEmbedder, PaperEmbeddings
 from services.ranking.feedback import Feedback
 from services.ranking.names import TopicNames
@@ -180,9 +181,11 @@ def build_services(config: Config) -> Services:
     pacer = Pacer(per_second=PAID_PER_SECOND if config.paid_broadcast else GLOBAL_PER_SECOND)
     embeddings = PaperEmbeddings(store, build_embedder(config), config.about_threshold) \
         if config.about_by_meaning else None
+    check = TopicCheck(store, llm, budget=config.llm_daily_budget, timeout=min(config.llm_timeout, CALL_TIMEOUT)) \
+        if config.relevance_check and not isinstance(llm, ExtractiveSummarizer) else None
     digests = DigestService(store, FeedReader(config.arxiv_rss_url, timeout=config.http_timeout), papers,
                             archives=config.discovery_archives, feedback=feedback, embeddings=embeddings,
-                            retention_days=config.retention_days)
+                            retention_days=config.retention_days, check=check)
     catalogs = CatalogTranslator(store, llm, offline=isinstance(llm, ExtractiveSummarizer))
     catalogs.load()
     return Services(config=config, store=store, pdfs=pdfs, papers=papers, digests=digests,

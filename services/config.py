@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from services.categories import ARCHIVES, DEFAULT_ARCHIVES
 
@@ -143,6 +143,9 @@ class Config(BaseModel):
                                "arXiv again when asked for")
     send_concurrency: int = _setting("SEND_CONCURRENCY", 8, "digest messages in flight at once (never two of one "
                                      "chat); a crash repeats at most this many")
+    relevance_check: bool = _setting("RELEVANCE_CHECK", True, "`off`: papers a topic's words cannot decide (named "
+                                     "in passing, nearly matched) are not shown to the LLM; `on` asks it once per "
+                                     "topic and paper (a few calls a day per topic, within LLM_DAILY_BUDGET)")
     paid_broadcast: bool = _setting("PAID_BROADCAST", False, "`on`: digests go with `allow_paid_broadcast`, paced "
                                     "up to 1,000 messages a second, each past the free 30 a second paid in Stars")
     discovery_archives: tuple[str, ...] = _setting("DISCOVERY_ARCHIVES", DEFAULT_ARCHIVES,
@@ -216,14 +219,16 @@ class Config(BaseModel):
             raise ValueError(f"{_env(info.field_name)} must be one of {', '.join(choices)}, got {word!r}")
         return word
 
-    @field_validator("paid_broadcast", mode="before")
+    @field_validator("paid_broadcast", "relevance_check", mode="before")
     @classmethod
-    def _switch(cls, value: Any) -> bool:
+    def _switch(cls, value: Any, info: ValidationInfo) -> bool:
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
         if text not in ("", "on", "off", "true", "false", "1", "0", "yes", "no"):
-            raise ValueError(f"PAID_BROADCAST must be on or off, got {text!r}")
+            raise ValueError(f"{_env(info.field_name or '')} must be on or off, got {text!r}")
+        if not text:  # an empty variable means the default
+            return bool(cls.model_fields[info.field_name or ""].default)
         return text in ("on", "true", "1", "yes")
 
     @field_validator("discovery_archives", mode="before")

@@ -60,6 +60,8 @@ class Match:
     those about the topic, not below them."""
     aliases: tuple[str, ...] = ()
     """The other names it was found by, as papers write them (`RL`), where the topic's own words were not there."""
+    checked: bool = False
+    """Found without the topic's words, by the LLM's reading (services/ranking/check.py)."""
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,16 @@ async def test_search_pages_through_the_results_and_a_card_is_a_tap_away(bot: Ru
     for i in range(24):  # arXiv's order puts the abstracts that repeat the word first
         add(arxiv_fake, f"2408.{10100 + i}", f"Study {i} of image synthesis",
             "Diffusion appears here. " * (24 - i) + "We study synthesis.")
-    add(arxiv_fake, "2408.10200", "Consistency Diffusion in One Step", "One step of a diffusion model.")
+    add(arxiv_fake, "2408.10200", "Consistency Diffusion in One Step", "One step of a diffusion model.",
+        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov"))
     assert await command(bot, "/search", 971) == t("en", "search_usage")
     first = await command(bot, "/search diffusion", 971)
     assert first.startswith(t("en", "search_header", query="diffusion", count=25, page=1, pages=3))
     assert entries(first)[0] == "Consistency Diffusion in One Step", "the title that says it comes first"
     assert len(entries(first)) == 10
-    assert "\nAda Lovelace · 2024-08-25\n<i>One step of a diffusion model.</i>" in first
+    more = t("en", "more_authors", count=2)
+    assert f"\nAda Lovelace, Alan Turing, Grace Hopper, {more} · 2024-08-25\n<i>One step of a diffusion model.</i>" \
+        in first, "authors as cards list them, in the reader's language"
     keyboard = bot.tg.calls_to("sendMessage", 971)[-1].params["reply_markup"]["inline_keyboard"]
     assert [b["text"] for b in keyboard[0] + keyboard[1]] == [f"📄 {n}" for n in range(1, 11)]
     assert [b["text"] for b in keyboard[2]] == ["▶"]

@@ -33,6 +33,7 @@ from services.digests.format import DigestEntry, digest_messages, overview_messa
 from services.digests.markdown import post, slug, zip_posts
 from services.i18n import t
 from services.models import Button, ChatSettings, OutboxMessage, PaperMeta, PaperRef
+from services.ranking.check import TopicCheck
 from services.ranking.embeddings import PaperEmbeddings
 from services.ranking.feedback import Feedback
 from services.ranking.picks import Picker
@@ -98,10 +99,11 @@ class DigestService:
     def __init__(self, store: Store, feeds: FeedReader, papers: PaperService,
                  clock: Callable[[], datetime] = utcnow, *, archives: tuple[str, ...] = DEFAULT_ARCHIVES,
                  daily_cap: int = DAILY_CAP, prepare_concurrency: int = 4, feedback: Feedback | None = None,
-                 embeddings: PaperEmbeddings | None = None, retention_days: int = 90) -> None:
+                 embeddings: PaperEmbeddings | None = None, retention_days: int = 90,
+                 check: TopicCheck | None = None) -> None:
         self._store = store
         self._picker = Picker(store, lambda: self.clock(), feedback=feedback, embeddings=embeddings,
-                              retention_days=retention_days, popularity=papers.popularity)
+                              retention_days=retention_days, popularity=papers.popularity, check=check)
         self._card_memo: dict[tuple[str, int, str], PaperCard] = {}
         """Cards of the current planning run, shared by every chat (cleared when a run ends)."""
         self._pending: list[QueuedDigest] = []

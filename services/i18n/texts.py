@@ -282,6 +282,7 @@ TEXTS: dict[str, dict[str, Text]] = {
                          "Semantic Scholar off), so this topic will stay empty until one is on."),
         "why_matches": "matches: {terms}",
         "why_alias": "matches {names} (another name for {topic})",
+        "why_checked": "about {topic} by its abstract, not its words (LLM)",
         "search_usage": "🔎 <b>/search</b> finds papers on arXiv, best first (and by your 👍 once you rated some):\n"
                         "<code>/search diffusion transformers</code>\n<code>/search au:LeCun ti:energy</code>\n"
                         "<code>/search cat:cs.CL retrieval augmented</code>",
@@ -627,6 +628,7 @@ TEXTS: dict[str, dict[str, Text]] = {
                          "此主题将一直为空，直到开启其一。"),
         "why_matches": "匹配：{terms}",
         "why_alias": "匹配 {names}（{topic} 的别名）",
+        "why_checked": "摘要内容与 {topic} 相关，未出现原词（LLM 判断）",
         "search_usage": "🔎 <b>/search</b> 在 arXiv 上搜索论文，最相关的在前（你点过 👍 后也按你的口味）：\n"
                         "<code>/search diffusion transformers</code>\n<code>/search au:LeCun ti:energy</code>\n"
                         "<code>/search cat:cs.CL retrieval augmented</code>",

@@ -19,6 +19,7 @@ from services.arxiv.announcements import Announcement
 from services.arxiv.ids import submitted_month
 from services.i18n import t
 from services.models import ChatSettings
+from services.ranking.check import TopicCheck, judged
 from services.ranking.embeddings import PaperEmbeddings
 from services.ranking.feedback import Feedback
 from services.ranking.relevance import Pick, Window, normalized, spread
@@ -58,8 +59,9 @@ class Picks:
 class Picker:
     def __init__(self, store: Store, clock: Callable[[], datetime], *, feedback: Feedback | None = None,
                  embeddings: PaperEmbeddings | None = None, retention_days: int = 90,
-                 popularity: Popularity | None = None) -> None:
+                 popularity: Popularity | None = None, check: TopicCheck | None = None) -> None:
         self._store = store
+        self._check = check
         self._popularity = popularity if popularity is not None and popularity.enabled else None
         self._clock = clock
         self._feedback = feedback
@@ -74,7 +76,10 @@ class Picker:
         `trending` topic's papers come from the week's announcements, ranked by what the field is reading."""
         window = self._window(chat)
         about = await self._about_scores(topics, window)
-        newest, selected = self.select(chat, [tp for tp in topics if tp.kind != "trending"], window, about)
+        own = [tp for tp in topics if tp.kind != "trending"]
+        verdicts = await self._check.verdicts(own, window, about_by_meaning=self._embeddings is not None) \
+            if self._check else {}
+        newest, selected = self.select(chat, own, window, about, verdicts)
         trending = await self._trending(chat, [tp for tp in topics if tp.kind == "trending"], newest,
                                         {a.base_id for _, a, _ in selected})
         revised = self.revised(chat, topics, window)
@@ -148,14 +153,16 @@ class Picker:
                     log.warning("embeddings unavailable, sentence topics match by words: %s", error)
         return scores
 
-    def select(self, chat: ChatSettings, topics: list[Topic], window: Window,
-               about: dict[str, dict[str, float]]) -> tuple[str, list[tuple[Topic, Announcement, Match]]]:
+    def select(self, chat: ChatSettings, topics: list[Topic], window: Window, about: dict[str, dict[str, float]],
+               verdicts: dict[str, dict[str, bool]] | None = None
+               ) -> tuple[str, list[tuple[Topic, Announcement, Match]]]:
         """(newest day, [(best matching topic, paper, how it matched)]) of announced papers this chat has not had.
 
         A paper matching several topics goes under the most specific of them — the one matching the fewest of the
         window's papers (a keyword topic before its whole category), the chat's order breaking ties — so every
         topic gets its own section instead of the first broad one taking all; a topic the paper is about goes
-        before one it names only in a list."""
+        before one it names only in a list. `verdicts`: what the LLM judged of the papers words could not decide
+        (services/ranking/check.py)."""
         delivered = self._store.delivered(chat.chat_id)
         chosen: dict[str, tuple[list[tuple[Topic, Match]], Announcement]] = {}
         newest = chat.last_digest_day
@@ -164,7 +171,8 @@ class Picker:
         def matched(topic: Topic, paper: Announcement) -> Match | None:
             if topic.kind == "about" and topic.query in about:
                 return Match(True) if about[topic.query].get(paper.base_id, 0.0) >= threshold else None
-            return topic.match(paper, window.aliases)
+            verdict = verdicts.get(topic.query, {}).get(paper.base_id) if verdicts else None
+            return judged(topic.match(paper, window.aliases), verdict, topic.kind)
 
         for day, paper in window.rows:
             newest = max(newest, day)
@@ -223,7 +231,8 @@ class Picker:
                                strict=True))
             score = {b: (1 - lift) * value + lift * popular[b] for b, value in score.items()}
         picks = [Pick(topic, paper, score[paper.base_id], taste.get(paper.base_id), firm=found.firm,
-                      aliases=found.aliases, popular=signals.get(paper.base_id)) for topic, paper, found in selected]
+                      aliases=found.aliases, checked=found.checked, popular=signals.get(paper.base_id))
+                 for topic, paper, found in selected]
         picks.sort(key=lambda p: (not p.firm, -p.score))  # stable: equal scores keep the feed's order
         return picks
 
@@ -237,7 +246,9 @@ class Picker:
         out = []
         for index, pick in enumerate(picks):
             parts = []
-            if pick.aliases:  # by another name: say which, so a wrong one can be stopped (👎)
+            if pick.checked:  # no words of the topic: say so, and whose reading found it
+                parts.append(t(chat.language, "why_checked", topic=pick.topic.text))
+            elif pick.aliases:  # by another name: say which, so a wrong one can be stopped (👎)
                 parts.append(t(chat.language, "why_alias", names=", ".join(pick.aliases[:3]), topic=pick.topic.text))
             elif pick.topic.kind == "about" or (pick.topic.kind == "query" and " OR " in pick.topic.query):
                 found = window.corpus.matched(pick.topic, pick.paper.base_id)

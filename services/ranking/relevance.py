@@ -115,6 +115,8 @@ class Pick:
     """The topic stands in the paper as its subject, not only as an item of a list: ranked among the firm ones."""
     aliases: tuple[str, ...] = ()
     """The other names of the topic the paper was found by (`RL`), when its own words were not there."""
+    checked: bool = False
+    """Found without the topic's words, by the LLM's reading of the abstract."""
     popular: Signals | None = None
     """What the field is reading of it, when that was asked (popularity in the ranking, trending topics)."""
 

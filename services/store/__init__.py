@@ -6,6 +6,7 @@ from __future__ import annotations
 from services.store.base import StoreBase, utcnow
 from services.store.card_requests import CardRequests
 from services.store.chats import ChatRecords
+from services.store.checks import TopicChecks
 from services.store.conversations import ConversationRecords, PaperMessage
 from services.store.deliveries import SKIPPED_KEPT, DeliveryRecords, QueuedDigest
 from services.store.feeds import FeedRecords
@@ -20,5 +21,5 @@ __all__ = ["SKIPPED_KEPT", "PaperMessage", "QueuedDigest", "Search", "SearchHit"
 
 
 class Store(ChatRecords, FeedRecords, DeliveryRecords, CardRequests, ReaderRecords, UsageRecords, PaperCache,
-            ConversationRecords, SearchRecords, SignalRecords, Retention):
+            ConversationRecords, SearchRecords, SignalRecords, TopicChecks, Retention):
     """Typed reads and writes; callers never see rows or SQL."""

@@ -445,3 +445,11 @@ def m0025_popularity(db: Database) -> None:
 def m0026_schedule(db: Database) -> None:
     """When the digest comes: "" every announcement day, `weekly:fri` once a week on that day."""
     db.table("chats").add_column("schedule", str, not_null_default="")
+
+
+@migrations(name="0027_topic_checks")
+def m0027_topic_checks(db: Database) -> None:
+    """The LLM's verdict on a paper a topic's words could not decide (services/ranking/check.py), per topic query
+    and paper: asked once, shared by every chat with that topic."""
+    db.table("topic_checks").create({"topic": str, "base_id": str, "wanted": int, "model": str, "created_at": str},
+                                    pk=("topic", "base_id"))

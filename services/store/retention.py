@@ -30,6 +30,7 @@ class Retention(StoreBase):
             "llm_calls": ("DELETE FROM llm_calls WHERE day < ?", history_before[:10]),
             "documents": ("DELETE FROM documents WHERE created_at < ?", cache_before),
             "figures": ("DELETE FROM figures WHERE created_at IS NULL OR created_at < ?", cache_before),
+            "topic_checks": ("DELETE FROM topic_checks WHERE created_at < ?", cache_before),
         }
         removed = {}
         with self.db.conn:

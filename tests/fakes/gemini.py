@@ -8,6 +8,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.http import FakeServer, Request, Response
@@ -28,6 +29,11 @@ SUMMARY: dict[str, Any] = {
     "performance": "2x speed.",
     "workload": "8 GPUs for a day.",
 }
+
+
+def answered(answer: str | Callable[[str], str], asked: str) -> str:
+    """A fake model's plain-text answer: fixed, or made from what was asked (a verdict on numbered papers)."""
+    return answer(asked) if callable(answer) else answer
 
 
 def pieces(text: str, count: int) -> list[str]:
@@ -59,8 +65,8 @@ class FakeGemini(FakeServer):
         """word -> concept for embeddings: words of one concept embed alike (`accelerating` ~ `faster`)."""
         self.embedded: list[str] = []
         """Every text embedded, in order."""
-        self.answer = "The method reads papers twice as fast [4 Experiments]."
-        """What a plain-text request (a question about a paper) is answered."""
+        self.answer: str | Callable[[str], str] = "The method reads papers twice as fast [4 Experiments]."
+        """What a plain-text request (a question about a paper) is answered, or how, from its last turn."""
         self.stream_seconds = 0.05
         """How long a streamed answer takes from its first piece to its last (as a model writes)."""
         self.stream_pieces = 40
@@ -92,7 +98,8 @@ class FakeGemini(FakeServer):
                                   "promptFeedback": {"blockReason": "SAFETY"}})
         body = json.loads(request.body or b"{}")
         structured = (body.get("generationConfig") or {}).get("responseMimeType") == "application/json"
-        ok = json.dumps(self.summary, ensure_ascii=False) if structured else self.answer
+        last = "".join(p.get("text", "") for p in (body.get("contents") or [{}])[-1].get("parts", []))
+        ok = json.dumps(self.summary, ensure_ascii=False) if structured else answered(self.answer, last)
         text = {"ok": ok, "invalid": "{not json", "empty": ""}[behaviour]
         if streamed:
             return Response.sse([{"candidates": [{"content": {"role": "model", "parts": [{"text": piece}]},

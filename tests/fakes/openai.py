@@ -4,9 +4,10 @@ answer it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.gemini import SUMMARY, concept_vector, pieces
+from tests.fakes.gemini import SUMMARY, answered, concept_vector, pieces
 from tests.fakes.http import FakeServer, Request, Response
 
 
@@ -19,7 +20,7 @@ class FakeOpenAI(FakeServer):
         self.json_schema = True
         """False: the server refuses `response_format: json_schema` (400), as many local servers do."""
         self.summary = dict(SUMMARY)
-        self.answer = "The method reads papers twice as fast [4 Experiments]."
+        self.answer: str | Callable[[str], str] = "The method reads papers twice as fast [4 Experiments]."
         self.stream_seconds = 0.05
         self.stream_pieces = 40
         self.concepts: dict[str, str] = {}
@@ -48,7 +49,9 @@ class FakeOpenAI(FakeServer):
                             headers={"retry-after-ms": "10"})
         if behaviour in ("500", "503"):
             return Response.json({"error": {"message": "try later", "type": "server_error"}}, int(behaviour))
-        ok = json.dumps(self.summary, ensure_ascii=False) if body.get("response_format") else self.answer
+        last = str((body.get("messages") or [{}])[-1].get("content") or "")
+        ok = json.dumps(self.summary, ensure_ascii=False) if body.get("response_format") \
+            else answered(self.answer, last)
         content = {"ok": ok, "invalid": "{not json", "empty": ""}[behaviour]
         if body.get("stream"):
             return Response.sse([{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,

@@ -1,0 +1,102 @@
+"""The LLM's second look at papers a topic's words cannot decide: a passing mention ranks below the papers about the
+topic, a paper about it in other words joins it and says why; asked once per topic and paper, never per chat."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from services.arxiv.announcements import Announcement
+from services.i18n import t
+from services.ranking.check import SYSTEM, doubts, parse_verdict
+from services.ranking.relevance import Window
+from services.topics import parse_topic
+from tests.conftest import Clock, running_bot, with_gemini
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.telegram import FakeTelegram
+from tests.test_digests import command, services_of, tick
+from tests.test_relevance import MONDAY, add, digest_titles
+
+# Sentences of real abstracts (bench/data/relevance-2026-02-24.jsonl, relevance-2026-02-26.jsonl)
+ABOUT = ("2408.20001", "Agentic Tool Use for Web Tasks with LLM Agents",
+         "We study LLM agents that plan and call tools. Our LLM agents solve 40% more web tasks.")
+PASSING = ("2408.20002", "CLUTCH: Contextualized Language Model for Hand Motion Modelling",
+           "We propose CLUTCH, an LLM-based hand animation system. To build 3D-HIW, we propose a data annotation "
+           "pipeline that combines LLM agents and 3D hand trackers.")
+OTHER_WORDS = ("2408.20003", "Field-Theoretic Memory for AI Agents",
+               "Persistent memory for AI agents. On the LongMemEval benchmark with large language models, our "
+               "memory improves multi-session reasoning by 43.8%.")
+UNRELATED = ("2408.20004", "Kinematic Parsing of Human Motion", "A benchmark of fine-grained motion.")
+
+
+def window(*papers: tuple[str, str, str]) -> Window:
+    return Window(("test", len(papers), ""), [("2024-08-26", Announcement(b, 1, title, ("Ada Lovelace",), abstract,
+                                                                          ("cs.CL",), "new"))
+                                              for b, title, abstract in papers])
+
+
+def test_an_answer_names_the_wanted_papers_or_none_else_it_is_not_taken() -> None:
+    assert parse_verdict("2, 4", 5) == {2, 4}
+    assert parse_verdict("1,3, 9", 4) == {1, 3}, "numbers past the batch are not papers"
+    assert parse_verdict("None.", 3) == set()
+    assert parse_verdict("Papers 1 and 2 are relevant because they study agents", 3) is None
+    assert parse_verdict("", 3) is None
+
+
+def test_the_papers_asked_about_are_passing_mentions_and_near_misses_never_the_title_ones() -> None:
+    topic = parse_topic("LLM agents")
+    days = window(ABOUT, PASSING, OTHER_WORDS, UNRELATED)
+    found = {b: m for b, a in days.papers.items() if (m := topic.match(a, days.aliases))}
+    asked = doubts(topic, days, found)
+    assert [(d.paper.base_id, d.found is not None) for d in asked] == [("2408.20002", True), ("2408.20003", False)]
+    assert doubts(parse_topic("cs.CL"), days, {}) == [], "categories are exact"
+    assert doubts(parse_topic("au:Lovelace AND agents"), days, found) == [], "so are authors"
+
+
+def _verdict(wanted: str) -> object:
+    """A model that wants the numbered papers whose title holds `wanted`."""
+    def answer(asked: str) -> str:
+        numbers = [m.group(1) for m in re.finditer(r"^(\d+)\. (.+)$", asked, re.M) if wanted in m.group(2)]
+        return ", ".join(numbers) or "none"
+    return answer
+
+
+async def test_a_passing_mention_ranks_below_and_a_paper_in_other_words_joins_once_for_every_chat(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    gemini.answer = _verdict("Memory for AI Agents")
+    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS, UNRELATED):
+        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
+    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS, UNRELATED)])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        for chat in (971, 972):
+            await command(bot, "/subscribe LLM agents", chat)
+        await tick(bot, clock, MONDAY)
+        checks = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+        assert len(checks) == 1, "one call judges the topic's doubtful papers, for both chats"
+        asked = gemini.turns(gemini.requests.index(checks[0]))[-1][1]
+        assert asked.startswith("Topic: LLM agents\n\n1. CLUTCH") and "2. Field-Theoretic Memory for AI Agents" in asked
+        for chat in (971, 972):
+            assert digest_titles(bot, chat, "2024-08-26") == [
+                "Agentic Tool Use for Web Tasks with LLM Agents", "Field-Theoretic Memory for AI Agents",
+                "CLUTCH: Contextualized Language Model for Hand Motion Modelling"]
+            [digest] = bot.tg.texts_to(chat, "new paper")
+            assert f"<i>{t('en', 'why_checked', topic='LLM agents')}</i>" in digest
+
+
+async def test_without_an_answer_the_words_decide(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    gemini.script = ["safety"]  # the call fails: no verdicts
+    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
+        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
+    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        await command(bot, "/subscribe LLM agents", 973)
+        await tick(bot, clock, MONDAY)
+        assert digest_titles(bot, 973, "2024-08-26") == [
+            "Agentic Tool Use for Web Tasks with LLM Agents",
+            "CLUTCH: Contextualized Language Model for Hand Motion Modelling"]
