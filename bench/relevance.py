@@ -42,12 +42,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.aliases import Aliases, learn_from
 from services.models import PaperMeta, PaperText
-from services.ranking.relevance import Corpus
-from services.ranking.taste import Rated, Space, paper_terms, train
+from services.ranking.relevance import Corpus, blended
+from services.ranking.taste import Rated, Space, by_meaning, paper_terms, train
 from services.topics import Topic, parse_topic
 
 TOPICS = {
@@ -162,8 +164,10 @@ def ndcg10(ranked: list[Paper], subject: str) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def rank_with_ratings(papers: list[Paper], subject: str, ratings: int, rng: random.Random) -> float:
-    """One simulated reader: rate `ratings` random papers of one half, rank the other half."""
+def rank_with_ratings(papers: list[Paper], subject: str, ratings: int, rng: random.Random,
+                      vectors: dict[str, np.ndarray] | None = None) -> float:
+    """One simulated reader: rate `ratings` random papers of one half, rank the other half — by the words model,
+    or with `vectors` (base ID → embedding) blended with the meaning signal as a digest blends them."""
     shuffled = papers[:]
     rng.shuffle(shuffled)
     half = len(shuffled) // 2
@@ -173,17 +177,23 @@ def rank_with_ratings(papers: list[Paper], subject: str, ratings: int, rng: rand
     if model is None:  # no taste yet: a category topic keeps the feed's order
         return ndcg10(today, subject)
     space = Space([p.text for p in today])
-    scores = space.decision(model)
+    scores = list(space.decision(model))
+    if vectors is not None:
+        def stacked(group: list[Paper]) -> np.ndarray:
+            return np.vstack([vectors[p.base_id] for p in group]) if group else np.zeros((0, 1))
+        liked = [p for p in seen[:ratings] if p.primary == subject]
+        disliked = [p for p in seen[:ratings] if p.primary != subject]
+        scores = blended(scores, by_meaning(stacked(today), stacked(liked), stacked(disliked)))
     order = sorted(range(len(today)), key=lambda i: -scores[i])
     return ndcg10([today[i] for i in order], subject)
 
 
-def ranking(papers: list[Paper], trials: int) -> dict[int, float]:
+def ranking(papers: list[Paper], trials: int, vectors: dict[str, np.ndarray] | None = None) -> dict[int, float]:
     subjects = sorted({p.primary for p in papers})
     results = {}
     for ratings in (0, 5, 20):
         rng = random.Random(ratings)
-        values = [rank_with_ratings(papers, s, ratings, rng) for s in subjects for _ in range(trials)]
+        values = [rank_with_ratings(papers, s, ratings, rng, vectors) for s in subjects for _ in range(trials)]
         results[ratings] = sum(values) / len(values)
     return results
 
@@ -241,9 +251,10 @@ def costs(papers: list[Paper], topic_texts: list[str]) -> tuple[float, float]:
     return rank_s, retrain_ms
 
 
-async def embedding_threshold(papers: list[Paper], sentences: dict[str, str]) -> None:
+async def embedding_threshold(papers: list[Paper], sentences: dict[str, str], trials: int) -> None:
     """With an embeddings server (EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL, e.g. a local Ollama) or a Gemini key:
-    similarities of each sentence topic to each paper, and the threshold with the best F1."""
+    similarities of each sentence topic to each paper, and the threshold with the best F1; the taste ranking with
+    the meaning signal blended in, as a digest ranks with an embedder configured."""
     from services.config import DEFAULT_EMBEDDING_MODEL
     from services.ranking.embeddings import Embedder, GeminiEmbedder, OpenAIEmbedder
 
@@ -269,6 +280,9 @@ async def embedding_threshold(papers: list[Paper], sentences: dict[str, str]) ->
         best = max(best, (f1, threshold, tp / max(1, tp + fn), tp / max(1, tp + fp)))
     print(f"embeddings: model={embedder.model} best_threshold={best[1]:.2f} f1={best[0]:.3f} recall={best[2]:.3f} "
           f"precision={best[3]:.3f} pairs={len(pairs)}")
+    by_id = {p.base_id: v for p, v in zip(papers, vectors, strict=True)}
+    meaning = ranking(papers, trials, by_id)
+    print(f"embeddings: taste with meaning ndcg10_5={meaning[5]:.3f} ndcg10_20={meaning[20]:.3f}")
 
 
 async def with_check(papers: list[Paper], topics: dict[str, str], sentences: dict[str, str]) -> None:
@@ -368,7 +382,7 @@ def main() -> None:
             print(f"cost: rank_1000_chats_x_200_papers_cpu_s={rank_s:.2f} retrain_500_ratings_ms={retrain_ms:.0f}")
             first = False
         if args.embed:
-            asyncio.run(embedding_threshold(papers, sentences))
+            asyncio.run(embedding_threshold(papers, sentences, args.trials))
         if args.check:
             asyncio.run(with_check(papers, topics, sentences))
         if args.ceiling:

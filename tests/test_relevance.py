@@ -152,6 +152,40 @@ async def test_ratings_teach_the_next_digest_and_survive_a_restart(
         assert all("Graph" in title for title in digest_titles(bot, 903, "2024-08-28")[:3])
 
 
+async def test_with_an_embedder_the_taste_knows_a_liked_subject_in_other_words(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
+    """Two papers whose words the chat never rated: the words model cannot tell them apart, their meaning can."""
+    from tests.fakes.openai import FakeOpenAI
+
+    server = FakeOpenAI()
+    server.concepts = {"molecules": "molecule", "compounds": "molecule", "toxic": "molecule",
+                       "robots": "reinforcement", "legged": "reinforcement"}  # legged robots learn by RL
+    server.start()
+    try:
+        env.update({"EMBEDDINGS_BASE_URL": server.url, "EMBEDDINGS_MODEL": "all-minilm"})
+        monday = announce_subjects(arxiv_fake, "2024-08-26", 10001, POLICY, GRAPH)
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        async with running_bot(env, tg) as bot:
+            services_of(bot).digests.clock = clock
+            await command(bot, "/subscribe cs.LG", 916)
+            await tick(bot, clock, MONDAY)
+            for base_id in monday[3:5]:  # graphs of molecules: 👍
+                bot.tg.press(f"rate:+:{base_id}", chat_id=916)
+            for base_id in monday[0:2]:  # reinforcement learning, robots: 👎
+                bot.tg.press(f"rate:-:{base_id}", chat_id=916)
+            await bot.tg.wait_for("answerCallbackQuery", count=4)
+            assert services_of(bot).store.rating_counts(916) == (2, 2)
+            add(arxiv_fake, "2408.10011", "Networks of Legged Robots", "We study legged robots.")
+            add(arxiv_fake, "2408.10012", "Learning on Compounds", "We study toxic compounds.")
+            add(arxiv_fake, "2408.10013", "Offline Agents", "Reinforcement learning agents with shaped rewards.")
+            arxiv_fake.announce("cs.LG", "2024-08-27", [(f"2408.1001{i}", "new") for i in (1, 2, 3)])
+            await tick(bot, clock, TUESDAY)
+            assert digest_titles(bot, 916, "2024-08-27") == [
+                "Learning on Compounds", "Networks of Legged Robots", "Offline Agents"]
+    finally:
+        server.stop()
+
+
 async def test_ratings_only_for_papers_the_chat_received(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
     clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
     services_of(bot).digests.clock = clock

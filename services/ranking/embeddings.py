@@ -10,6 +10,7 @@ days and did no better than the words (docs/benchmarks.md).
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -17,11 +18,14 @@ import numpy as np
 import openai
 
 from services.llm.gemini import gemini_client
+from services.ranking.taste import by_meaning
 from services.store import Store
 
 log = logging.getLogger(__name__)
 
 DIMENSIONS = 768
+HELD = 4096
+"""Vectors kept in memory (about 12 MB at 768 dimensions): a day's papers, read once for every chat's ranking."""
 BATCH = 100
 """Texts per embedding request (the API's batch limit)."""
 
@@ -94,20 +98,30 @@ class PaperEmbeddings:
         self._store = store
         self._embedder = embedder
         self.threshold = threshold
+        self._held: OrderedDict[str, np.ndarray] = OrderedDict()
         self.requested = 0
         """Texts sent to the embedder since start (the cost: distinct papers, never papers × chats)."""
 
     async def _vectors(self, texts: dict[str, str], task: str) -> dict[str, np.ndarray]:
         model = self._embedder.model
-        stored = self._store.get_embeddings(list(texts), model)
-        missing = [k for k in texts if k not in stored]
+        held = {k: self._held[k] for k in texts if k in self._held}
+        for key in held:
+            self._held.move_to_end(key)
+        if len(held) == len(texts):  # every chat ranking the same day: read once, not once per chat
+            return held
+        stored = self._store.get_embeddings([k for k in texts if k not in held], model)
+        missing = [k for k in texts if k not in stored and k not in held]
         if missing:
             self.requested += len(missing)
             fresh = await self._embedder.embed([texts[k] for k in missing], task)
             blobs = {k: v.astype("<f4").tobytes() for k, v in zip(missing, fresh, strict=True)}
             self._store.save_embeddings(blobs, model)
             stored.update(blobs)
-        return {k: np.frombuffer(v, dtype="<f4") for k, v in stored.items()}
+        for key, blob in stored.items():
+            held[key] = self._held[key] = np.frombuffer(blob, dtype="<f4")
+        while len(self._held) > HELD:
+            self._held.popitem(last=False)
+        return held
 
     async def similarities(self, query: str, papers: Sequence[tuple[str, str, str]]) -> dict[str, float]:
         """Cosine similarity of a sentence topic to each paper (base_id, title, abstract)."""
@@ -115,6 +129,23 @@ class PaperEmbeddings:
         topic = (await self._vectors({f"topic:{query}": sentence}, "RETRIEVAL_QUERY"))[f"topic:{query}"]
         vectors = await self._vectors({f"paper:{b}": f"{t}\n\n{a}" for b, t, a in papers}, "RETRIEVAL_DOCUMENT")
         return {b: float(vectors[f"paper:{b}"] @ topic) for b, _, _ in papers if f"paper:{b}" in vectors}
+
+    async def taste(self, ratings: Sequence[tuple[str, str, str, int]], papers: Sequence[tuple[str, str, str]]
+                    ) -> dict[str, float]:
+        """The meaning side of a chat's taste (`taste.by_meaning`) for each paper (base_id, title, abstract), from
+        its ratings (base_id, title, abstract, vote): each paper embedded once, shared with sentence topics and 🔗."""
+        texts = {f"paper:{b}": f"{t}\n\n{a}" for b, t, a, _ in ratings} | {f"paper:{b}": f"{t}\n\n{a}"
+                                                                          for b, t, a in papers}
+        vectors = await self._vectors(texts, "RETRIEVAL_DOCUMENT")
+
+        def stacked(ids: list[str]) -> np.ndarray:
+            found = [vectors[f"paper:{b}"] for b in ids if f"paper:{b}" in vectors]
+            return np.vstack(found) if found else np.zeros((0, 1), dtype=np.float32)
+
+        shown = [b for b, _, _ in papers if f"paper:{b}" in vectors]
+        scores = by_meaning(stacked(shown), stacked([b for b, _, _, v in ratings if v > 0]),
+                            stacked([b for b, _, _, v in ratings if v < 0]))
+        return dict(zip(shown, (float(s) for s in scores), strict=True))
 
     async def likeness(self, paper: tuple[str, str, str], others: Sequence[tuple[str, str, str]]) -> dict[str, float]:
         """Cosine similarity of a paper (base_id, title, abstract) to each of `others`: papers embedded once, as

@@ -2,8 +2,10 @@
 
 Eligible: announced in the chat's window, not had before (never the same paper twice, past the pruned history
 too), replacements and cross-lists only when the chat takes them, under the first of its topics that matches
-(a sentence topic by embedding similarity when an embedder is configured). Ranked: how strongly each matches its
-topic (BM25, or the similarity) blended with the chat's taste model — the more ratings, the more it weighs.
+(a sentence topic by embedding similarity when an embedder is configured; what words cannot decide by the LLM's
+second look, services/ranking/check.py). Ranked: how strongly each matches its topic (BM25, or the similarity)
+blended with the chat's taste — its words model, and with an embedder nearness in meaning to its likes — the more
+ratings, the more it weighs.
 The kept ones carry a short "why" where it helps.
 """
 
@@ -22,7 +24,7 @@ from services.models import ChatSettings
 from services.ranking.check import TopicCheck, judged
 from services.ranking.embeddings import PaperEmbeddings
 from services.ranking.feedback import Feedback
-from services.ranking.relevance import Pick, Window, normalized, spread
+from services.ranking.relevance import Pick, Window, blended, normalized, spread
 from services.ranking.taste import like_counts
 from services.signals import Popularity, Signals
 from services.store import Store
@@ -36,6 +38,8 @@ POPULARITY = {"off": 0.0, "low": 0.15, "high": 0.4}
 """How much what the field is reading (upvotes, stars, citations) weighs in a chat's ranking (`/settings
 popularity`; "" is low)."""
 TRENDING_DAYS = 7
+MEANING_RATINGS = 200
+"""A chat's most recent ratings that its taste by meaning looks at (each paper embedded once)."""
 """A `trending` topic looks at the week's announcements."""
 
 
@@ -218,8 +222,10 @@ class Picker:
         weight = 0.0
         if model is not None:
             rows = [window.row(a.base_id) for _, a, _ in selected]
-            taste = dict(zip((a.base_id for _, a, _ in selected), spread(window.space.decision(model, rows)),
-                             strict=True))
+            words = window.space.decision(model, rows)
+            meaning = await self._meaning(chat, [a for _, a, _ in selected])
+            taste = dict(zip((a.base_id for _, a, _ in selected),
+                             blended(words, meaning) if meaning is not None else spread(words), strict=True))
             weight = min(MAX_TASTE_WEIGHT, (model.likes + model.dislikes) / (model.likes + model.dislikes + 5))
         score = {a.base_id: (1 - weight) * lexical.get(a.base_id, 0.0) + weight * taste.get(a.base_id, 0.0)
                  for _, a, _ in selected}
@@ -235,6 +241,19 @@ class Picker:
                  for topic, paper, found in selected]
         picks.sort(key=lambda p: (not p.firm, -p.score))  # stable: equal scores keep the feed's order
         return picks
+
+    async def _meaning(self, chat: ChatSettings, papers: list[Announcement]) -> list[float] | None:
+        """How near each paper is in meaning to what the chat liked and far from what it did not (an embedder
+        configured), or None: words alone then."""
+        if self._embeddings is None:
+            return None
+        rated = [(r.base_id, r.title, r.abstract, r.vote) for r in self._store.ratings(chat.chat_id)[-MEANING_RATINGS:]]
+        try:
+            scores = await self._embeddings.taste(rated, [(a.base_id, a.title, a.abstract) for a in papers])
+        except Exception as error:  # the embedder is down: this digest's taste goes by words
+            log.warning("embeddings unavailable, taste by words: %s", error)
+            return None
+        return [scores.get(a.base_id, 0.0) for a in papers]
 
     def _reasons(self, chat: ChatSettings, picks: list[Pick], window: Window) -> list[Pick]:
         """A short "why" for the picks where it helps: the other name a paper was found by, the words an either-or

@@ -152,6 +152,17 @@ class Window:
         return self._rows[base_id]
 
 
+MEANING_WEIGHT = 0.5
+"""The share of the meaning (embeddings) in a chat's taste when an embedder is configured: on the labelled days
+(bench/relevance.py --embed) half and half beat the words alone with 5 ratings and held with 20."""
+
+
+def blended(words: Any, meaning: Any) -> list[float]:
+    """A chat's taste from its words model and its meaning signal (taste.by_meaning), each rescaled 0–1 among the
+    day's papers."""
+    return [(1 - MEANING_WEIGHT) * w + MEANING_WEIGHT * m for w, m in zip(spread(words), spread(meaning), strict=True)]
+
+
 def spread(values: Any) -> list[float]:
     """Scores rescaled to 0–1 within one chat's papers (only their order matters)."""
     low, high = float(min(values, default=0.0)), float(max(values, default=0.0))

@@ -186,3 +186,19 @@ def resemblance(papers: Sequence[PaperText], liked: Sequence[PaperText]) -> list
     space = Space([*papers, *liked])
     similarity = space.matrix[:len(papers)] @ space.matrix[len(papers):].T
     return [float(x) for x in np.asarray(similarity.max(axis=1).todense()).ravel()]
+
+
+DISLIKED_WEIGHT = 0.5
+"""How much being like the chat's 👎 papers counts against a paper, against being like its 👍 ones."""
+
+
+def by_meaning(papers: np.ndarray, liked: np.ndarray, disliked: np.ndarray) -> np.ndarray:
+    """How near each paper's unit vector (a row) is to the centroid of the chat's 👍 papers, less half its nearness
+    to the centroid of its 👎 ones (Rocchio): what words miss — two papers on one problem in other words."""
+    if not len(papers) or not len(liked):
+        return np.zeros(len(papers))
+    score = papers @ liked.mean(axis=0)
+    if len(disliked):
+        score = score - DISLIKED_WEIGHT * (papers @ disliked.mean(axis=0))
+    return np.asarray(score, dtype=np.float64)
+
