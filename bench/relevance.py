@@ -19,7 +19,8 @@ set by its authors, not by us) and the day's topics it is about (labelled by han
 
 - `--check` (needs an LLM as the bot reads it: GEMINI_API_KEY, or LLM_PROVIDER=openai and its server): recall and
   precision after the bot's second look at the papers words cannot decide (services/ranking/check.py), and its calls.
-- `--ceiling`: the same, answered by the labels through the fake OpenAI server (a perfect reader): its ceiling.
+- `--ceiling [--noise P]`: the same, answered by the labels through the fake OpenAI server (a perfect reader): its
+  ceiling; with `--noise`, each verdict flipped with probability P (seeded): what a model's mistakes cost.
 
 - /search: each topic's words as a query over the papers holding them all, re-ranked as /search ranks (NDCG@10).
 
@@ -321,9 +322,11 @@ async def with_check(papers: list[Paper], topics: dict[str, str], sentences: dic
           f"about_recall={figures[2]:.3f} about_precision={figures[3]:.3f}")
 
 
-def ceiling(papers: list[Paper], topics: dict[str, str], sentences: dict[str, str]) -> None:
+def ceiling(papers: list[Paper], topics: dict[str, str], sentences: dict[str, str], noise: float = 0.0) -> None:
     """`--check` answered by the labels through the fake OpenAI server (a perfect reader): what the choice of
-    papers to ask about allows, whatever the model."""
+    papers to ask about allows, whatever the model; with `noise`, each verdict is flipped with that probability
+    (seeded): how much a model's mistakes cost."""
+    rng = random.Random(7)
     from tests.fakes.openai import FakeOpenAI
 
     titles = {" ".join(p.title.split()): p for p in papers}
@@ -332,7 +335,8 @@ def ceiling(papers: list[Paper], topics: dict[str, str], sentences: dict[str, st
     def reader(asked: str) -> str:
         key = keys[asked.split("\n", 1)[0].removeprefix("Topic: ").strip()]
         numbered = re.finditer(r"^(\d+)\. (.+)$", asked, re.M)
-        wanted = [m[1] for m in numbered if m[2].strip() in titles and key in titles[m[2].strip()].topics]
+        wanted = [m[1] for m in numbered if m[2].strip() in titles
+                  and (key in titles[m[2].strip()].topics) != (rng.random() < noise)]
         return ", ".join(wanted) or "none"
 
     fake = FakeOpenAI()
@@ -363,6 +367,8 @@ def main() -> None:
                         help="matching after the configured LLM's second look (GEMINI_API_KEY or an OpenAI server)")
     parser.add_argument("--ceiling", action="store_true",
                         help="--check answered by the labels (a perfect reader): what its choice of papers allows")
+    parser.add_argument("--noise", type=float, default=0.0,
+                        help="with --ceiling: the share of verdicts the reader gets wrong (seeded)")
     args = parser.parse_args()
     days = args.data or [DATA / name for name in DAYS]
     first = True
@@ -386,7 +392,7 @@ def main() -> None:
         if args.check:
             asyncio.run(with_check(papers, topics, sentences))
         if args.ceiling:
-            ceiling(papers, topics, sentences)
+            ceiling(papers, topics, sentences, args.noise)
         searched, listed = search_ndcg(papers, topics)
         print(f"  /search: ndcg10={searched:.3f} (the listing's order of the same papers: {listed:.3f})")
         print(f"relevance: day={path.stem.removeprefix('relevance-')} topics={len(topics)} recall={recall:.3f} "

@@ -100,3 +100,30 @@ async def test_without_an_answer_the_words_decide(
         assert digest_titles(bot, 973, "2024-08-26") == [
             "Agentic Tool Use for Web Tasks with LLM Agents",
             "CLUTCH: Contextualized Language Model for Hand Motion Modelling"]
+
+
+async def test_a_sentence_topic_with_an_embedder_is_decided_by_the_llm_among_its_closest_papers(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    gemini.concepts = {"accelerating": "fast", "faster": "fast", "speed": "fast", "samplers": "sampler",
+                       "sampling": "sampler", "denoising": "diffusion"}
+
+    def reader(asked: str) -> str:  # a reader who knows survey statistics is not diffusion, and score models are
+        wanted = ("Accelerating Denoising Samplers", "Fewer Steps for Score-Based Generators")
+        return ", ".join(m[1] for m in re.finditer(r"^(\d+)\. (.+)$", asked, re.M) if m[2] in wanted) or "none"
+
+    gemini.answer = reader
+    add(arxiv_fake, "2408.10001", "Accelerating Denoising Samplers", "We speed up samplers of denoising models.")
+    add(arxiv_fake, "2408.10002", "Speed of Samplers in Survey Statistics", "We speed up samplers for surveys.")
+    add(arxiv_fake, "2408.10003", "Fewer Steps for Score-Based Generators", "Score models in four steps.")
+    add(arxiv_fake, "2408.10004", "Graph Neural Networks for Molecules", "Message passing for chemistry.")
+    arxiv_fake.announce("cs", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(1, 5)])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        await command(bot, "/subscribe about: making diffusion sampling faster", 974)
+        await tick(bot, clock, MONDAY)
+        assert digest_titles(bot, 974, "2024-08-26") == [
+            "Accelerating Denoising Samplers", "Fewer Steps for Score-Based Generators"]
+        [check] = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+        asked = gemini.turns(gemini.requests.index(check))[-1][1]
+        assert asked.startswith("Topic: making diffusion sampling faster\n\n1. Accelerating Denoising Samplers")

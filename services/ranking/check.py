@@ -7,10 +7,11 @@ Local embeddings did no better than the words there. A reader of the abstract te
 
 What is asked: for each keyword or query topic of a window, the papers it matched only in passing (not in the
 title, in at most `PASSING` sentences, or only by another name or in a list) and the near misses (some of its
-words, the best by BM25), at most `MAX_PER_TOPIC`; for a sentence topic matched by words, its best candidates.
-A yes makes a paper firm (a near miss joins the topic), a no ranks it below the papers about the topic (a sentence
-topic's no drops it). Verdicts are stored per topic and paper and shared by every chat, so a day costs a few calls
-per topic, never per chat. Offline, past the day's LLM budget, on a timeout or a failed call, the words decide.
+words, the best `MAX_NEAR` by BM25), at most `MAX_PER_TOPIC`; for a sentence topic, its best `MAX_ABOUT` candidates (by
+embedding similarity with an embedder, else by BM25). A yes makes a paper firm (a near miss joins the topic), a no
+ranks it below the papers about the topic; for a sentence topic the verdict decides. Verdicts are stored per topic
+and paper and shared by every chat, so a day costs a few calls per topic, never per chat. Offline, past the day's
+LLM budget, on a timeout or a failed call, the words (or the similarity threshold) decide.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ BATCH = 20
 """Papers judged in one call: short enough for a small model to keep track of the numbers."""
 MAX_PER_TOPIC = 40
 """Papers of one topic judged per window: passing mentions first, then near misses."""
-MAX_ABOUT = 60
+MAX_NEAR = 10
+"""Near misses asked about per topic, best by BM25: most are not wanted, and each answer a model gets wrong there
+is a paper too many (with a reader wrong one time in twenty, 40 of them cost more precision than they bring)."""
+MAX_ABOUT = 30
 """Candidates of a sentence topic judged per window (its words decide little: more are asked)."""
 PASSING = 2
 """Sentences (title aside) a topic may stand in and still be only a passing mention."""
@@ -81,12 +85,16 @@ class _TitleOnly:
     authors: tuple[str, ...] = ()
 
 
-def doubts(topic: Topic, window: Window, found: dict[str, Match]) -> list[Doubt]:
+def doubts(topic: Topic, window: Window, found: dict[str, Match], similar: dict[str, float] | None = None
+           ) -> list[Doubt]:
     """What to ask of one topic: its passing matches, then its near misses (some of its words, best by BM25), at
-    most `MAX_PER_TOPIC`. `found`: how each paper of the window matched by words."""
+    most `MAX_PER_TOPIC`. `found`: how each paper of the window matched by words. A sentence topic: its best
+    `MAX_ABOUT` candidates — by embedding similarity (`similar`) when there is an embedder, else by BM25."""
     if topic.kind == "about":
-        ranked = sorted(window.papers, key=lambda b: -window.corpus.bm25(topic, b))
-        ids = [b for b in ranked if b in found or window.corpus.bm25(topic, b) > 0][:MAX_ABOUT]
+        def score(b: str) -> float:
+            return similar.get(b, -1.0) if similar is not None else window.corpus.bm25(topic, b)
+        ranked = sorted(window.papers, key=lambda b: -score(b))
+        ids = [b for b in ranked if similar is not None or b in found or score(b) > 0][:MAX_ABOUT]
         return [Doubt(topic, window.papers[b], found.get(b)) for b in ids]
     if topic.kind not in ("keyword", "query") or _exact(topic):
         return []
@@ -94,7 +102,7 @@ def doubts(topic: Topic, window: Window, found: dict[str, Match]) -> list[Doubt]
     words = loose(topic)
     near = sorted((b for b in window.papers if b not in found and window.corpus.bm25(words, b) > 0),
                   key=lambda b: -window.corpus.bm25(words, b))
-    doubtful += [Doubt(topic, window.papers[b], None) for b in near]
+    doubtful += [Doubt(topic, window.papers[b], None) for b in near[:MAX_NEAR]]
     return doubtful[:MAX_PER_TOPIC]
 
 
@@ -141,7 +149,7 @@ def judged(found: Match | None, verdict: bool | None, kind: str) -> Match | None
     if verdict is None:
         return found
     if verdict:
-        return Match(True, found.aliases if found else (), checked=found is None)
+        return Match(True, found.aliases if found else (), checked=found is None and kind != "about")
     if kind == "about" or found is None:
         return None
     return Match(False, found.aliases)
@@ -161,15 +169,16 @@ class TopicCheck:
         self.calls = 0
         """LLM calls made since start (the cost: batches of papers per topic, never per chat)."""
 
-    async def verdicts(self, topics: list[Topic], window: Window, about_by_meaning: bool = False
+    async def verdicts(self, topics: list[Topic], window: Window, similar: dict[str, dict[str, float]] | None = None
                        ) -> dict[str, dict[str, bool]]:
         """topic query → base ID → wanted, for the doubtful papers of each topic in the window (those asked
-        before, and those asked now); topics are asked side by side."""
-        asked = [tp for tp in dict.fromkeys(topics) if not (tp.kind == "about" and about_by_meaning)]
-        found = await asyncio.gather(*(self._topic(tp, window) for tp in asked))
+        before, and those asked now); topics are asked side by side. `similar`: sentence topics' embedding
+        similarities, when there is an embedder."""
+        asked = list(dict.fromkeys(topics))
+        found = await asyncio.gather(*(self._topic(tp, window, (similar or {}).get(tp.query)) for tp in asked))
         return {tp.query: known for tp, known in zip(asked, found, strict=True) if known}
 
-    async def _topic(self, topic: Topic, window: Window) -> dict[str, bool]:
+    async def _topic(self, topic: Topic, window: Window, similar: dict[str, float] | None) -> dict[str, bool]:
         memo = (window.key, topic.query)
         if memo in self._memo:
             return self._memo[memo]
@@ -177,7 +186,7 @@ class TopicCheck:
             if memo in self._memo:
                 return self._memo[memo]
             found = {b: m for b, a in window.papers.items() if (m := topic.match(a, window.aliases))}
-            asked = doubts(topic, window, found)
+            asked = doubts(topic, window, found, similar)
             known = self._store.topic_checks(topic.query, [d.paper.base_id for d in asked]) if asked else {}
             missing = [d for d in asked if d.paper.base_id not in known]
             if missing and time.monotonic() >= self._paused_until:

@@ -81,8 +81,7 @@ class Picker:
         window = self._window(chat)
         about = await self._about_scores(topics, window)
         own = [tp for tp in topics if tp.kind != "trending"]
-        verdicts = await self._check.verdicts(own, window, about_by_meaning=self._embeddings is not None) \
-            if self._check else {}
+        verdicts = await self._check.verdicts(own, window, about) if self._check else {}
         newest, selected = self.select(chat, own, window, about, verdicts)
         trending = await self._trending(chat, [tp for tp in topics if tp.kind == "trending"], newest,
                                         {a.base_id for _, a, _ in selected})
@@ -173,9 +172,10 @@ class Picker:
         threshold = self._embeddings.threshold if self._embeddings else 1.0
 
         def matched(topic: Topic, paper: Announcement) -> Match | None:
-            if topic.kind == "about" and topic.query in about:
-                return Match(True) if about[topic.query].get(paper.base_id, 0.0) >= threshold else None
             verdict = verdicts.get(topic.query, {}).get(paper.base_id) if verdicts else None
+            if topic.kind == "about" and topic.query in about:
+                close = Match(True) if about[topic.query].get(paper.base_id, 0.0) >= threshold else None
+                return judged(close, verdict, topic.kind)
             return judged(topic.match(paper, window.aliases), verdict, topic.kind)
 
         for day, paper in window.rows:
