@@ -165,6 +165,7 @@ class TopicCheck:
         self._timeout = timeout
         self._locks: dict[str, asyncio.Lock] = {}
         self._memo: dict[tuple[tuple[str, int, str], str], dict[str, bool]] = {}
+        self._asked: dict[tuple[tuple[str, int, str], str], list[Doubt]] = {}
         self._paused_until = 0.0
         self.calls = 0
         """LLM calls made since start (the cost: batches of papers per topic, never per chat)."""
@@ -185,16 +186,19 @@ class TopicCheck:
         async with self._locks.setdefault(topic.query, asyncio.Lock()):  # chats with one topic ask once
             if memo in self._memo:
                 return self._memo[memo]
-            found = {b: m for b, a in window.papers.items() if (m := topic.match(a, window.aliases))}
-            asked = doubts(topic, window, found, similar)
+            asked = self._asked.get(memo)
+            if asked is None:  # once per window and topic, whatever the LLM answers (or not) meanwhile
+                found = {b: m for b, a in window.papers.items() if (m := topic.match(a, window.aliases))}
+                asked = self._asked[memo] = doubts(topic, window, found, similar)
             known = self._store.topic_checks(topic.query, [d.paper.base_id for d in asked]) if asked else {}
             missing = [d for d in asked if d.paper.base_id not in known]
             if missing and time.monotonic() >= self._paused_until:
                 known.update(await self._ask(topic, missing))
             if len(known) == len(asked):  # all decided: the next chat planning this window reads it here
-                if len(self._memo) > MEMO:
-                    self._memo.clear()
                 self._memo[memo] = known
+            if len(self._asked) > MEMO:
+                self._memo.clear()
+                self._asked.clear()
             return known
 
     async def _ask(self, topic: Topic, doubts: list[Doubt]) -> dict[str, bool]:
