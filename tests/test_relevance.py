@@ -295,6 +295,32 @@ async def test_a_sentence_topic_matches_by_meaning_on_a_local_embeddings_server(
         server.stop()
 
 
+async def test_a_sentence_topic_goes_by_its_words_while_the_embeddings_server_is_down(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
+    """Down: the digest comes by the sentence's words, and the chats planned next do not wait for it again."""
+    from tests.fakes.openai import FakeOpenAI
+
+    server = FakeOpenAI()
+    server.embeddings_down = True
+    server.start()
+    try:
+        env.update({"EMBEDDINGS_BASE_URL": server.url, "EMBEDDINGS_MODEL": "nomic-embed-text"})
+        add(arxiv_fake, "2408.10001", "Faster Diffusion Sampling", "Making diffusion sampling faster with one step.")
+        add(arxiv_fake, "2408.10002", "Graph Neural Networks for Molecules", "Message passing for chemistry.")
+        arxiv_fake.announce("cs", "2024-08-26", [("2408.10001", "new"), ("2408.10002", "new")])
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        async with running_bot(env, tg) as bot:
+            services_of(bot).digests.clock = clock
+            for chat_id in (917, 918, 919):
+                await command(bot, "/subscribe about: making diffusion sampling faster", chat_id)
+            await tick(bot, clock, MONDAY)
+            for chat_id in (917, 918, 919):
+                assert digest_titles(bot, chat_id, "2024-08-26") == ["Faster Diffusion Sampling"]
+        assert server.embedding_requests <= 3, "asked once (and the client's retries), not once per chat"
+    finally:
+        server.stop()
+
+
 async def test_a_sentence_topic_without_a_key_matches_by_its_words(bot: RunningBot, arxiv_fake: FakeArxiv) -> None:
     clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
     services_of(bot).digests.clock = clock

@@ -10,6 +10,7 @@ days and did no better than the words (docs/benchmarks.md).
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
@@ -26,8 +27,15 @@ log = logging.getLogger(__name__)
 DIMENSIONS = 768
 HELD = 4096
 """Vectors kept in memory (about 12 MB at 768 dimensions): a day's papers, read once for every chat's ranking."""
+PAUSE_AFTER_FAILURE = 300.0
+"""After a failed request, what is not embedded yet is not asked for this long: every chat planning meanwhile goes
+by words at once instead of waiting for a server that is down."""
 BATCH = 100
 """Texts per embedding request (the API's batch limit)."""
+
+
+class EmbeddingsPaused(Exception):
+    """The embedder failed a moment ago: not asked again yet."""
 
 
 class Embedder(Protocol):
@@ -99,6 +107,7 @@ class PaperEmbeddings:
         self._embedder = embedder
         self.threshold = threshold
         self._held: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._paused_until = 0.0
         self.requested = 0
         """Texts sent to the embedder since start (the cost: distinct papers, never papers × chats)."""
 
@@ -112,8 +121,14 @@ class PaperEmbeddings:
         stored = self._store.get_embeddings([k for k in texts if k not in held], model)
         missing = [k for k in texts if k not in stored and k not in held]
         if missing:
+            if time.monotonic() < self._paused_until:
+                raise EmbeddingsPaused("the embedder failed a moment ago")
             self.requested += len(missing)
-            fresh = await self._embedder.embed([texts[k] for k in missing], task)
+            try:
+                fresh = await self._embedder.embed([texts[k] for k in missing], task)
+            except Exception:
+                self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+                raise
             blobs = {k: v.astype("<f4").tobytes() for k, v in zip(missing, fresh, strict=True)}
             self._store.save_embeddings(blobs, model)
             stored.update(blobs)

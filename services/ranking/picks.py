@@ -38,9 +38,9 @@ POPULARITY = {"off": 0.0, "low": 0.15, "high": 0.4}
 """How much what the field is reading (upvotes, stars, citations) weighs in a chat's ranking (`/settings
 popularity`; "" is low)."""
 TRENDING_DAYS = 7
+"""A `trending` topic looks at the week's announcements."""
 MEANING_RATINGS = 200
 """A chat's most recent ratings that its taste by meaning looks at (each paper embedded once)."""
-"""A `trending` topic looks at the week's announcements."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ class FakeOpenAI(FakeServer):
         self.concepts: dict[str, str] = {}
         """word -> concept for embeddings, as the fake Gemini's."""
         self.embedded: list[str] = []
+        self.embeddings_down = False
+        """True: `/v1/embeddings` answers 503, as a server still loading its model."""
+        self.embedding_requests = 0
 
     @property
     def url(self) -> str:
@@ -77,6 +80,9 @@ class FakeOpenAI(FakeServer):
             return Response.json({"error": {"message": "model and input (a list of strings) are required",
                                             "type": "invalid_request_error"}}, 400)
         with self.lock:
+            self.embedding_requests += 1
+            if self.embeddings_down:
+                return Response.json({"error": {"message": "model is loading", "type": "server_error"}}, 503)
             self.embedded += texts
         return Response.json({"object": "list", "model": body["model"], "data": [
             {"object": "embedding", "index": i, "embedding": concept_vector(text, self.concepts, 384)}
