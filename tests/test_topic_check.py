@@ -42,6 +42,9 @@ def test_an_answer_names_the_wanted_papers_or_none_else_it_is_not_taken() -> Non
     assert parse_verdict("None.", 3) == set()
     assert parse_verdict("Papers 1 and 2 are relevant because they study agents", 3) is None
     assert parse_verdict("", 3) is None
+    assert parse_verdict("**2, 3**", 3) == {2, 3}, "markdown is not an answer of its own"
+    assert parse_verdict("The papers the researcher wants are:\n\n1, 3", 3) == {1, 3}, "read by its last line"
+    assert parse_verdict("<think>Paper 2 only lists it.</think>\nnone", 3) == set()
 
 
 def test_the_papers_asked_about_are_passing_mentions_and_near_misses_never_the_title_ones() -> None:

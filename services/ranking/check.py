@@ -133,14 +133,18 @@ def prompt(topic: Topic, papers: Iterable[Announcement]) -> str:
 
 
 def parse_verdict(text: str, count: int) -> set[int] | None:
-    """The numbers (1…count) an answer names; an empty set for "none"; None for an answer that is neither."""
-    text = text.strip().strip(".").lower()
-    if text in ("none", "no", "0", ""):
-        return set() if text else None
-    numbers = re.findall(r"\d+", text)
-    if not numbers or re.search(r"[a-z]{4,}", text):
-        return None
-    return {int(n) for n in numbers if 1 <= int(n) <= count}
+    """The numbers (1…count) an answer names; an empty set for "none"; None for an answer that is neither. Models
+    that think aloud are read by their last line ("The wanted papers are:\n2, 5"), their <think> block dropped."""
+    text = re.sub(r"(?s)<think>.*?</think>", "", text).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    for candidate in dict.fromkeys([text, *lines[-1:]]):
+        plain = re.sub(r"[*_`.]", "", candidate).strip().lower()
+        if plain in ("none", "no", "0"):
+            return set()
+        numbers = re.findall(r"\d+", plain)
+        if numbers and not re.search(r"[a-z]{4,}", plain):
+            return {int(n) for n in numbers if 1 <= int(n) <= count}
+    return None
 
 
 def judged(found: Match | None, verdict: bool | None, kind: str) -> Match | None:
