@@ -85,6 +85,7 @@ class Services:
 
     async def aclose(self) -> None:
         """Close the HTTP clients, then the workers and the database."""
+        await self.digests.close()
         await self.feedback.close()
         await self.papers.close()
         self.close()

@@ -3,6 +3,7 @@ topic, a paper about it in other words joins it and says why; asked once per top
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
 
@@ -57,6 +58,11 @@ def test_the_papers_asked_about_are_passing_mentions_and_near_misses_never_the_t
     assert doubts(parse_topic("au:Lovelace AND agents"), days, found) == [], "so are authors"
 
 
+async def _checked(gemini: FakeGemini, count: int) -> None:
+    while sum(SYSTEM in str(r["body"].get("systemInstruction")) for r in gemini.requests) < count:
+        await asyncio.sleep(0.01)
+
+
 def _verdict(wanted: str) -> object:
     """A model that wants the numbered papers whose title holds `wanted`."""
     def answer(asked: str) -> str:
@@ -76,9 +82,12 @@ async def test_a_passing_mention_ranks_below_and_a_paper_in_other_words_joins_on
         services_of(bot).digests.clock = clock
         for chat in (971, 972):
             await command(bot, "/subscribe LLM agents", chat)
+        await tick(bot, clock, clock.now)  # 06:00: the feeds are read, no digest is due before 09:00
+        await asyncio.wait_for(_checked(gemini, 1), 10)
+        assert not bot.tg.texts_to(971, "new paper"), "asked when the papers were announced, before any digest"
         await tick(bot, clock, MONDAY)
         checks = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
-        assert len(checks) == 1, "one call judges the topic's doubtful papers, for both chats"
+        assert len(checks) == 1, "one call judges the topic's doubtful papers, for both chats, ahead of time"
         asked = gemini.turns(gemini.requests.index(checks[0]))[-1][1]
         assert asked.startswith("Topic: LLM agents\n\n1. CLUTCH") and "2. Field-Theoretic Memory for AI Agents" in asked
         for chat in (971, 972):

@@ -10,6 +10,7 @@ outbox (services/outbox.py) then sends it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -52,6 +53,9 @@ GROUP_CAP = 10
 """A group's digest is one overview a member scrolls past: its ten best papers, the rest a tap away."""
 QUIET_AFTER = timedelta(hours=6)
 """A chat that asked to hear about quiet days hears it this long after its digest time, if nothing came."""
+WARM_GRACE = 60.0
+"""Digests due while the LLM's second look at the new announcements is still asking wait for it this long at most
+(then the words decide what it has not judged yet; it goes on for the chats planned later)."""
 
 
 WRITE_BATCH = 500
@@ -102,6 +106,9 @@ class DigestService:
                  embeddings: PaperEmbeddings | None = None, retention_days: int = 90,
                  check: TopicCheck | None = None) -> None:
         self._store = store
+        self._check = check
+        self._warming: asyncio.Task[None] | None = None
+        """The LLM's second look at the newest announcements, asked right after the poll that found them."""
         self._picker = Picker(store, lambda: self.clock(), feedback=feedback, embeddings=embeddings,
                               retention_days=retention_days, popularity=papers.popularity, check=check)
         self._card_memo: dict[tuple[str, int, str], PaperCard] = {}
@@ -127,7 +134,27 @@ class DigestService:
         return self._discovery.feeds_of(chat)
 
     async def poll(self, feeds: set[str] | None = None) -> PollReport:
-        return await self._discovery.poll(feeds)
+        """Read the feeds; when they announced new papers, the LLM's second look at the chats' topics starts at
+        once, in the background (`_warm`)."""
+        report = await self._discovery.poll(feeds)
+        fresh = any(report.new.values()) or self._warming is None  # new papers, or the first poll since a start
+        if self._check is not None and fresh and (self._warming is None or self._warming.done()):
+            self._warming = asyncio.get_running_loop().create_task(self._warm())
+        return report
+
+    async def _warm(self) -> None:
+        try:
+            await self._picker.warm([topic for _, topic in await self._store.active_topics()])
+        except Exception:
+            log.exception("the second look at the new announcements failed: digests go by the words")
+
+    async def close(self) -> None:
+        """A shutdown cuts the second look short: what it has not asked is asked after the first poll of the next
+        start."""
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._warming
 
     # Planning ------------------------------------------------------------------------------------------
 
@@ -141,7 +168,7 @@ class DigestService:
             now = self.clock()
             local_date = local_now(chat, now).date().isoformat() if scheduled else chat.last_digest_local
             topics = [topic for _, topic in self._store.topics(chat.chat_id)]
-            chosen = await self._picker.picks(chat, topics, self._cap_of(chat))
+            chosen = await self._picker.picks(chat, topics, self._cap_of(chat), ask=not scheduled)
             newest, skipped = chosen.newest, chosen.skipped
             revised = revisions_message(chosen.revised[:MAX_REVISED], chat.language, buttons=chat.type != "channel")
             told = [(a.base_id, a.version) for a in chosen.revised[:MAX_REVISED]]
@@ -245,7 +272,10 @@ class DigestService:
         now = self.clock()
         planned = 0
         try:
-            for chat in await self._store.due_chats(zone_clocks(await self._store.active_zones(), now)):
+            due = await self._store.due_chats(zone_clocks(await self._store.active_zones(), now))
+            if due and self._warming is not None and not self._warming.done():
+                await asyncio.wait({self._warming}, timeout=WARM_GRACE)  # then what it has said so far
+            for chat in due:
                 try:
                     await self.plan(chat, batch=True)
                     planned += 1

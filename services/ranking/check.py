@@ -10,7 +10,8 @@ title, in at most `PASSING` sentences, or only by another name or in a list) and
 words, the best `MAX_NEAR` by BM25), at most `MAX_PER_TOPIC`; for a sentence topic, its best `MAX_ABOUT` candidates (by
 embedding similarity with an embedder, else by BM25). A yes makes a paper firm (a near miss joins the topic), a no
 ranks it below the papers about the topic; for a sentence topic the verdict decides. Verdicts are stored per topic
-and paper and shared by every chat, so a day costs a few calls per topic, never per chat. Offline, past the day's
+and paper and shared by every chat, so a day costs a few calls per topic, never per chat; they are asked when the
+feeds announce new papers (`Picker.warm`), so scheduled digests read them rather than wait. Offline, past the day's
 LLM budget, on a timeout or a failed call, the words (or the similarity threshold) decide.
 """
 
@@ -47,6 +48,9 @@ ABSTRACT_CHARS = 900
 CALL_TIMEOUT = 40.0
 MEMO = 512
 """(window, topic) verdicts kept in memory: every chat planning the same window reads them without a query."""
+CONCURRENT = 4
+"""Topics asked about at once (each its batches in turn): a thousand topics after an announcement do not make a
+thousand requests at once."""
 PAUSE_AFTER_FAILURE = 600.0
 """After a failed call, digests go by the words for this long rather than wait for a provider that is down."""
 
@@ -171,19 +175,21 @@ class TopicCheck:
         self._memo: dict[tuple[tuple[str, int, str], str], dict[str, bool]] = {}
         self._asked: dict[tuple[tuple[str, int, str], str], list[Doubt]] = {}
         self._paused_until = 0.0
+        self._calls = asyncio.Semaphore(CONCURRENT)
         self.calls = 0
         """LLM calls made since start (the cost: batches of papers per topic, never per chat)."""
 
-    async def verdicts(self, topics: list[Topic], window: Window, similar: dict[str, dict[str, float]] | None = None
-                       ) -> dict[str, dict[str, bool]]:
-        """topic query → base ID → wanted, for the doubtful papers of each topic in the window (those asked
-        before, and those asked now); topics are asked side by side. `similar`: sentence topics' embedding
-        similarities, when there is an embedder."""
+    async def verdicts(self, topics: list[Topic], window: Window, similar: dict[str, dict[str, float]] | None = None,
+                       *, ask: bool = True) -> dict[str, dict[str, bool]]:
+        """topic query → base ID → wanted, for the doubtful papers of each topic in the window: those judged
+        before and, with `ask`, those asked now — at most `CONCURRENT` calls at a time. `similar`: sentence
+        topics' embedding similarities, when there is an embedder."""
         asked = list(dict.fromkeys(topics))
-        found = await asyncio.gather(*(self._topic(tp, window, (similar or {}).get(tp.query)) for tp in asked))
+        found = await asyncio.gather(*(self._topic(tp, window, (similar or {}).get(tp.query), ask) for tp in asked))
         return {tp.query: known for tp, known in zip(asked, found, strict=True) if known}
 
-    async def _topic(self, topic: Topic, window: Window, similar: dict[str, float] | None) -> dict[str, bool]:
+    async def _topic(self, topic: Topic, window: Window, similar: dict[str, float] | None, ask: bool
+                     ) -> dict[str, bool]:
         memo = (window.key, topic.query)
         if memo in self._memo:
             return self._memo[memo]
@@ -196,8 +202,9 @@ class TopicCheck:
                 asked = self._asked[memo] = doubts(topic, window, found, similar)
             known = self._store.topic_checks(topic.query, [d.paper.base_id for d in asked]) if asked else {}
             missing = [d for d in asked if d.paper.base_id not in known]
-            if missing and time.monotonic() >= self._paused_until:
-                known.update(await self._ask(topic, missing))
+            if missing and ask and time.monotonic() >= self._paused_until:
+                async with self._calls:
+                    known.update(await self._ask(topic, missing))
             if len(known) == len(asked):  # all decided: the next chat planning this window reads it here
                 self._memo[memo] = known
             if len(self._asked) > MEMO:

@@ -75,13 +75,15 @@ class Picker:
         self._last_window: Window | None = None
         self._week: Window | None = None
 
-    async def picks(self, chat: ChatSettings, topics: list[Topic], cap: int) -> Picks:
+    async def picks(self, chat: ChatSettings, topics: list[Topic], cap: int, *, ask: bool = True) -> Picks:
         """The chat's papers of its window: the best `cap` kept (with their reasons), the rest skipped. A
-        `trending` topic's papers come from the week's announcements, ranked by what the field is reading."""
+        `trending` topic's papers come from the week's announcements, ranked by what the field is reading.
+        `ask`: the LLM's second look may be asked now (a reader waiting on /digest), else only what it said
+        before counts (a scheduled digest: `warm` asked when the papers were announced)."""
         window = self._window(chat)
         about = await self._about_scores(topics, window)
         own = [tp for tp in topics if tp.kind != "trending"]
-        verdicts = await self._check.verdicts(own, window, about) if self._check else {}
+        verdicts = await self._check.verdicts(own, window, about, ask=ask) if self._check else {}
         newest, selected = self.select(chat, own, window, about, verdicts)
         trending = await self._trending(chat, [tp for tp in topics if tp.kind == "trending"], newest,
                                         {a.base_id for _, a, _ in selected})
@@ -126,6 +128,16 @@ class Picker:
                     and any(tp.matches(paper, window.aliases) for tp in topics):
                 found[paper.base_id] = paper  # the newest announced version wins
         return list(found.values())
+
+    async def warm(self, topics: list[Topic]) -> None:
+        """Ask the LLM's second look about the newest announcement day for these topics (every chat's, once each)
+        before any digest needs it: scheduled digests then read its verdicts instead of waiting for them."""
+        if self._check is None:
+            return
+        wanted = [tp for tp in dict.fromkeys(topics) if tp.kind in ("keyword", "query", "about")]
+        window = self._window(ChatSettings(chat_id=0, type="private"))  # a first digest's window: the newest day
+        if wanted and window.papers:
+            await self._check.verdicts(wanted, window, await self._about_scores(wanted, window))
 
     def _window(self, chat: ChatSettings) -> Window:
         """The announcements this chat's next digest looks at; chats planning the same days share one."""
