@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from datetime import UTC, datetime
+
+import pytest
 
 from services.arxiv.announcements import Announcement
 from services.i18n import t
@@ -139,3 +142,31 @@ async def test_a_sentence_topic_with_an_embedder_is_decided_by_the_llm_among_its
         [check] = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
         asked = gemini.turns(gemini.requests.index(check))[-1][1]
         assert asked.startswith("Topic: making diffusion sampling faster\n\n1. Accelerating Denoising Samplers")
+
+
+async def test_a_digest_due_while_the_llm_is_slow_goes_by_the_words_after_its_grace(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.digests import planner
+
+    monkeypatch.setattr(planner, "WARM_GRACE", 0.3)
+    judge = _verdict("Memory for AI Agents")
+
+    def slow(asked: str) -> str:  # the model takes its time (the fake answers from its own thread)
+        time.sleep(5)
+        return str(judge(asked))  # type: ignore[operator]
+
+    gemini.answer = slow
+    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
+        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
+    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        await command(bot, "/subscribe LLM agents", 975)
+        started = time.monotonic()
+        await tick(bot, clock, MONDAY)  # the feeds are read and the digest is due at once
+        assert time.monotonic() - started < 4, "the digest did not wait for the model"
+        assert digest_titles(bot, 975, "2024-08-26") == [
+            "Agentic Tool Use for Web Tasks with LLM Agents",
+            "CLUTCH: Contextualized Language Model for Hand Motion Modelling"]
