@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -66,7 +67,7 @@ async def _checked(gemini: FakeGemini, count: int) -> None:
         await asyncio.sleep(0.01)
 
 
-def _verdict(wanted: str) -> object:
+def _verdict(wanted: str) -> Callable[[str], str]:
     """A model that wants the numbered papers whose title holds `wanted`."""
     def answer(asked: str) -> str:
         numbers = [m.group(1) for m in re.finditer(r"^(\d+)\. (.+)$", asked, re.M) if wanted in m.group(2)]
@@ -154,7 +155,7 @@ async def test_a_digest_due_while_the_llm_is_slow_goes_by_the_words_after_its_gr
 
     def slow(asked: str) -> str:  # the model takes its time (the fake answers from its own thread)
         time.sleep(5)
-        return str(judge(asked))  # type: ignore[operator]
+        return judge(asked)
 
     gemini.answer = slow
     for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
