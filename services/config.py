@@ -135,8 +135,9 @@ class Config(BaseModel):
     db_path: Path = _setting("PAPERGRAM_DB", Path("data/papergram.db"),
                              "the SQLite file holding chats, topics, papers, summaries, figures and deliveries")
     log_level: str = _setting("LOG_LEVEL", "INFO", "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`")
-    llm_daily_budget: int = _setting("LLM_DAILY_BUDGET", 0, "LLM calls per UTC day (cards and answers), 0 for no "
-                                     "limit; past it cards use the offline extract and questions quoted passages")
+    llm_daily_budget: int = _setting("LLM_DAILY_BUDGET", 0, "LLM calls per UTC day (cards, answers, topic checks), 0 "
+                                     "for no limit; past it cards use the offline extract and questions quoted "
+                                     "passages")
     retention_days: int = _setting("RETENTION_DAYS", 90, "what chats received and asked is kept this long (at "
                                    "least 7), then pruned; no paper is ever sent twice")
     cache_days: int = _setting("CACHE_DAYS", 7, "papers' text and figure crops are kept this long, then read from "
