@@ -135,9 +135,9 @@ class Config(BaseModel):
     db_path: Path = _setting("PAPERGRAM_DB", Path("data/papergram.db"),
                              "the SQLite file holding chats, topics, papers, summaries, figures and deliveries")
     log_level: str = _setting("LOG_LEVEL", "INFO", "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`")
-    llm_daily_budget: int = _setting("LLM_DAILY_BUDGET", 0, "LLM calls per UTC day (cards, answers, topic checks), 0 "
-                                     "for no limit; past it cards use the offline extract and questions quoted "
-                                     "passages")
+    llm_daily_budget: int = _setting("LLM_DAILY_BUDGET", 0, "LLM calls per UTC day (cards, answers; topic checks up "
+                                     "to half of it), 0 for no limit; past it cards use the offline extract and "
+                                     "questions quoted passages")
     retention_days: int = _setting("RETENTION_DAYS", 90, "what chats received and asked is kept this long (at "
                                    "least 7), then pruned; no paper is ever sent twice")
     cache_days: int = _setting("CACHE_DAYS", 7, "papers' text and figure crops are kept this long, then read from "
@@ -146,7 +146,7 @@ class Config(BaseModel):
                                      "chat); a crash repeats at most this many")
     relevance_check: bool = _setting("RELEVANCE_CHECK", True, "`off`: papers a topic's words cannot decide (named "
                                      "in passing, nearly matched) are not shown to the LLM; `on` asks it once per "
-                                     "topic and paper (a few calls a day per topic, within LLM_DAILY_BUDGET)")
+                                     "topic and paper (a few calls a day per topic, within half of LLM_DAILY_BUDGET)")
     paid_broadcast: bool = _setting("PAID_BROADCAST", False, "`on`: digests go with `allow_paid_broadcast`, paced "
                                     "up to 1,000 messages a second, each past the free 30 a second paid in Stars")
     discovery_archives: tuple[str, ...] = _setting("DISCOVERY_ARCHIVES", DEFAULT_ARCHIVES,

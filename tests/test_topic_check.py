@@ -171,3 +171,22 @@ async def test_a_digest_due_while_the_llm_is_slow_goes_by_the_words_after_its_gr
         assert digest_titles(bot, 975, "2024-08-26") == [
             "Agentic Tool Use for Web Tasks with LLM Agents",
             "CLUTCH: Contextualized Language Model for Hand Motion Modelling"]
+
+
+async def test_checks_take_at_most_half_the_day_s_llm_budget(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    env["LLM_DAILY_BUDGET"] = "2"
+    gemini.answer = _verdict("Memory for AI Agents")
+    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
+        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
+    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        await command(bot, "/subscribe LLM agents", 976)
+        await command(bot, "/subscribe AI agents", 976)
+        await tick(bot, clock, MONDAY)
+        checks = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+        assert len(checks) == 1, "two topics to ask about, one call of the budget of two: the other is for cards"
+        cards = [r for r in gemini.requests if "summarize" in str(r["body"].get("systemInstruction"))]
+        assert len(cards) == 1, "the digest's cards had the other"

@@ -171,6 +171,7 @@ class TopicCheck:
         self._store = store
         self._llm = llm
         self._budget = budget
+        """The day's LLM budget: checks stop at half of it, so they never leave cards without."""
         self._timeout = timeout
         self._locks: dict[str, asyncio.Lock] = {}
         self._memo: dict[tuple[tuple[str, int, str], str], dict[str, bool]] = {}
@@ -225,8 +226,8 @@ class TopicCheck:
         answers: dict[str, bool] = {}
         for start in range(0, len(doubts), BATCH):
             batch = [d.paper for d in doubts[start:start + BATCH]]
-            if not self._store.take_llm_call(self._budget):
-                log.info("LLM budget used up: doubtful papers of a topic go by their words")
+            if not self._store.take_llm_call(max(1, self._budget // 2) if self._budget else 0):
+                log.info("half the LLM budget used: doubtful papers of a topic go by their words")
                 break
             self.calls += 1
             try:
