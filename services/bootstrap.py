@@ -195,6 +195,7 @@ def build_services(config: Config) -> Services:
                     pacer=pacer, feedback=feedback,
                     questions=questions, versions=versions, catalogs=catalogs,
                     search=SearchService(arxiv, feedback),
-                    names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm),
+                    names=TopicNames(None if isinstance(llm, ExtractiveSummarizer) else llm, store,
+                                     budget=config.llm_daily_budget),
                     similar=SimilarPapers(store, arxiv, embeddings),
                     comparer=Comparer(store, papers, llm, budget=config.llm_daily_budget))

@@ -152,3 +152,15 @@ async def test_a_dislike_offers_to_stop_matching_by_the_other_name(bot: RunningB
     bot.tg.press("sn:999999", chat_id=962)  # a forged record: nothing changes, the reader is told
     answers = await bot.tg.wait_for("answerCallbackQuery", count=4)
     assert answers[-1].params["text"] == t("en", "stop_name_gone")
+
+
+async def test_proposals_count_against_the_day_s_llm_budget(
+        env: dict[str, str], tg: FakeTelegram, gemini: FakeGemini) -> None:
+    env["LLM_DAILY_BUDGET"] = "1"
+    gemini.answer = "Deep RL"
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        assert "Deep RL" in await command(bot, "/subscribe reinforcement learning", 963)
+        reply = await command(bot, "/subscribe diffusion models", 963)
+        assert len(gemini.requests) == 1, "the budget of one was spent on the first proposal"
+        assert reply.startswith(t("en", "subscribed", topic="diffusion models", kind="keywords", time="09:00",
+                                  zone="UTC")), "the topic is taken all the same"

@@ -14,6 +14,7 @@ import re
 
 from services.aliases import STANDING, Aliases, key_of, learn
 from services.llm.port import Summarizer, SummaryFailed
+from services.store import Store
 from services.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -82,14 +83,18 @@ def parse_names(text: str, topic: Topic) -> list[str]:
 class TopicNames:
     """Proposes other names of a topic with the configured LLM (none when the bot runs offline)."""
 
-    def __init__(self, llm: Summarizer | None, timeout: float = PROPOSE_TIMEOUT) -> None:
+    def __init__(self, llm: Summarizer | None, store: Store, budget: int = 0,
+                 timeout: float = PROPOSE_TIMEOUT) -> None:
         self._llm = llm
+        self._store = store
+        self._budget = budget
+        """The day's LLM budget (LLM_DAILY_BUDGET): a proposal is one call of it."""
         self._timeout = timeout
 
     async def propose(self, topic: Topic) -> list[str]:
-        """New names for a keyword topic (not those the bot knows already), or [] — offline, on a timeout or a
-        failed call: the topic works without them."""
-        if self._llm is None or topic.kind != "keyword":
+        """New names for a keyword topic (not those the bot knows already), or [] — offline, past the day's
+        budget, on a timeout or a failed call: the topic works without them."""
+        if self._llm is None or topic.kind != "keyword" or not self._store.take_llm_call(self._budget):
             return []
         try:
             async with asyncio.timeout(self._timeout):
