@@ -314,7 +314,7 @@ async def with_check(papers: list[Paper], topics: dict[str, str], sentences: dic
             topic = parsed[text]
             for paper in papers:
                 found = judged(topic.match(paper, window.aliases), verdicts.get(topic.query, {}).get(paper.base_id),
-                               topic.kind)
+                               topic)
                 hit, wanted = found is not None and found.firm, key in paper.topics
                 tp, fp, fn = tp + (hit and wanted), fp + (hit and not wanted), fn + (wanted and not hit)
         figures += [tp / max(1, tp + fn), tp / max(1, tp + fp)]

@@ -44,20 +44,23 @@ async def rate_button(update: Update, context: Context) -> None:
 
 
 def _stop_offer(context: Context, chat: ChatSettings, base_id: str) -> tuple[str, InlineKeyboardMarkup] | None:
-    """A paper this chat received only by another name of its topic ("RL" for reinforcement learning): the
-    reader who 👎 it may stop matching by that name."""
+    """A paper this chat received only by another name of its topic ("RL" for reinforcement learning), or that
+    the LLM added in other words: the reader who 👎 it may stop matching by that name, or keep to the words."""
     store = context.services.store
     matched = store.matched_name(chat.chat_id, base_id)
     if matched is None:
         return None
     topic = next((tp for _, tp in store.topics(chat.chat_id) if tp.query == matched.query), None)
-    if topic is None or matched.name in topic.never:
+    if topic is None or matched.name in topic.never or (not matched.name and topic.words_only):
         return None
-    lang = chat.language
-    text = t(lang, "stop_name_offer", topic=html.escape(topic.text, quote=False),
-             name=html.escape(matched.name, quote=False))
-    button = InlineKeyboardButton(t(lang, "stop_name_button", name=matched.name[:30]),
-                                  callback_data=callback_data.STOP_NAME.build(matched.id))
+    lang, shown = chat.language, html.escape(topic.text, quote=False)
+    if not matched.name:
+        text = t(lang, "stop_checked_offer", topic=shown)
+        label = t(lang, "stop_checked_button")
+    else:
+        text = t(lang, "stop_name_offer", topic=shown, name=html.escape(matched.name, quote=False))
+        label = t(lang, "stop_name_button", name=matched.name[:30])
+    button = InlineKeyboardButton(label, callback_data=callback_data.STOP_NAME.build(matched.id))
     return text, InlineKeyboardMarkup([[button]])
 
 
@@ -73,10 +76,14 @@ async def stop_name_button(update: Update, context: Context) -> None:
         await tell_member(update, context, t(chat.language, "stop_name_gone"))
         return
     sid, topic = found
-    topic = topic.without_name(matched.name)
-    store.name_topic(chat.chat_id, sid, topic.also, topic.never)
-    done = t(chat.language, "stop_name_done", name=html.escape(matched.name, quote=False),
-             topic=html.escape(topic.text, quote=False))
+    if not matched.name:  # the LLM's addition in other words: the topic keeps to its words from now on
+        store.keep_to_words(chat.chat_id, sid)
+        done = t(chat.language, "stop_checked_done", topic=html.escape(topic.text, quote=False))
+    else:
+        topic = topic.without_name(matched.name)
+        store.name_topic(chat.chat_id, sid, topic.also, topic.never)
+        done = t(chat.language, "stop_name_done", name=html.escape(matched.name, quote=False),
+                 topic=html.escape(topic.text, quote=False))
     try:
         await press.query.edit_message_text(done)
         await press.query.answer()

@@ -73,6 +73,8 @@ class Topic:
     """More names the chat kept for it (proposed at /subscribe): a paper naming one matches."""
     never: tuple[str, ...] = ()
     """Other names the chat stopped matching it by ("stop matching RL for this topic")."""
+    words_only: bool = False
+    """The chat asked for papers with the topic's words only: the LLM's second look adds none in other words."""
 
     def feeds(self) -> set[str]:
         """The announcement feeds this topic needs on its own (keyword topics use the chat's archives)."""

@@ -21,7 +21,7 @@ from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
 from tests.test_digests import command, services_of, tick
-from tests.test_relevance import MONDAY, add, digest_titles
+from tests.test_relevance import MONDAY, TUESDAY, add, digest_titles
 
 # Sentences of real abstracts (bench/data/relevance-2026-02-24.jsonl, relevance-2026-02-26.jsonl)
 ABOUT = ("2408.20001", "Agentic Tool Use for Web Tasks with LLM Agents",
@@ -190,3 +190,36 @@ async def test_checks_take_at_most_half_the_day_s_llm_budget(
         assert len(checks) == 1, "two topics to ask about, one call left of the half for checks"
         cards = [r for r in gemini.requests if "summarize" in str(r["body"].get("systemInstruction"))]
         assert len(cards) == 3, "the digest's cards had the other half"
+
+
+async def test_a_dislike_of_a_paper_the_llm_added_offers_to_keep_the_topic_to_its_words(
+        env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
+    gemini.answer = _verdict("for AI Agents")
+    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
+        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
+    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
+        services_of(bot).digests.clock = clock
+        await command(bot, "/subscribe LLM agents", 977)
+        await tick(bot, clock, MONDAY)
+        assert "Field-Theoretic Memory for AI Agents" in digest_titles(bot, 977, "2024-08-26")
+        sent = len(bot.tg.calls_to("sendMessage", 977))
+        bot.tg.press(f"rate:-:{OTHER_WORDS[0]}", chat_id=977)
+        offer = (await bot.tg.wait_for("sendMessage", chat_id=977, count=sent + 1))[-1]
+        assert offer.text == t("en", "stop_checked_offer", topic="LLM agents")
+        [[button]] = offer.params["reply_markup"]["inline_keyboard"]
+        assert button["text"] == t("en", "stop_checked_button")
+        bot.tg.press(button["callback_data"], chat_id=977)
+        edits = await bot.tg.wait_for("editMessageText", chat_id=977)
+        assert edits[-1].text == t("en", "stop_checked_done", topic="LLM agents")
+        listing = (await command(bot, "/topics", 977)).splitlines()
+        assert listing[1] == "1. LLM agents" and listing[-1] == t("en", "topics_words_only")
+        assert "none" not in listing[2], "a model's 'none' is not a name"
+
+        add(arxiv_fake, "2408.20011", "Planning Memory for AI Agents", "Memory for AI agents that plan.",
+            category="cs.CL")
+        add(arxiv_fake, "2408.20012", "LLM Agents That Plan", "LLM agents plan with tools.", category="cs.CL")
+        arxiv_fake.announce("cs", "2024-08-27", [("2408.20011", "new"), ("2408.20012", "new")])
+        await tick(bot, clock, TUESDAY)
+        assert digest_titles(bot, 977, "2024-08-27") == ["LLM Agents That Plan"], "no more additions in other words"

@@ -110,6 +110,8 @@ async def topics(context: Context, chat: ChatSettings, _: str = "") -> Reply:
             lines.append(t(lang, "topics_also", names=escape(", ".join(names))))
         if topic.never:
             lines.append(t(lang, "topics_never", names=escape(", ".join(topic.never))))
+        if topic.words_only:
+            lines.append(t(lang, "topics_words_only"))
     buttons = [[InlineKeyboardButton(t(lang, "topic_remove_button", topic=topic.text[:40]),
                                      callback_data=callback_data.REMOVE_TOPIC.build(sid))] for sid, topic in listed]
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))

@@ -202,8 +202,8 @@ class DigestService:
                 messages.append(revised)
             if chat.schedule and (reminder := self._unread_reminder(chat)) is not None:
                 messages.append(reminder)
-            names = [(p.paper.base_id, p.topic.query, p.aliases[0]) for p in kept
-                     if p.aliases and p.paper.base_id in cards]
+            names = [(p.paper.base_id, p.topic.query, "" if p.checked else p.aliases[0]) for p in kept
+                     if (p.aliases or p.checked) and p.paper.base_id in cards]
             self._queue(QueuedDigest(chat.chat_id, newest, local_date, messages, skipped, told, names), batch)
             return len(kept) - len(failed)
 

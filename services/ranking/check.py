@@ -152,12 +152,16 @@ def parse_verdict(text: str, count: int) -> set[int] | None:
     return None
 
 
-def judged(found: Match | None, verdict: bool | None, kind: str) -> Match | None:
-    """A paper's match once its verdict is known: a yes makes it firm (a near miss joins the topic, `checked`),
-    a no ranks it below the papers about the topic — or drops it from a sentence topic."""
+def judged(found: Match | None, verdict: bool | None, topic: Topic) -> Match | None:
+    """A paper's match once its verdict is known: a yes makes it firm (a near miss joins the topic, `checked`,
+    unless the chat keeps the topic to its words), a no ranks it below the papers about the topic — or drops it
+    from a sentence topic."""
+    kind = topic.kind
     if verdict is None:
         return found
     if verdict:
+        if found is None and topic.words_only and kind != "about":
+            return None
         return Match(True, found.aliases if found else (), checked=found is None and kind != "about")
     if kind == "about" or found is None:
         return None

@@ -29,6 +29,8 @@ SYSTEM = ("You help a researcher follow new arXiv papers on a topic. List other 
           "abstracts use for exactly this topic: its acronym, its spelled-out form, common synonyms and spellings. "
           "Not broader or narrower topics, not related methods. At most 5, one per line, nothing else.")
 
+_NO_NAME = {"none", "no", "n/a", "nothing", "no other names"}
+"""What a model answers when it knows no other name."""
 _NAME = re.compile(r"[\w][\w \-+./']*[\w+]")
 
 
@@ -71,7 +73,7 @@ def parse_names(text: str, topic: Topic) -> list[str]:
     keys = {key_of(topic.text.strip('"'))}
     for line in text.splitlines():
         line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip().strip('"“”').strip()
-        if not line or len(line) > MAX_NAME_LENGTH or not _NAME.fullmatch(line):
+        if not line or len(line) > MAX_NAME_LENGTH or not _NAME.fullmatch(line) or line.lower() in _NO_NAME:
             continue
         key = key_of(line)
         if key and key not in keys:

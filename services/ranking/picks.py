@@ -187,8 +187,8 @@ class Picker:
             verdict = verdicts.get(topic.query, {}).get(paper.base_id) if verdicts else None
             if topic.kind == "about" and topic.query in about:
                 close = Match(True) if about[topic.query].get(paper.base_id, 0.0) >= threshold else None
-                return judged(close, verdict, topic.kind)
-            return judged(topic.match(paper, window.aliases), verdict, topic.kind)
+                return judged(close, verdict, topic)
+            return judged(topic.match(paper, window.aliases), verdict, topic)
 
         for day, paper in window.rows:
             newest = max(newest, day)

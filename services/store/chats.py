@@ -112,7 +112,8 @@ class ChatRecords(StoreBase):
 
     def topics(self, chat_id: int) -> list[tuple[int, Topic]]:
         return [(row["id"], _topic(row)) for row in self._rows(
-            "SELECT id, kind, topic, query, also, never FROM subscriptions WHERE chat_id = ? ORDER BY id", [chat_id])]
+            "SELECT id, kind, topic, query, also, never, words_only FROM subscriptions WHERE chat_id = ? ORDER BY id",
+            [chat_id])]
 
     def add_topic(self, chat_id: int, topic: Topic) -> bool:
         """False when the chat already has this topic."""
@@ -132,6 +133,11 @@ class ChatRecords(StoreBase):
         self.db.execute("UPDATE subscriptions SET also = ?, never = ? WHERE chat_id = ? AND id = ?",
                         [json.dumps(list(also)), json.dumps(list(never)), chat_id, subscription_id])
 
+    def keep_to_words(self, chat_id: int, subscription_id: int) -> None:
+        """The chat's topic takes papers with its words only: the LLM adds none in other words."""
+        self.db.execute("UPDATE subscriptions SET words_only = 1 WHERE chat_id = ? AND id = ?",
+                        [chat_id, subscription_id])
+
     def remove_topic(self, chat_id: int, subscription_id: int) -> Topic | None:
         for sid, topic in self.topics(chat_id):
             if sid == subscription_id:
@@ -149,4 +155,4 @@ class ChatRecords(StoreBase):
 
 def _topic(row: dict[str, Any]) -> Topic:
     return Topic(row["kind"], row["topic"], row["query"], tuple(json.loads(row.get("also") or "[]")),
-                 tuple(json.loads(row.get("never") or "[]")))
+                 tuple(json.loads(row.get("never") or "[]")), bool(row.get("words_only")))

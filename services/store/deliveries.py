@@ -23,8 +23,8 @@ class QueuedDigest:
     revisions: list[tuple[str, int]] = field(default_factory=list)
     """(base ID, version) of new versions the digest tells of: told once."""
     names: list[tuple[str, str, str]] = field(default_factory=list)
-    """(base ID, topic query, other name) of papers matched only by another name of their topic: 👎 on one
-    offers to stop matching by that name."""
+    """(base ID, topic query, other name) of papers matched only by another name of their topic — the name "" for
+    one the LLM added in other words: 👎 on one offers to stop matching by that name (or to keep to the words)."""
 
 
 @dataclass(frozen=True)

@@ -453,3 +453,9 @@ def m0027_topic_checks(db: Database) -> None:
     and paper: asked once, shared by every chat with that topic."""
     db.table("topic_checks").create({"topic": str, "base_id": str, "wanted": int, "model": str, "created_at": str},
                                     pk=("topic", "base_id"))
+
+
+@migrations(name="0028_words_only")
+def m0028_words_only(db: Database) -> None:
+    """A chat may keep a topic to its words: after a 👎 on a paper the LLM added in other words, it adds no more."""
+    db.table("subscriptions").add_column("words_only", int, not_null_default=0)
