@@ -75,14 +75,14 @@ def passing(topic: Topic, paper: Announcement, found: Match) -> bool:
     not in the title and in at most `PASSING` sentences of the abstract."""
     if not found.firm or found.aliases:
         return True
-    if topic.match(_TitleOnly(paper.title, paper.categories)) is not None:
+    if topic.match(_Line(paper.title, paper.categories)) is not None:
         return False
-    return sum(1 for s in sentences(paper.abstract) if topic.match(_TitleOnly(s, paper.categories))) <= PASSING
+    return sum(1 for s in sentences(paper.abstract) if topic.match(_Line(s, paper.categories))) <= PASSING
 
 
 @dataclass(frozen=True)
-class _TitleOnly:
-    """A paper of one line: where a topic stands in the title, or in one sentence."""
+class _Line:
+    """A paper of one line (its title, or one sentence of its abstract): where a topic stands in it."""
 
     title: str
     categories: tuple[str, ...]
