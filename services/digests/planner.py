@@ -187,8 +187,9 @@ class DigestService:
                 return 0
             kept = self._in_topic_order(topics, chosen.kept)
             popularity = self._papers.popularity
-            if popularity is not None and popularity.enabled:  # one batch for the digest; each card reads the cache
-                await popularity.of([p.paper for p in kept], today=self.clock().date())
+            unread = [p.paper for p in kept if p.popular is None]  # the ranking read the others already
+            if popularity is not None and popularity.enabled and unread:  # one batch; each card reads the cache
+                await popularity.of(unread, today=self.clock().date())
             cards = await self._cards([p.paper for p in kept], chat.language, figures=chat.mode == "full")
             failed = [p.paper.base_id for p in kept if p.paper.base_id not in cards]
             skipped = failed + skipped  # a card that could not be made now is offered by "Show N more", not lost

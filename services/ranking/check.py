@@ -101,7 +101,7 @@ def doubts(topic: Topic, window: Window, found: dict[str, Match], similar: dict[
         ranked = sorted(window.papers, key=lambda b: -score(b))
         ids = [b for b in ranked if similar is not None or b in found or score(b) > 0][:MAX_ABOUT]
         return [Doubt(topic, window.papers[b], found.get(b)) for b in ids]
-    if topic.kind not in ("keyword", "query") or _exact(topic):
+    if not judgeable(topic):
         return []
     doubtful = [Doubt(topic, window.papers[b], m) for b, m in found.items() if passing(topic, window.papers[b], m)]
     words = loose(topic)
@@ -122,9 +122,11 @@ def loose(topic: Topic) -> Topic:
         return topic
 
 
-def _exact(topic: Topic) -> bool:
-    """A query naming categories or authors means them exactly: nothing to judge."""
-    return bool(re.search(r"\b(cat|au):", topic.query))
+def judgeable(topic: Topic) -> bool:
+    """Keyword, query and sentence topics; not categories or authors, nor a query naming them (exact)."""
+    if topic.kind == "about":
+        return True
+    return topic.kind in ("keyword", "query") and not re.search(r"\b(cat|au):", topic.query)
 
 
 def prompt(topic: Topic, papers: Iterable[Announcement]) -> str:
@@ -190,7 +192,7 @@ class TopicCheck:
         """topic query → base ID → wanted, for the doubtful papers of each topic in the window: those judged
         before and, with `ask`, those asked now — at most `CONCURRENT` calls at a time. `similar`: sentence
         topics' embedding similarities, when there is an embedder."""
-        asked = list(dict.fromkeys(topics))
+        asked = [tp for tp in dict.fromkeys(topics) if judgeable(tp)]
         found = await asyncio.gather(*(self._topic(tp, window, (similar or {}).get(tp.query), ask) for tp in asked))
         return {tp.query: known for tp, known in zip(asked, found, strict=True) if known}
 

@@ -142,16 +142,15 @@ class PaperEmbeddings:
         """Cosine similarity of a sentence topic to each paper (base_id, title, abstract)."""
         sentence = query.split(":", 1)[-1]
         topic = (await self._vectors({f"topic:{query}": sentence}, "RETRIEVAL_QUERY"))[f"topic:{query}"]
-        vectors = await self._vectors({f"paper:{b}": f"{t}\n\n{a}" for b, t, a in papers}, "RETRIEVAL_DOCUMENT")
+        vectors = await self._vectors(_texts(papers), "RETRIEVAL_DOCUMENT")
         return {b: float(vectors[f"paper:{b}"] @ topic) for b, _, _ in papers if f"paper:{b}" in vectors}
 
     async def taste(self, ratings: Sequence[tuple[str, str, str, int]], papers: Sequence[tuple[str, str, str]]
                     ) -> dict[str, float]:
         """The meaning side of a chat's taste (`taste.by_meaning`) for each paper (base_id, title, abstract), from
         its ratings (base_id, title, abstract, vote): each paper embedded once, shared with sentence topics and 🔗."""
-        texts = {f"paper:{b}": f"{t}\n\n{a}" for b, t, a, _ in ratings} | {f"paper:{b}": f"{t}\n\n{a}"
-                                                                          for b, t, a in papers}
-        vectors = await self._vectors(texts, "RETRIEVAL_DOCUMENT")
+        vectors = await self._vectors(_texts([(b, t, a) for b, t, a, _ in ratings]) | _texts(papers),
+                                      "RETRIEVAL_DOCUMENT")
 
         def stacked(ids: list[str]) -> np.ndarray:
             found = [vectors[f"paper:{b}"] for b in ids if f"paper:{b}" in vectors]
@@ -165,7 +164,12 @@ class PaperEmbeddings:
     async def likeness(self, paper: tuple[str, str, str], others: Sequence[tuple[str, str, str]]) -> dict[str, float]:
         """Cosine similarity of a paper (base_id, title, abstract) to each of `others`: papers embedded once, as
         for sentence topics (a paper's vector serves both)."""
-        texts = {f"paper:{b}": f"{t}\n\n{a}" for b, t, a in (paper, *others)}
-        vectors = await self._vectors(texts, "RETRIEVAL_DOCUMENT")
+        vectors = await self._vectors(_texts([paper, *others]), "RETRIEVAL_DOCUMENT")
         mine = vectors[f"paper:{paper[0]}"]
         return {b: float(vectors[f"paper:{b}"] @ mine) for b, _, _ in others if f"paper:{b}" in vectors}
+
+
+def _texts(papers: Sequence[tuple[str, str, str]]) -> dict[str, str]:
+    """What is embedded of each paper (base_id, title, abstract), under its stored key: one text per paper, so one
+    vector serves sentence topics, taste and 🔗 alike."""
+    return {f"paper:{b}": f"{t}\n\n{a}" for b, t, a in papers}

@@ -132,12 +132,9 @@ class Picker:
     async def warm(self, topics: list[Topic]) -> None:
         """Ask the LLM's second look about the newest announcement day for these topics (every chat's, once each)
         before any digest needs it: scheduled digests then read its verdicts instead of waiting for them."""
-        if self._check is None:
-            return
-        wanted = [tp for tp in dict.fromkeys(topics) if tp.kind in ("keyword", "query", "about")]
         window = self._window(ChatSettings(chat_id=0, type="private"))  # a first digest's window: the newest day
-        if wanted and window.papers:
-            await self._check.verdicts(wanted, window, await self._about_scores(wanted, window))
+        if self._check is not None and window.papers:
+            await self._check.verdicts(topics, window, await self._about_scores(topics, window))
 
     def _window(self, chat: ChatSettings) -> Window:
         """The announcements this chat's next digest looks at; chats planning the same days share one."""

@@ -201,4 +201,3 @@ def by_meaning(papers: np.ndarray, liked: np.ndarray, disliked: np.ndarray) -> n
     if len(disliked):
         score = score - DISLIKED_WEIGHT * (papers @ disliked.mean(axis=0))
     return np.asarray(score, dtype=np.float64)
-
