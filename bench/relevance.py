@@ -325,8 +325,7 @@ async def with_check(papers: list[Paper], topics: dict[str, str], sentences: dic
 def ceiling(papers: list[Paper], topics: dict[str, str], sentences: dict[str, str], noise: float = 0.0) -> None:
     """`--check` answered by the labels through the fake OpenAI server (a perfect reader): what the choice of
     papers to ask about allows, whatever the model; with `noise`, each verdict is flipped with that probability
-    (seeded): how much a model's mistakes cost."""
-    rng = random.Random(7)
+    (seeded by topic and paper, whatever order the calls come in): how much a model's mistakes cost."""
     from tests.fakes.openai import FakeOpenAI
 
     titles = {" ".join(p.title.split()): p for p in papers}
@@ -336,7 +335,7 @@ def ceiling(papers: list[Paper], topics: dict[str, str], sentences: dict[str, st
         key = keys[asked.split("\n", 1)[0].removeprefix("Topic: ").strip()]
         numbered = re.finditer(r"^(\d+)\. (.+)$", asked, re.M)
         wanted = [m[1] for m in numbered if m[2].strip() in titles
-                  and (key in titles[m[2].strip()].topics) != (rng.random() < noise)]
+                  and (key in titles[m[2].strip()].topics) != (random.Random(f"{key}:{m[2]}").random() < noise)]
         return ", ".join(wanted) or "none"
 
     fake = FakeOpenAI()
