@@ -120,6 +120,15 @@ def announce_subjects(arxiv: FakeArxiv, day: str, start: int, first: list[tuple[
     return ids
 
 
+async def like_graphs_not_policies(bot: RunningBot, chat_id: int, day: list[str]) -> list[str]:
+    """👍 two graph papers and 👎 two reinforcement learning ones of a day `announce_subjects` made; the answers."""
+    for base_id in day[3:5]:
+        bot.tg.press(f"rate:+:{base_id}", chat_id=chat_id)
+    for base_id in day[0:2]:
+        bot.tg.press(f"rate:-:{base_id}", chat_id=chat_id)
+    return [a.params["text"] for a in await bot.tg.wait_for("answerCallbackQuery", count=4)]
+
+
 async def test_ratings_teach_the_next_digest_and_survive_a_restart(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv) -> None:
     monday = announce_subjects(arxiv_fake, "2024-08-26", 10001, POLICY, GRAPH)
@@ -129,11 +138,7 @@ async def test_ratings_teach_the_next_digest_and_survive_a_restart(
         await command(bot, "/subscribe cs.LG", 903)
         await tick(bot, clock, MONDAY)
         assert digest_titles(bot, 903, "2024-08-26")[0].startswith("Offline Reinforcement"), "feed order at first"
-        for base_id in monday[3:5]:
-            bot.tg.press(f"rate:+:{base_id}", chat_id=903)
-        for base_id in monday[0:2]:
-            bot.tg.press(f"rate:-:{base_id}", chat_id=903)
-        answers = [a.params["text"] for a in await bot.tg.wait_for("answerCallbackQuery", count=4)]
+        answers = await like_graphs_not_policies(bot, 903, monday)
         assert sorted(a.split(":")[0] for a in answers) == ["👍 noted", "👍 noted", "👎 noted", "👎 noted"]
         assert services_of(bot).store.rating_counts(903) == (2, 2)
 
@@ -169,11 +174,7 @@ async def test_with_an_embedder_the_taste_knows_a_liked_subject_in_other_words(
             services_of(bot).digests.clock = clock
             await command(bot, "/subscribe cs.LG", 916)
             await tick(bot, clock, MONDAY)
-            for base_id in monday[3:5]:  # graphs of molecules: 👍
-                bot.tg.press(f"rate:+:{base_id}", chat_id=916)
-            for base_id in monday[0:2]:  # reinforcement learning, robots: 👎
-                bot.tg.press(f"rate:-:{base_id}", chat_id=916)
-            await bot.tg.wait_for("answerCallbackQuery", count=4)
+            await like_graphs_not_policies(bot, 916, monday)
             assert services_of(bot).store.rating_counts(916) == (2, 2)
             add(arxiv_fake, "2408.10011", "Networks of Legged Robots", "We study legged robots.")
             add(arxiv_fake, "2408.10012", "Learning on Compounds", "We study toxic compounds.")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -16,7 +18,7 @@ from services.i18n import t
 from services.ranking.check import SYSTEM, doubts, parse_verdict
 from services.ranking.relevance import Window
 from services.topics import parse_topic
-from tests.conftest import Clock, running_bot, with_gemini
+from tests.conftest import Clock, RunningBot, running_bot, with_gemini
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.telegram import FakeTelegram
@@ -33,6 +35,24 @@ OTHER_WORDS = ("2408.20003", "Field-Theoretic Memory for AI Agents",
                "Persistent memory for AI agents. On the LongMemEval benchmark with large language models, our "
                "memory improves multi-session reasoning by 43.8%.")
 UNRELATED = ("2408.20004", "Kinematic Parsing of Human Motion", "A benchmark of fine-grained motion.")
+
+
+def announce(arxiv: FakeArxiv, *papers: tuple[str, str, str]) -> None:
+    """Monday's announcement of cs.CL: these papers."""
+    for base_id, title, abstract in papers:
+        add(arxiv, base_id, title, abstract, category="cs.CL")
+    arxiv.announce("cs", "2024-08-26", [(p[0], "new") for p in papers])
+
+
+@asynccontextmanager
+async def bot_on_monday(env: dict[str, str], tg: FakeTelegram, gemini: FakeGemini,
+                        at: datetime = datetime(2024, 8, 26, 6, 0, tzinfo=UTC)
+                        ) -> AsyncIterator[tuple[RunningBot, Clock]]:
+    """The bot with the fake Gemini as its LLM, its digests' clock at Monday `at`."""
+    async with running_bot(with_gemini(env, gemini), tg) as bot:
+        clock = Clock(at)
+        services_of(bot).digests.clock = clock
+        yield bot, clock
 
 
 def window(*papers: tuple[str, str, str]) -> Window:
@@ -62,8 +82,13 @@ def test_the_papers_asked_about_are_passing_mentions_and_near_misses_never_the_t
     assert doubts(parse_topic("au:Lovelace AND agents"), days, found) == [], "so are authors"
 
 
+def checks_asked(gemini: FakeGemini) -> list[dict[str, Any]]:
+    """The requests the fake Gemini had that were the second look (its system instruction)."""
+    return [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+
+
 async def _checked(gemini: FakeGemini, count: int) -> None:
-    while sum(SYSTEM in str(r["body"].get("systemInstruction")) for r in gemini.requests) < count:
+    while len(checks_asked(gemini)) < count:
         await asyncio.sleep(0.01)
 
 
@@ -78,19 +103,15 @@ def _verdict(wanted: str) -> Callable[[str], str]:
 async def test_a_passing_mention_ranks_below_and_a_paper_in_other_words_joins_once_for_every_chat(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     gemini.answer = _verdict("Memory for AI Agents")
-    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS, UNRELATED):
-        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
-    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS, UNRELATED)])
-    async with running_bot(with_gemini(env, gemini), tg) as bot:
-        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
-        services_of(bot).digests.clock = clock
+    announce(arxiv_fake, ABOUT, PASSING, OTHER_WORDS, UNRELATED)
+    async with bot_on_monday(env, tg, gemini) as (bot, clock):
         for chat in (971, 972):
             await command(bot, "/subscribe LLM agents", chat)
         await tick(bot, clock, clock.now)  # 06:00: the feeds are read, no digest is due before 09:00
         await asyncio.wait_for(_checked(gemini, 1), 10)
         assert not bot.tg.texts_to(971, "new paper"), "asked when the papers were announced, before any digest"
         await tick(bot, clock, MONDAY)
-        checks = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+        checks = checks_asked(gemini)
         assert len(checks) == 1, "one call judges the topic's doubtful papers, for both chats, ahead of time"
         asked = gemini.turns(gemini.requests.index(checks[0]))[-1][1]
         assert asked.startswith("Topic: LLM agents\n\n1. CLUTCH") and "2. Field-Theoretic Memory for AI Agents" in asked
@@ -105,12 +126,8 @@ async def test_a_passing_mention_ranks_below_and_a_paper_in_other_words_joins_on
 async def test_without_an_answer_the_words_decide(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     gemini.script = ["safety"]  # the call fails: no verdicts
-    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
-        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
-    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
-    async with running_bot(with_gemini(env, gemini), tg) as bot:
-        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
-        services_of(bot).digests.clock = clock
+    announce(arxiv_fake, ABOUT, PASSING, OTHER_WORDS)
+    async with bot_on_monday(env, tg, gemini) as (bot, clock):
         await command(bot, "/subscribe LLM agents", 973)
         await tick(bot, clock, MONDAY)
         assert digest_titles(bot, 973, "2024-08-26") == [
@@ -133,14 +150,12 @@ async def test_a_sentence_topic_with_an_embedder_is_decided_by_the_llm_among_its
     add(arxiv_fake, "2408.10003", "Fewer Steps for Score-Based Generators", "Score models in four steps.")
     add(arxiv_fake, "2408.10004", "Graph Neural Networks for Molecules", "Message passing for chemistry.")
     arxiv_fake.announce("cs", "2024-08-26", [(f"2408.1000{i}", "new") for i in range(1, 5)])
-    async with running_bot(with_gemini(env, gemini), tg) as bot:
-        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
-        services_of(bot).digests.clock = clock
+    async with bot_on_monday(env, tg, gemini) as (bot, clock):
         await command(bot, "/subscribe about: making diffusion sampling faster", 974)
         await tick(bot, clock, MONDAY)
         assert digest_titles(bot, 974, "2024-08-26") == [
             "Accelerating Denoising Samplers", "Fewer Steps for Score-Based Generators"]
-        [check] = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+        [check] = checks_asked(gemini)
         asked = gemini.turns(gemini.requests.index(check))[-1][1]
         assert asked.startswith("Topic: making diffusion sampling faster\n\n1. Accelerating Denoising Samplers")
 
@@ -158,12 +173,8 @@ async def test_a_digest_due_while_the_llm_is_slow_goes_by_the_words_after_its_gr
         return judge(asked)
 
     gemini.answer = slow
-    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
-        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
-    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
-    async with running_bot(with_gemini(env, gemini), tg) as bot:
-        clock = Clock(datetime(2024, 8, 26, 9, 30, tzinfo=UTC))
-        services_of(bot).digests.clock = clock
+    announce(arxiv_fake, ABOUT, PASSING, OTHER_WORDS)
+    async with bot_on_monday(env, tg, gemini, at=datetime(2024, 8, 26, 9, 30, tzinfo=UTC)) as (bot, clock):
         await command(bot, "/subscribe LLM agents", 975)
         started = time.monotonic()
         await tick(bot, clock, MONDAY)  # the feeds are read and the digest is due at once
@@ -177,16 +188,12 @@ async def test_checks_take_at_most_half_the_day_s_llm_budget(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     env["LLM_DAILY_BUDGET"] = "6"  # two /subscribe proposals, then checks up to 3 calls in all
     gemini.answer = _verdict("Memory for AI Agents")
-    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
-        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
-    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
-    async with running_bot(with_gemini(env, gemini), tg) as bot:
-        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
-        services_of(bot).digests.clock = clock
+    announce(arxiv_fake, ABOUT, PASSING, OTHER_WORDS)
+    async with bot_on_monday(env, tg, gemini) as (bot, clock):
         await command(bot, "/subscribe LLM agents", 976)
         await command(bot, "/subscribe AI agents", 976)
         await tick(bot, clock, MONDAY)
-        checks = [r for r in gemini.requests if SYSTEM in str(r["body"].get("systemInstruction"))]
+        checks = checks_asked(gemini)
         assert len(checks) == 1, "two topics to ask about, one call left of the half for checks"
         cards = [r for r in gemini.requests if "summarize" in str(r["body"].get("systemInstruction"))]
         assert len(cards) == 3, "the digest's cards had the other half"
@@ -195,12 +202,8 @@ async def test_checks_take_at_most_half_the_day_s_llm_budget(
 async def test_a_dislike_of_a_paper_the_llm_added_offers_to_keep_the_topic_to_its_words(
         env: dict[str, str], tg: FakeTelegram, arxiv_fake: FakeArxiv, gemini: FakeGemini) -> None:
     gemini.answer = _verdict("for AI Agents")
-    for base_id, title, abstract in (ABOUT, PASSING, OTHER_WORDS):
-        add(arxiv_fake, base_id, title, abstract, category="cs.CL")
-    arxiv_fake.announce("cs", "2024-08-26", [(p[0], "new") for p in (ABOUT, PASSING, OTHER_WORDS)])
-    async with running_bot(with_gemini(env, gemini), tg) as bot:
-        clock = Clock(datetime(2024, 8, 26, 6, 0, tzinfo=UTC))
-        services_of(bot).digests.clock = clock
+    announce(arxiv_fake, ABOUT, PASSING, OTHER_WORDS)
+    async with bot_on_monday(env, tg, gemini) as (bot, clock):
         await command(bot, "/subscribe LLM agents", 977)
         await tick(bot, clock, MONDAY)
         assert "Field-Theoretic Memory for AI Agents" in digest_titles(bot, 977, "2024-08-26")
